@@ -1,0 +1,62 @@
+import COpenSSL
+
+/// SHA-256 over byte sequences and strings, computed by the system OpenSSL.
+///
+/// Used for content hashes (deduplicating articles, cache keys) and certificate fingerprints.
+/// It is a namespace rather than a streaming hasher because every caller already holds the whole input.
+public enum SHA256Digest {
+    /// The length of a SHA-256 digest in bytes.
+    public static let byteCount = 32
+
+    /// Returns the 32-byte SHA-256 digest of `bytes`.
+    ///
+    /// Contiguous inputs (`Array`, `Data`, `ArraySlice`, native `String.UTF8View`) are hashed in place;
+    /// other collections are copied into an array once, so the digest is always a single OpenSSL call.
+    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        if let digest = bytes.withContiguousStorageIfAvailable({ digest(of: $0) }) {
+            return digest
+        }
+        return Array(bytes).withUnsafeBufferPointer { digest(of: $0) }
+    }
+
+    /// Returns the SHA-256 digest of `bytes` as 64 lowercase hexadecimal characters.
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+        hexString(hash(bytes), uppercase: false)
+    }
+
+    /// Returns the SHA-256 digest of the UTF-8 encoding of `string` as 64 lowercase hexadecimal characters.
+    public static func hex(_ string: String) -> String {
+        hex(string.utf8)
+    }
+
+    /// Hex-encodes `bytes`, optionally putting `separator` between bytes (fingerprints use ":").
+    static func hexString(_ bytes: [UInt8], uppercase: Bool, separator: UInt8? = nil) -> String {
+        let digits: [UInt8] = Array(uppercase ? "0123456789ABCDEF".utf8 : "0123456789abcdef".utf8)
+        var characters: [UInt8] = []
+        characters.reserveCapacity(bytes.count * 3)
+        for (index, byte) in bytes.enumerated() {
+            if let separator, index > 0 {
+                characters.append(separator)
+            }
+            characters.append(digits[Int(byte >> 4)])
+            characters.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+
+    private static func digest(of buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: byteCount)
+        // An empty buffer may have no base address; OpenSSL still wants a valid pointer, so hash from a dummy byte.
+        var empty: UInt8 = 0
+        let result = output.withUnsafeMutableBufferPointer { out in
+            if let base = buffer.baseAddress {
+                return SHA256(base, buffer.count, out.baseAddress)
+            }
+            return SHA256(&empty, 0, out.baseAddress)
+        }
+        // SHA-256 from the default provider cannot fail short of a broken OpenSSL installation,
+        // and a wrong hash would silently corrupt every content key, so stop rather than continue.
+        precondition(result != nil, "OpenSSL SHA256 failed; the OpenSSL installation is unusable")
+        return output
+    }
+}
