@@ -1,0 +1,102 @@
+/// Splits a token stream into sentences and paragraphs.
+///
+/// A paragraph ends at a blank line, or at a line break after sentence-ending punctuation (scraped text often has
+/// one paragraph per line). A sentence ends at `.`, `!`, `?` or their CJK forms, except where a period belongs to an
+/// abbreviation ("Sen.", "Calif.", "U.S.") or an initial ("John F. Kennedy") and the text goes on as the same sentence.
+public struct Segmenter: Sendable {
+    public init() {}
+
+    public func segment(_ tokens: [Token]) -> (sentences: [Segment], paragraphs: [Segment]) {
+        var sentences: [Segment] = []
+        var paragraphs: [Segment] = []
+        guard !tokens.isEmpty else { return ([], []) }
+        var sentenceStart = 0
+        var paragraphStart = 0
+
+        func close(_ start: Int, _ end: Int, into list: inout [Segment]) {
+            guard end > start else { return }
+            list.append(Segment(firstToken: start, endToken: end, start: tokens[start].start, end: tokens[end - 1].end))
+        }
+
+        for index in 1..<tokens.count {
+            let token = tokens[index]
+            let lastSentenceEnd = lastSentenceEnder(before: index, in: tokens, from: sentenceStart)
+            let paragraphBreak =
+                token.newlinesBefore >= 2 || (token.newlinesBefore == 1 && lastSentenceEnd)
+                || (token.newlinesBefore == 1 && looksLikeHeading(tokens, sentenceStart, index))
+            if paragraphBreak {
+                close(sentenceStart, index, into: &sentences)
+                close(paragraphStart, index, into: &paragraphs)
+                sentenceStart = index
+                paragraphStart = index
+                continue
+            }
+            // Closing quotes and brackets stay with the sentence they close.
+            if isCloser(tokens, index) { continue }
+            if lastSentenceEnd && isSentenceBoundary(tokens, next: index) {
+                close(sentenceStart, index, into: &sentences)
+                sentenceStart = index
+            }
+        }
+        close(sentenceStart, tokens.count, into: &sentences)
+        close(paragraphStart, tokens.count, into: &paragraphs)
+        return (sentences, paragraphs)
+    }
+
+    /// Whether the tokens just before `index` (skipping closing quotes and brackets) end with sentence punctuation.
+    private func lastSentenceEnder(before index: Int, in tokens: [Token], from start: Int) -> Bool {
+        var cursor = index - 1
+        while cursor > start, isCloser(tokens, cursor) {
+            cursor -= 1
+        }
+        let token = tokens[cursor]
+        if token.kind == .punctuation { return Self.enders.contains(token.text) }
+        // An acronym token keeps its own period ("U.S."): it may end a sentence.
+        return token.kind == .word && token.text.hasSuffix(".")
+    }
+
+    /// Decides whether the period before token `next` ends a sentence, given what precedes and follows it.
+    private func isSentenceBoundary(_ tokens: [Token], next: Int) -> Bool {
+        var cursor = next - 1
+        while cursor > 0, isCloser(tokens, cursor) {
+            cursor -= 1
+        }
+        let ender = tokens[cursor]
+        let following = tokens[next]
+        // Where the sentence goes on in lower case, the mark was not its end ("approx. five", "\"Really!\" he said").
+        if let first = following.text.unicodeScalars.first, first.properties.isLowercase { return false }
+        if ender.text != "." && !ender.text.hasSuffix(".") { return true }  // ! ? 。
+        if ender.kind == .punctuation && ender.text != "." { return true }
+        let before: Token? = ender.kind == .word ? ender : (cursor > 0 ? tokens[cursor - 1] : nil)
+        guard let word = before, word.kind == .word else { return true }
+        if ender.kind == .punctuation, word.end != ender.start { return true }  // "word ." with a space
+        let key = word.key.hasSuffix(".") ? String(word.key.dropLast()) : word.key
+        // An initial: "John F. Kennedy".
+        if key.count == 1, let scalar = word.text.unicodeScalars.first, scalar.properties.isUppercase { return false }
+        if Abbreviations.neverFinal.contains(key) { return false }
+        if Abbreviations.mayBeFinal.contains(key) || word.text.hasSuffix(".") {
+            // "in the U.S. The company…" ends; "U.S. Senator Smith" does not.
+            return following.kind == .word && Abbreviations.sentenceStarters.contains(following.key)
+        }
+        return true
+    }
+
+    /// A short line with no sentence punctuation followed by a line break, such as a heading, is its own paragraph.
+    private func looksLikeHeading(_ tokens: [Token], _ start: Int, _ index: Int) -> Bool {
+        index - start <= 12 && !tokens[start..<index].contains { $0.text == "," }
+    }
+
+    /// A closing quote or bracket. A straight quote closes only when attached to what precedes it;
+    /// after a space it opens the next sentence.
+    private func isCloser(_ tokens: [Token], _ index: Int) -> Bool {
+        let token = tokens[index]
+        guard token.kind == .punctuation, Self.closers.contains(token.text) else { return false }
+        if token.text == "\"" || token.text == "'" {
+            return index > 0 && tokens[index - 1].end == token.start
+        }
+        return true
+    }
+
+    static let enders: Set<String> = [".", "!", "?", "。", "！", "？", "…"]
+    static let closers: Set<String> = ["\"", "'", ")", "]", "}", "」", "』", "）"]
+}
