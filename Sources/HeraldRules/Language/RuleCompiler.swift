@@ -1,0 +1,434 @@
+/// Resolves parsed files into a ``RuleSet``: names to lists, macros expanded, phrases indexed, filters and
+/// references checked, each rule's prefilter anchor chosen. Every problem becomes a ``Diagnostic``.
+struct RuleCompiler {
+    struct Parsed {
+        var lists: [Syntax.List] = []
+        var macros: [Syntax.Macro] = []
+        var rules: [Syntax.Rule] = []
+    }
+
+    private var diagnostics: [Diagnostic] = []
+    private var lists: [GazetteerList] = []
+    private var listIndex: [String: Int] = [:]
+    private var listAliases: [[(String, CaseMode)]] = []
+    private var phraseLists: [String: Int] = [:]
+    private var macros: [String: Syntax.Macro] = [:]
+    private var usedLists = Set<String>()
+    private var usedMacros = Set<String>()
+    /// Bindings whose lists did not resolve: their attribute checks would only repeat that error.
+    private var unresolved = Set<String>()
+    private let tokenizer = Tokenizer()
+
+    static func compile(_ parsed: Parsed, hash: String, files: [String]) -> (RuleSet?, [Diagnostic]) {
+        var compiler = RuleCompiler()
+        return compiler.run(parsed, hash: hash, files: files)
+    }
+
+    private mutating func run(_ parsed: Parsed, hash: String, files: [String]) -> (RuleSet?, [Diagnostic]) {
+        for list in parsed.lists { addList(list) }
+        for macro in parsed.macros {
+            if let first = macros[macro.name] {
+                diagnostics.append(
+                    Diagnostic(.error, at: macro.span, "duplicate macro '\(macro.name)'", hint: "first defined at \(first.span.location)"))
+                continue
+            }
+            macros[macro.name] = macro
+        }
+        var rules: [CompiledRule] = []
+        var seen: [String: SourceLocation] = [:]
+        for rule in parsed.rules {
+            if let first = seen[rule.id] {
+                diagnostics.append(
+                    Diagnostic(.error, at: rule.span, "duplicate rule id '\(rule.id)'", hint: "first defined at \(first)"))
+                continue
+            }
+            seen[rule.id] = rule.span.location
+            if let compiled = compileRule(rule) { rules.append(compiled) }
+        }
+        for list in parsed.lists where !usedLists.contains(list.name) && listIndex[list.name] != nil {
+            diagnostics.append(
+                Diagnostic(.warning, at: list.span, "list '\(list.name)' is not used by any rule or macro"))
+        }
+        for macro in parsed.macros where !usedMacros.contains(macro.name) {
+            diagnostics.append(Diagnostic(.warning, at: macro.span, "macro '\(macro.name)' is not used"))
+        }
+        var index = PhraseIndex()
+        for (position, aliases) in listAliases.enumerated() {
+            for (entry, forms) in groupedAliases(position, aliases) {
+                for (form, mode) in forms {
+                    index.insert(tokens: tokenizer.tokenize(form), list: Int32(position), entry: Int32(entry), caseMode: mode)
+                }
+            }
+        }
+        let failed = diagnostics.contains { $0.severity == .error }
+        let ruleSet = failed ? nil : RuleSet(rules: rules, lists: lists, index: index, hash: hash, files: files)
+        return (ruleSet, diagnostics)
+    }
+
+    // MARK: Lists
+
+    /// Alias forms per entry; `listAliases[list]` holds them flattened with a separator entry id.
+    private var aliasEntries: [[Int]] = []
+
+    private func groupedAliases(_ list: Int, _ aliases: [(String, CaseMode)]) -> [(Int, [(String, CaseMode)])] {
+        var grouped: [Int: [(String, CaseMode)]] = [:]
+        for (offset, alias) in aliases.enumerated() { grouped[aliasEntries[list][offset], default: []].append(alias) }
+        return grouped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    private mutating func addList(_ list: Syntax.List) {
+        if let existing = listIndex[list.name] {
+            diagnostics.append(
+                Diagnostic(
+                    .error, at: list.span, "duplicate list '\(list.name)'",
+                    hint: "first defined at \(lists[existing].location.map(\.description) ?? "?")"))
+            return
+        }
+        var entries: [GazetteerEntry] = []
+        var aliases: [(String, CaseMode)] = []
+        var owners: [Int] = []
+        for entry in list.entries {
+            var attributes: [String: String] = [:]
+            for (key, value) in entry.attributes { attributes[key] = value }
+            let entryIndex = entries.count
+            entries.append(GazetteerEntry(canonical: entry.aliases[0], attributes: attributes, location: entry.span.location))
+            for alias in entry.aliases {
+                guard !tokenizer.tokenize(alias).isEmpty else {
+                    diagnostics.append(Diagnostic(.error, at: entry.span, "alias '\(alias)' has no words to match"))
+                    continue
+                }
+                let forms: [String]
+                switch list.options.inflection {
+                case .none: forms = [alias]
+                case .verb: forms = Inflector.verbForms(alias)
+                case .noun: forms = Inflector.nounForms(alias)
+                }
+                for form in forms {
+                    aliases.append((form, list.options.caseMode))
+                    owners.append(entryIndex)
+                }
+            }
+        }
+        if entries.isEmpty {
+            diagnostics.append(Diagnostic(.warning, at: list.span, "list '\(list.name)' has no entries"))
+        }
+        listIndex[list.name] = lists.count
+        lists.append(
+            GazetteerList(
+                name: list.name, isEntity: list.options.isEntity, isPhrase: false, entries: entries,
+                aliasCount: aliases.count, location: list.span.location))
+        listAliases.append(aliases)
+        aliasEntries.append(owners)
+    }
+
+    private mutating func phraseList(_ phrase: String) -> Int32 {
+        if let existing = phraseLists[phrase] { return Int32(existing) }
+        let position = lists.count
+        phraseLists[phrase] = position
+        lists.append(
+            GazetteerList(
+                name: "\"\(phrase)\"", isEntity: false, isPhrase: true,
+                entries: [GazetteerEntry(canonical: phrase, attributes: [:], location: nil)], aliasCount: 1, location: nil))
+        listAliases.append([(phrase, .smart)])
+        aliasEntries.append([0])
+        return Int32(position)
+    }
+
+    // MARK: Terms
+
+    private mutating func resolve(_ terms: [Syntax.Term], expanding: [String] = []) -> [TermReference]? {
+        var resolved: [TermReference] = []
+        var failed = false
+        for term in terms {
+            switch term {
+            case .phrase(let text, _):
+                resolved.append(TermReference(list: phraseList(text), conditions: []))
+            case .list(let name, let conditions, let span):
+                guard let position = listIndex[name] else {
+                    let hint = Suggestion.closest(to: name, in: listIndex.keys).map { "did you mean '@\($0)'?" }
+                    diagnostics.append(Diagnostic(.error, at: span, "unknown list '@\(name)'", hint: hint))
+                    failed = true
+                    continue
+                }
+                usedLists.insert(name)
+                guard let compiled = compileConditions(conditions, keys: lists[position].attributeKeys, entries: lists[position].entries, owner: "@\(name)")
+                else {
+                    failed = true
+                    continue
+                }
+                resolved.append(TermReference(list: Int32(position), conditions: compiled))
+            case .macro(let name, let span):
+                guard let macro = macros[name] else {
+                    let hint = Suggestion.closest(to: name, in: macros.keys).map { "did you mean '$\($0)'?" }
+                    diagnostics.append(Diagnostic(.error, at: span, "unknown macro '$\(name)'", hint: hint))
+                    failed = true
+                    continue
+                }
+                usedMacros.insert(name)
+                guard !expanding.contains(name) else {
+                    let cycle = (expanding + [name]).map { "$\($0)" }.joined(separator: " → ")
+                    diagnostics.append(Diagnostic(.error, at: span, "macro cycle: \(cycle)"))
+                    failed = true
+                    continue
+                }
+                guard let inner = resolve(macro.terms, expanding: expanding + [name]) else {
+                    failed = true
+                    continue
+                }
+                resolved += inner
+            }
+        }
+        return failed ? nil : resolved
+    }
+
+    private mutating func compileConditions(
+        _ conditions: [Syntax.Condition], keys: Set<String>, entries: [GazetteerEntry], owner: String
+    ) -> [AttributeCondition]? {
+        var compiled: [AttributeCondition] = []
+        for condition in conditions {
+            guard keys.contains(condition.key) else {
+                let hint = Suggestion.closest(to: condition.key, in: keys).map { "did you mean '\($0)'?" }
+                    ?? (keys.isEmpty ? "\(owner) has no attributes" : "attributes of \(owner): \(keys.sorted().joined(separator: ", "))")
+                diagnostics.append(
+                    Diagnostic(.error, at: condition.span, "\(owner) has no attribute '\(condition.key)'", hint: hint))
+                return nil
+            }
+            let known = Set(entries.compactMap { $0.attributes[condition.key] })
+            for value in condition.values where !known.contains(value) {
+                let hint = Suggestion.closest(to: value, in: known).map { "did you mean '\($0)'?" }
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, at: condition.span, "no entry of \(owner) has \(condition.key)=\(value)", hint: hint))
+            }
+            compiled.append(AttributeCondition(key: condition.key, negated: condition.negated, values: Set(condition.values)))
+        }
+        return compiled
+    }
+
+    // MARK: Rules
+
+    private mutating func compileRule(_ rule: Syntax.Rule) -> CompiledRule? {
+        let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+        var bindings: [CompiledBinding] = []
+        var names: [String: Int] = [:]
+        unresolved = []
+        let declared = rule.bindings.map(\.name)
+        if rule.bindings.isEmpty && !rule.hasSyntaxErrors {
+            diagnostics.append(
+                Diagnostic(.error, at: rule.span, "rule '\(rule.id)' has no 'let' binding", hint: "add one, such as: let firm = @CN_FIRM"))
+        }
+        if rule.title == nil && !rule.hasSyntaxErrors {
+            diagnostics.append(Diagnostic(.error, at: rule.span, "rule '\(rule.id)' has no title", hint: "add: title \"What this rule finds\""))
+        }
+        for binding in rule.bindings {
+            if names[binding.name] != nil {
+                diagnostics.append(Diagnostic(.error, at: binding.span, "duplicate binding '\(binding.name)' in rule '\(rule.id)'"))
+                continue
+            }
+            let resolvedTerms = resolve(binding.terms)
+            if resolvedTerms == nil { unresolved.insert(binding.name) }
+            let terms = resolvedTerms ?? []
+            var constraints: [PositionConstraint] = []
+            for constraint in binding.constraints {
+                guard let target = reference(constraint.binding, at: constraint.span, names: names, declared: declared, user: binding.name)
+                else { continue }
+                constraints.append(
+                    PositionConstraint(
+                        relation: PositionConstraint.Relation(rawValue: constraint.relation.rawValue) ?? .near,
+                        binding: target, within: constraint.within))
+            }
+            names[binding.name] = bindings.count
+            bindings.append(
+                CompiledBinding(name: binding.name, terms: terms, constraints: constraints, source: binding.span.sourceLine.trimmed))
+        }
+        let condition = rule.require.flatMap { compileCondition($0, names: names, bindings: bindings) }
+        var rejects: [CompiledReject] = []
+        for reject in rule.rejects {
+            let terms = resolve(reject.terms) ?? []
+            var constraint: PositionConstraint?
+            if let syntax = reject.constraint,
+                let target = reference(syntax.binding, at: syntax.span, names: names, declared: declared, user: nil)
+            {
+                constraint = PositionConstraint(
+                    relation: PositionConstraint.Relation(rawValue: syntax.relation.rawValue) ?? .near, binding: target,
+                    within: syntax.within)
+            }
+            let source = String(reject.span.sourceLine.trimmed.dropFirst("reject".count)).trimmed
+            rejects.append(CompiledReject(terms: terms, constraint: constraint, source: source))
+        }
+        let fields = compileFields(rule, names: names, bindings: bindings)
+        let fieldNames = fields.map(\.name)
+        var dedup = fieldNames
+        if let requested = rule.dedup {
+            for name in requested where !fieldNames.contains(name) {
+                let hint = Suggestion.closest(to: name, in: fieldNames).map { "did you mean '\($0)'?" } ?? "dedup names fields from 'emit'"
+                diagnostics.append(
+                    Diagnostic(.error, at: rule.dedupSpan ?? rule.span, "dedup field '\(name)' is not emitted", hint: hint))
+            }
+            dedup = requested
+        }
+        var preferences: [CompiledPreference] = []
+        for preference in rule.preferences {
+            guard let target = reference(preference.binding, at: preference.span, names: names, declared: declared, user: nil)
+            else { continue }
+            if unresolved.contains(preference.binding) { continue }
+            let keys = attributeKeys(of: bindings[target])
+            guard keys.contains(preference.attribute) else {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, at: preference.span, "'\(preference.binding)' has no attribute '\(preference.attribute)'",
+                        hint: Suggestion.closest(to: preference.attribute, in: keys).map { "did you mean '\($0)'?" }))
+                continue
+            }
+            preferences.append(CompiledPreference(binding: target, attribute: preference.attribute, order: preference.order))
+        }
+        let mandatory = Self.mandatory(bindings.count, condition)
+        let anchors = chooseAnchors(bindings, mandatory: mandatory)
+        if anchors.isEmpty && !bindings.isEmpty && unresolved.isEmpty {
+            diagnostics.append(
+                Diagnostic(
+                    .warning, at: rule.span, "rule '\(rule.id)' has no required term to prefilter on: it is evaluated for every article",
+                    hint: "make at least one binding required in 'require'"))
+        }
+        guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
+        let expectations = rule.expectations.map {
+            RuleExpectation(
+                shouldMatch: $0.shouldMatch, text: $0.text, fields: $0.fields, location: $0.span.location,
+                sourceLine: $0.span.sourceLine, length: $0.span.length)
+        }
+        return CompiledRule(
+            id: rule.id, title: rule.title ?? rule.id, severity: rule.severity.flatMap(Severity.init(rawValue:)) ?? .medium,
+            tags: rule.tags, scope: rule.scope.flatMap(Scope.init(rawValue:)) ?? .sentence, location: rule.span.location,
+            dedupWindow: rule.dedupWindow ?? 0, throttle: rule.throttle, expectations: expectations, dedupFields: dedup,
+            bindings: bindings, mandatory: mandatory, condition: condition, rejects: rejects, fields: fields,
+            preferences: preferences, anchors: anchors, source: rule.sourceLines.joined(separator: "\n"))
+    }
+
+    private mutating func reference(
+        _ name: String, at span: Syntax.Span, names: [String: Int], declared: [String], user: String?
+    ) -> Int? {
+        if let index = names[name] { return index }
+        if let user, declared.contains(name) {
+            diagnostics.append(
+                Diagnostic(
+                    .error, at: span, "'\(user)' refers to '\(name)', which is declared after it",
+                    hint: "declare '\(name)' first: constraints refer to earlier bindings"))
+        } else {
+            let hint = Suggestion.closest(to: name, in: declared).map { "did you mean '\($0)'?" }
+            diagnostics.append(Diagnostic(.error, at: span, "unknown binding '\(name)'", hint: hint))
+        }
+        return nil
+    }
+
+    private func attributeKeys(of binding: CompiledBinding) -> Set<String> {
+        var keys = Set<String>()
+        for term in binding.terms { keys.formUnion(lists[Int(term.list)].attributeKeys) }
+        return keys
+    }
+
+    private mutating func compileCondition(
+        _ expression: Syntax.Expression, names: [String: Int], bindings: [CompiledBinding]
+    ) -> RuleCondition? {
+        switch expression {
+        case .binding(let name, let conditions, let span):
+            guard let index = names[name] else {
+                let hint = Suggestion.closest(to: name, in: names.keys).map { "did you mean '\($0)'?" }
+                    ?? "bindings are declared with 'let'; lists are written @NAME and phrases in quotes"
+                diagnostics.append(Diagnostic(.error, at: span, "unknown binding '\(name)'", hint: hint))
+                return nil
+            }
+            let binding = bindings[index]
+            if unresolved.contains(name) { return .bound(index, []) }
+            let entries = binding.terms.flatMap { lists[Int($0.list)].entries }
+            guard let compiled = compileConditions(conditions, keys: attributeKeys(of: binding), entries: entries, owner: "'\(name)'")
+            else { return nil }
+            return .bound(index, compiled)
+        case .terms(let terms, _):
+            return resolve(terms).map { .exists($0) }
+        case .not(let inner):
+            return compileCondition(inner, names: names, bindings: bindings).map { .not($0) }
+        case .and(let left, let right):
+            guard let l = compileCondition(left, names: names, bindings: bindings),
+                let r = compileCondition(right, names: names, bindings: bindings)
+            else { return nil }
+            return .and(l, r)
+        case .or(let left, let right):
+            guard let l = compileCondition(left, names: names, bindings: bindings),
+                let r = compileCondition(right, names: names, bindings: bindings)
+            else { return nil }
+            return .or(l, r)
+        }
+    }
+
+    private mutating func compileFields(
+        _ rule: Syntax.Rule, names: [String: Int], bindings: [CompiledBinding]
+    ) -> [CompiledField] {
+        guard !rule.fields.isEmpty else {
+            return bindings.enumerated().map { CompiledField(name: $0.element.name, value: .name($0.offset)) }
+        }
+        var fields: [CompiledField] = []
+        for field in rule.fields {
+            func target(_ name: String) -> Int? {
+                if let index = names[name] { return index }
+                let hint = Suggestion.closest(to: name, in: names.keys).map { "did you mean '\($0)'?" }
+                diagnostics.append(Diagnostic(.error, at: field.span, "unknown binding '\(name)' in emit", hint: hint))
+                return nil
+            }
+            switch field.value {
+            case .literal(let value):
+                fields.append(CompiledField(name: field.name, value: .literal(value)))
+            case .name(let name):
+                if let index = target(name) { fields.append(CompiledField(name: field.name, value: .name(index))) }
+            case .text(let name):
+                if let index = target(name) { fields.append(CompiledField(name: field.name, value: .text(index))) }
+            case .attribute(let name, let key):
+                guard let index = target(name) else { continue }
+                if unresolved.contains(name) { continue }
+                let keys = attributeKeys(of: bindings[index])
+                guard keys.contains(key) else {
+                    let hint = Suggestion.closest(to: key, in: keys).map { "did you mean '\(name).\($0)'?" }
+                        ?? "use \(name), \(name).text or one of: \(keys.sorted().map { "\(name).\($0)" }.joined(separator: ", "))"
+                    diagnostics.append(Diagnostic(.error, at: field.span, "'\(name)' has no attribute '\(key)'", hint: hint))
+                    continue
+                }
+                fields.append(CompiledField(name: field.name, value: .attribute(index, key)))
+            }
+        }
+        return fields
+    }
+
+    /// Bindings that must be bound whenever `require` holds; with no `require`, all of them.
+    static func mandatory(_ count: Int, _ condition: RuleCondition?) -> [Bool] {
+        guard let condition else { return Array(repeating: true, count: count) }
+        let forced = mustHold(condition)
+        return (0..<count).map { forced.contains($0) }
+    }
+
+    private static func mustHold(_ condition: RuleCondition) -> Set<Int> {
+        switch condition {
+        case .bound(let index, _): return [index]
+        case .exists, .not: return []
+        case .and(let left, let right): return mustHold(left).union(mustHold(right))
+        case .or(let left, let right): return mustHold(left).intersection(mustHold(right))
+        }
+    }
+
+    /// The prefilter: the required binding whose lists are rarest (fewest alias forms), the Lucene Monitor
+    /// presearcher idea. A rule cannot fire in a sentence where none of these lists hit.
+    private func chooseAnchors(_ bindings: [CompiledBinding], mandatory: [Bool]) -> [Int32] {
+        var best: (lists: [Int32], weight: Int)?
+        for (index, binding) in bindings.enumerated() where mandatory[index] && !binding.terms.isEmpty {
+            let lists = Array(Set(binding.terms.map(\.list))).sorted()
+            let weight = lists.reduce(0) { $0 + self.lists[Int($1)].aliasCount }
+            if let current = best, current.weight <= weight { continue }
+            best = (lists, weight)
+        }
+        return best?.lists ?? []
+    }
+}
+
+extension String {
+    var trimmed: String {
+        String(trimmingSpaces)
+    }
+}

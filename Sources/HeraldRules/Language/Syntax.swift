@@ -1,0 +1,162 @@
+/// The parsed, not yet resolved, form of rule files: what the analyst wrote, with locations for diagnostics.
+enum Syntax {
+    /// A place in a file plus the width to underline.
+    struct Span: Sendable, Hashable {
+        var location: SourceLocation
+        var length: Int
+        var sourceLine: String
+    }
+
+    /// `key=value|value` or `key!=value` inside `[...]`.
+    struct Condition: Sendable, Hashable {
+        var key: String
+        var negated: Bool
+        var values: [String]
+        var span: Span
+    }
+
+    /// One alternative of a term set: a list, a macro or a quoted phrase.
+    enum Term: Sendable, Hashable {
+        case list(name: String, conditions: [Condition], span: Span)
+        case macro(name: String, span: Span)
+        case phrase(String, span: Span)
+    }
+
+    enum Relation: String, Sendable, Hashable {
+        case after, before, near
+    }
+
+    /// `after firm within 10`, `near/3 team`.
+    struct Constraint: Sendable, Hashable {
+        var relation: Relation
+        var binding: String
+        var within: Int?
+        var span: Span
+    }
+
+    indirect enum Expression: Sendable, Hashable {
+        case binding(String, conditions: [Condition], span: Span)
+        case terms([Term], span: Span)
+        case not(Expression)
+        case and(Expression, Expression)
+        case or(Expression, Expression)
+    }
+
+    struct Binding: Sendable, Hashable {
+        var name: String
+        var terms: [Term]
+        var constraints: [Constraint]
+        var span: Span
+    }
+
+    struct Reject: Sendable, Hashable {
+        var terms: [Term]
+        var constraint: Constraint?
+        var span: Span
+    }
+
+    enum Value: Sendable, Hashable {
+        /// The canonical name of the entry a binding hit.
+        case name(String)
+        /// An attribute of that entry.
+        case attribute(String, String)
+        /// The text as it appears in the article.
+        case text(String)
+        case literal(String)
+    }
+
+    struct Field: Sendable, Hashable {
+        var name: String
+        var value: Value
+        var span: Span
+    }
+
+    struct Expectation: Sendable, Hashable {
+        var shouldMatch: Bool
+        var text: String
+        var fields: [(String, String)]
+        var span: Span
+
+        static func == (lhs: Expectation, rhs: Expectation) -> Bool {
+            lhs.shouldMatch == rhs.shouldMatch && lhs.text == rhs.text && lhs.span == rhs.span
+                && lhs.fields.map(\.0) == rhs.fields.map(\.0) && lhs.fields.map(\.1) == rhs.fields.map(\.1)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(text)
+            hasher.combine(span)
+        }
+    }
+
+    struct Preference: Sendable, Hashable {
+        var binding: String
+        var attribute: String
+        var order: [String]
+        var span: Span
+    }
+
+    struct Rule: Sendable {
+        var id: String
+        var span: Span
+        var title: String?
+        var severity: String?
+        var severitySpan: Span?
+        var tags: [String] = []
+        var scope: String?
+        var scopeSpan: Span?
+        var bindings: [Binding] = []
+        var require: Expression?
+        var rejects: [Reject] = []
+        var fields: [Field] = []
+        var dedup: [String]?
+        var dedupSpan: Span?
+        var dedupWindow: Int?
+        var throttle: (count: Int, seconds: Int)?
+        var preferences: [Preference] = []
+        var expectations: [Expectation] = []
+        /// The lines of the rule as written, for `herald explain` and the `RULE` command.
+        var sourceLines: [String] = []
+        /// A clause failed to parse: checks for missing parts would only repeat that error.
+        var hasSyntaxErrors = false
+    }
+
+    struct Macro: Sendable {
+        var name: String
+        var terms: [Term]
+        var span: Span
+    }
+
+    struct ListOptions: Sendable, Hashable {
+        var isEntity = false
+        var caseMode: CaseMode = .smart
+        var inflection: Inflection = .none
+    }
+
+    struct ListEntry: Sendable {
+        var aliases: [String]
+        var attributes: [(String, String)]
+        var span: Span
+    }
+
+    struct List: Sendable {
+        var name: String
+        var options: ListOptions
+        var entries: [ListEntry]
+        var span: Span
+    }
+}
+
+/// How an alias's letter case must match the text.
+public enum CaseMode: String, Sendable, Hashable {
+    /// Lowercase aliases match any case; aliases with capitals match as written or in all capitals.
+    case smart
+    case sensitive
+    case insensitive
+}
+
+/// Which word forms to generate from a list's aliases.
+public enum Inflection: String, Sendable, Hashable {
+    case none
+    case verb
+    case noun
+}

@@ -1,0 +1,76 @@
+extension RuleSet {
+    /// Matches one article against every rule and returns one match per rule and dedup key.
+    ///
+    /// The title is analysed as a text of its own; for each part, one scan of the phrase index finds every list
+    /// hit, the prefilter picks the rules anchored on the lists that hit, and each such rule is evaluated only in
+    /// the sentences (or paragraphs) where an anchor hit.
+    public func match(title: String?, body: String, explain: Bool = false) -> MatchReport {
+        var best: [Int: [String: Candidate]] = [:]
+        var explanation: [String] = []
+        var candidateRules = Set<Int>()
+        let parts: [(String, TextPart)] = [(title ?? "", .title), (body, .body)]
+        for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
+            let analyzed = AnalyzedText(text)
+            let hits = HitResolver.resolve(index.scan(analyzed.tokens), entityLists: entityLists)
+            var selected = Set(unanchoredRules)
+            for list in Set(hits.map(\.list)) {
+                if let anchored = rulesByAnchor[list] { selected.formUnion(anchored) }
+            }
+            candidateRules.formUnion(selected)
+            for ruleIndex in selected.sorted() {
+                var evaluation = RuleEvaluation(
+                    ruleSet: self, rule: rules[ruleIndex], text: analyzed, part: part, partIndex: partIndex,
+                    explain: explain)
+                for unit in units(of: rules[ruleIndex].scope, part: part, in: analyzed) {
+                    evaluation.evaluate(unit: unit, hits: Self.hits(hits, in: unit))
+                }
+                explanation += evaluation.explanation
+                for candidate in evaluation.candidates {
+                    if let current = best[ruleIndex]?[candidate.match.dedupKey], !candidate.isBetter(than: current) {
+                        continue
+                    }
+                    best[ruleIndex, default: [:]][candidate.match.dedupKey] = candidate
+                }
+            }
+        }
+        let matches = best.values.flatMap(\.values).sorted { $0.position.lexicographicallyPrecedes($1.position) }.map(\.match)
+        return MatchReport(matches: matches, explanation: explanation, candidateRules: candidateRules.count)
+    }
+
+    private func units(of scope: Scope, part: TextPart, in text: AnalyzedText) -> [Segment] {
+        guard let first = text.tokens.first, let last = text.tokens.last else { return [] }
+        let whole = Segment(firstToken: 0, endToken: text.tokens.count, start: first.start, end: last.end)
+        if part == .title { return [whole] }
+        switch scope {
+        case .sentence: return text.sentences
+        case .paragraph: return text.paragraphs
+        case .article: return [whole]
+        }
+    }
+
+    /// The hits lying wholly inside a segment (hits are sorted by first token).
+    private static func hits(_ hits: [Hit], in unit: Segment) -> ArraySlice<Hit> {
+        var low = 0
+        var high = hits.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hits[middle].firstToken < unit.firstToken { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < hits.count, hits[end].firstToken < unit.endToken { end += 1 }
+        return hits[low..<end].filter { $0.endToken <= unit.endToken }[...]
+    }
+}
+
+/// A possible firing before dedup, with what ranks it against others of the same key.
+struct Candidate {
+    var match: RuleMatch
+    var preferenceRanks: [Int]
+    /// (part, token): earlier wins ties, and alerts come out in text order.
+    var position: [Int]
+
+    func isBetter(than other: Candidate) -> Bool {
+        if preferenceRanks != other.preferenceRanks { return preferenceRanks.lexicographicallyPrecedes(other.preferenceRanks) }
+        return position.lexicographicallyPrecedes(other.position)
+    }
+}

@@ -1,0 +1,55 @@
+/// A compiled, immutable rule set: lists, the phrase index over all of them, and the rules with their prefilter.
+///
+/// A `RuleSet` is a value: a server swaps a new one in atomically on reload while matches in flight finish
+/// against the old one.
+public struct RuleSet: Sendable {
+    public let rules: [CompiledRule]
+    public let lists: [GazetteerList]
+    /// A hash of every source file that made this rule set (16 hex digits), to tell rule sets apart.
+    public let hash: String
+    /// Files the rule set was loaded from, in load order.
+    public let files: [String]
+
+    let index: PhraseIndex
+    let entityLists: [Bool]
+    /// For each list, the rules anchored on it.
+    let rulesByAnchor: [Int32: [Int]]
+    /// Rules with nothing to prefilter on: evaluated for every article.
+    let unanchoredRules: [Int]
+
+    init(rules: [CompiledRule], lists: [GazetteerList], index: PhraseIndex, hash: String, files: [String]) {
+        self.rules = rules
+        self.lists = lists
+        self.index = index
+        self.hash = hash
+        self.files = files
+        self.entityLists = lists.map(\.isEntity)
+        var byAnchor: [Int32: [Int]] = [:]
+        var unanchored: [Int] = []
+        for (position, rule) in rules.enumerated() {
+            if rule.anchors.isEmpty {
+                unanchored.append(position)
+            }
+            for anchor in Set(rule.anchors) { byAnchor[anchor, default: []].append(position) }
+        }
+        self.rulesByAnchor = byAnchor
+        self.unanchoredRules = unanchored
+    }
+
+    /// An empty rule set: matches nothing.
+    public static let empty = RuleSet(rules: [], lists: [], index: PhraseIndex(), hash: "0000000000000000", files: [])
+
+    /// Looks a rule up by id.
+    public func rule(_ id: String) -> CompiledRule? { rules.first { $0.id == id } }
+
+    /// Number of entries over all named lists (phrase lists excluded).
+    public var entryCount: Int { lists.filter { !$0.isPhrase }.reduce(0) { $0 + $1.entries.count } }
+
+    /// Number of alias forms indexed, inflections included.
+    public var patternCount: Int { index.patternCount }
+
+    /// A copy holding only one rule, for running that rule's `expect` examples in isolation.
+    func restricted(to ruleIndex: Int) -> RuleSet {
+        RuleSet(rules: [rules[ruleIndex]], lists: lists, index: index, hash: hash, files: files)
+    }
+}
