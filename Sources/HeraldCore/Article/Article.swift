@@ -1,0 +1,61 @@
+import Foundation
+
+/// A news article as Herald matches it: a title, a body of paragraphs, and metadata.
+public struct Article: Sendable, Hashable {
+    /// The publisher's id when it gave one, otherwise the content id.
+    public var id: String
+    /// A hash of the normalised title and body (16 hex digits): the same story re-sent is recognised.
+    public var contentID: String
+    public var title: String
+    /// Paragraphs separated by blank lines. Evidence offsets count Unicode scalars into this text.
+    public var body: String
+    public var source: String?
+    public var url: String?
+    /// ISO-8601, UTC when the input gave no zone.
+    public var published: String?
+
+    public init(
+        id: String? = nil, title: String, body: String, source: String? = nil, url: String? = nil, published: String? = nil
+    ) {
+        let contentID = ContentID.of(title: title, body: body)
+        self.id = id ?? contentID
+        self.contentID = contentID
+        self.title = title
+        self.body = body
+        self.source = source
+        self.url = url
+        self.published = published
+    }
+}
+
+/// The stable content id of an article.
+public enum ContentID {
+    /// SHA-256 over the title and body after NFKC, case folding and whitespace collapsing, so re-scraped copies that
+    /// differ only in spacing, quotes or case get the same id. The first 16 hex digits (64 bits) are kept.
+    public static func of(title: String, body: String) -> String {
+        let normalized = normalize(title) + "\n" + normalize(body)
+        return String(SHA256Digest.hex(normalized).prefix(16))
+    }
+
+    static func normalize(_ text: String) -> String {
+        var output = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !output.isEmpty
+                continue
+            }
+            if pendingSpace {
+                output.append(" ")
+                pendingSpace = false
+            }
+            switch scalar.value {
+            case 0x2018, 0x2019: output.append("'")
+            case 0x201C, 0x201D: output.append("\"")
+            case 0x2013, 0x2014: output.append("-")
+            default: output.append(scalar)
+            }
+        }
+        return String(output)
+    }
+}

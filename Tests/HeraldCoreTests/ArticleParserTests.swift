@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+@testable import HeraldCore
+
+@Suite("Article parsing")
+struct ArticleParserTests {
+    let parser = ArticleParser()
+
+    func parse(_ text: String, _ format: ArticleFormat = .auto, name: String = "input") throws(ArticleError) -> [Article] {
+        try parser.parse(Array(text.utf8), format: format, name: name)
+    }
+
+    @Test("scraped text: noise lines are neither title nor body; date and source are read")
+    func scrapedText() throws {
+        let text = """
+            Widget Corp (WGT)- Technical Analysis
+            $12,416
+            Widget Corp (WGT)- Technical Analysis
+            06 Nov 2025, 09:34
+            Pexels.com
+            First paragraph of the story.
+            Second paragraph, which goes on.
+            Source:(Example News)
+            """
+        let article = try #require(try parse(text).first)
+        #expect(article.title == "Widget Corp (WGT)- Technical Analysis")
+        #expect(article.published == "2025-11-06T09:34:00Z")
+        #expect(article.source == "Example News")
+        #expect(article.body == "First paragraph of the story.\n\nSecond paragraph, which goes on.")
+    }
+
+    @Test("scraped text without a date line: the first real line is the title")
+    func noDate() throws {
+        let article = try #require(try parse("Photo: Getty Images\nHeadline here\n\nBody text.\n\nSource: Wire").first)
+        #expect(article.title == "Headline here")
+        #expect(article.body == "Body text.")
+        #expect(article.source == "Wire")
+        #expect(article.published == nil)
+    }
+
+    @Test("date lines in common formats", arguments: [
+        ("06 Nov 2025, 09:34", "2025-11-06T09:34:00Z"),
+        ("November 6, 2025", "2025-11-06T00:00:00Z"),
+        ("Nov 6, 2025 9:34 AM", "2025-11-06T09:34:00Z"),
+        ("Thursday, 6 November 2025 9:34 pm", "2025-11-06T21:34:00Z"),
+        ("2025-11-06", "2025-11-06T00:00:00Z"),
+        ("2025-11-06T09:34:00+08:00", "2025-11-06T09:34:00+08:00"),
+        ("Published 2025-11-06 09:34", "2025-11-06T09:34:00Z"),
+    ])
+    func dates(line: String, iso: String) {
+        #expect(DateLineParser.parse(line) == iso)
+    }
+
+    @Test("lines that only look like dates are not dates", arguments: [
+        "Nov 31, 2025", "May the best firm win", "2025-13-01", "Open 24 hours", "1,2,3,4",
+    ])
+    func notDates(line: String) {
+        #expect(DateLineParser.parse(line) == nil)
+    }
+
+    @Test("JSON lines: every field, numeric ids, and one article per line")
+    func jsonLines() throws {
+        let input = """
+            {"id":"a1","title":"T1","body":"B1","source":"S","url":"https://example.com/1","published":"Nov 6, 2025"}
+
+            {"id":7,"title":"T2","body":"B2"}
+            """
+        let articles = try parse(input, name: "x.jsonl")
+        #expect(articles.map(\.id) == ["a1", "7"])
+        #expect(articles[0].published == "2025-11-06T00:00:00Z")
+        #expect(articles[0].url == "https://example.com/1")
+    }
+
+    @Test("format detection by extension, then by content")
+    func detection() throws {
+        #expect(ArticleParser.resolve(.auto, name: "a.ndjson", text: "x") == .json)
+        #expect(ArticleParser.resolve(.auto, name: "a.txt", text: "{") == .text)
+        #expect(ArticleParser.resolve(.auto, name: "-", text: "  {\"title\":1}") == .json)
+        #expect(ArticleParser.resolve(.auto, name: "-", text: "Headline") == .text)
+    }
+
+    @Test("malformed inputs get a clear error with a code", arguments: [
+        ("{\"title\": \"x\"", "bad_json"),
+        ("[1,2]", "bad_json"),
+        ("{\"title\": 5, \"body\": \"x\"}", "bad_article"),
+        ("{\"title\": \"\", \"body\": \"  \"}", "missing_field"),
+    ])
+    func badJSON(input: String, code: String) {
+        #expect { try parse(input, .json) } throws: { ($0 as? ArticleError)?.code == code }
+    }
+
+    @Test("a bad JSON line names its line number")
+    func badLineNumber() {
+        #expect { try parse("{\"title\":\"a\",\"body\":\"b\"}\n{oops}\n", .json, name: "f.jsonl") } throws: { error in
+            (error as? ArticleError)?.message.hasPrefix("f.jsonl:2: malformed JSON") == true
+        }
+    }
+
+    @Test("empty input, binary junk and invalid UTF-8 are refused")
+    func refused() {
+        #expect { try parse("", .text) } throws: { ($0 as? ArticleError)?.code == "empty" }
+        #expect { try parse("\n\n  \n", .text) } throws: { ($0 as? ArticleError)?.code == "empty" }
+        let binary: [UInt8] = (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        #expect { try parser.parse(binary, format: .auto, name: "junk.bin") } throws: { error in
+            let code = (error as? ArticleError)?.code
+            return code == "binary" || code == "invalid_utf8"
+        }
+        let invalid: [UInt8] = Array("Title\n\nBody ".utf8) + [0xC3, 0x28] + Array(" more".utf8)
+        #expect { try parser.parse(invalid, format: .text, name: "bad.txt") } throws: { error in
+            (error as? ArticleError)?.message == "bad.txt: not valid UTF-8 (at byte 12)"
+        }
+    }
+
+    @Test("a 10 MB single line is handled: parsed as text, refused over the size limit")
+    func hugeLine() throws {
+        let line = String(repeating: "word ", count: 2_000_000)
+        let articles = try parse(line, .text)
+        #expect(articles.count == 1)
+        let small = ArticleParser(maximumBytes: 1 << 20)
+        #expect { try small.parse(Array(line.utf8), format: .json, name: "big") } throws: {
+            ($0 as? ArticleError)?.code == "too_large"
+        }
+        #expect { try small.parseJSON(line) } throws: { ($0 as? ArticleError)?.code == "too_large" }
+    }
+
+    @Test("content ids ignore spacing, case and typographic quotes, and differ for different text")
+    func contentID() {
+        let a = Article(title: "Alibaba’s AI team", body: "It opened  in\nSunnyvale.")
+        let b = Article(title: "alibaba's ai team", body: "It opened in Sunnyvale.")
+        let c = Article(title: "Alibaba's AI team", body: "It opened in Seattle.")
+        #expect(a.contentID == b.contentID)
+        #expect(a.contentID != c.contentID)
+        #expect(a.contentID.count == 16)
+        #expect(Article(id: "mine", title: "x", body: "y").id == "mine")
+    }
+}
