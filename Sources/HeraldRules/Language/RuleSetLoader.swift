@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loads a rule folder: every `*.rules` file at its top level, and whatever those files `include`
 /// (paths relative to the including file; `*` globs in the file name). Then compiles the result and runs every
 /// rule's `expect` examples.
@@ -22,8 +24,22 @@ public struct RuleSetLoader: Sendable {
     /// Loads every `*.rules` file directly inside `directory`, or one file when `directory` names a file.
     public func load(_ directory: String) -> Outcome {
         let root = PathUtilities.normalize(directory)
-        var state = LoadState()
         let roots: [String]
+        if root.hasSuffix(".md") {
+            do {
+                let (examples, path) = MarkdownExamples.source(markdown: try source.read(root), path: root)
+                var outcome = RuleSetLoader(source: examples).loadFiles([PathUtilities.normalize(path)])
+                outcome.diagnostics = outcome.diagnostics.map { diagnostic in
+                    var adjusted = diagnostic
+                    adjusted.location.file = adjusted.location.file.replacingOccurrences(of: "#lists.list", with: "")
+                    return adjusted
+                }
+                return outcome
+            } catch {
+                let location = SourceLocation(file: root, line: 1, column: 1)
+                return Outcome(ruleSet: nil, diagnostics: [Diagnostic(.error, at: location, "cannot read '\(root)': \(error)")])
+            }
+        }
         if root.hasSuffix(".rules") || root.hasSuffix(".list") {
             roots = [root]
         } else {
@@ -40,6 +56,12 @@ public struct RuleSetLoader: Sendable {
                     diagnostics: [Diagnostic(.error, at: location, "no .rules files in '\(root)'", hint: "rule files end in .rules")])
             }
         }
+        return loadFiles(roots)
+    }
+
+    /// Loads the given root files and whatever they include.
+    func loadFiles(_ roots: [String]) -> Outcome {
+        var state = LoadState()
         for path in roots { loadFile(path, from: nil, state: &state) }
         var hasher = FNV1a()
         for (path, text) in state.texts {
