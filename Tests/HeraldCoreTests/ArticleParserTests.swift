@@ -117,6 +117,8 @@ struct ArticleParserTests {
         let line = String(repeating: "word ", count: 2_000_000)
         let articles = try parse(line, .text)
         #expect(articles.count == 1)
+        #expect(articles.first?.title == "")
+        #expect(articles.first?.body.count == line.count - 1)
         let small = ArticleParser(maximumBytes: 1 << 20)
         #expect { try small.parse(Array(line.utf8), format: .json, name: "big") } throws: {
             ($0 as? ArticleError)?.code == "too_large"

@@ -15,6 +15,9 @@ public struct ArticleParser: Sendable {
     /// Inputs larger than this are refused rather than matched (default 10 MiB).
     public var maximumBytes: Int
 
+    /// Longer first lines are taken as body text, not as a headline.
+    static let maximumTitleLength = 300
+
     public init(maximumBytes: Int = 10 << 20) {
         self.maximumBytes = maximumBytes
     }
@@ -123,8 +126,14 @@ public struct ArticleParser: Sendable {
             guard let first = content.firstIndex(where: { !NoiseLines.isNoise($0.element) }) else {
                 throw ArticleError("empty", "the article has no text besides noise lines")
             }
-            title = content[first].element
-            bodyStart = max(bodyStart, first + 1)
+            // A first line the length of a paragraph is body text with no headline, not a title.
+            if content[first].element.count <= Self.maximumTitleLength {
+                title = content[first].element
+                bodyStart = max(bodyStart, first + 1)
+            } else {
+                title = ""
+                bodyStart = first
+            }
         }
         let headline = title ?? ""
         // Body: the lines after the header, paragraphs as in the input (a blank line or a line break ends one).
