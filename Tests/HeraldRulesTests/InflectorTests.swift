@@ -31,3 +31,13 @@ struct InflectorTests {
         #expect(Inflector.nounForms("R&D centre") == ["R&D centre", "R&D centres"])
     }
 }
+
+@Suite("Inflection edge cases")
+struct InflectorEdgeCaseTests {
+    @Test("irregular forms inside phrasal verbs, and 'qu' before a short vowel")
+    func edgeCases() {
+        #expect(Set(Inflector.verbForms("wind down")).isSuperset(of: ["wound down", "winding down", "winds down"]))
+        #expect(Set(Inflector.verbForms("shrink")).isSuperset(of: ["shrank", "shrunk", "shrinking"]))
+        #expect(Set(Inflector.verbForms("quit")) == ["quit", "quits", "quitting"])
+    }
+}

@@ -87,13 +87,15 @@ enum Inflector {
         let last = letters[letters.count - 1]
         let middle = letters[letters.count - 2]
         let first = letters[letters.count - 3]
-        guard !vowels.contains(last), !"wxy".contains(last), vowels.contains(middle), !vowels.contains(first) else {
+        // "qu" spells a consonant: quit → quitting.
+        let quBefore = first == "u" && letters.count >= 4 && letters[letters.count - 4] == "q"
+        guard !vowels.contains(last), !"wxy".contains(last), vowels.contains(middle), !vowels.contains(first) || quBefore else {
             return false
         }
         // Only one vowel group: "open" (o-e) is stressed on the first syllable and does not double.
         var groups = 0
         var inVowel = false
-        for letter in letters {
+        for (index, letter) in letters.enumerated() where !(letter == "u" && index > 0 && letters[index - 1] == "q") {
             let isVowel = vowels.contains(letter)
             if isVowel && !inVowel { groups += 1 }
             inVowel = isVowel
@@ -119,11 +121,12 @@ enum Inflector {
         "draw": ["drew", "drawn"], "drive": ["drove", "driven"], "fall": ["fell", "fallen"], "find": ["found"],
         "get": ["got", "gotten"], "give": ["gave", "given"], "go": ["went", "gone"], "grow": ["grew", "grown"],
         "hold": ["held"], "keep": ["kept"], "lay": ["laid"], "lead": ["led"], "leave": ["left"], "lose": ["lost"],
-        "make": ["made"], "meet": ["met"], "pay": ["paid"], "put": ["put"], "quit": ["quit"], "rise": ["rose", "risen"],
+        "make": ["made"], "meet": ["met"], "pay": ["paid"], "put": ["put"], "rise": ["rose", "risen"],
         "run": ["ran"], "see": ["saw", "seen"], "sell": ["sold"], "send": ["sent"], "set": ["set"], "shut": ["shut"],
         "spend": ["spent"], "spin": ["spun"], "stand": ["stood"], "take": ["took", "taken"], "tell": ["told"],
         "think": ["thought"], "undertake": ["undertook", "undertaken"], "win": ["won"], "withdraw": ["withdrew", "withdrawn"],
-        "write": ["wrote", "written"], "be": ["was", "were", "been", "are", "am"], "have": ["had"],
+        "write": ["wrote", "written"], "wind": ["wound"], "shrink": ["shrank", "shrunk"], "sink": ["sank", "sunk"],
+        "quit": ["quit", "quitting"], "slide": ["slid"], "strike": ["struck"], "sweep": ["swept"], "be": ["was", "were", "been", "are", "am"], "have": ["had"],
         "do": ["did", "done", "does"], "say": ["said"], "shed": ["shed"], "split": ["split"], "bid": ["bid"],
         "forgo": ["forwent", "forgone"], "overtake": ["overtook", "overtaken"], "rebuild": ["rebuilt"],
         "set up": ["set up"],

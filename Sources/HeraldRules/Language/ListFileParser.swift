@@ -89,6 +89,9 @@ struct ListFileParser {
             switch (key.text, value.text) {
             case ("kind", "entity"): options.isEntity = true
             case ("kind", "term"): options.isEntity = false
+            case ("kind", "mask"):
+                options.isEntity = true
+                options.isMask = true
             case ("case", _):
                 guard let mode = CaseMode(rawValue: value.text) else {
                     throw cursor.error("unknown case mode '\(value.text)'", at: value, hint: "use smart, sensitive or insensitive")
@@ -100,7 +103,7 @@ struct ListFileParser {
                 }
                 options.inflection = inflection
             case ("kind", _):
-                throw cursor.error("unknown kind '\(value.text)'", at: value, hint: "use entity or term")
+                throw cursor.error("unknown kind '\(value.text)'", at: value, hint: "use term, entity or mask")
             default:
                 let hint = Suggestion.closest(to: key.text, in: Self.options).map { "did you mean '\($0)'?" }
                 throw cursor.error("unknown list option '\(key.text)'", at: key, hint: hint ?? "options are kind, case and inflect")

@@ -45,7 +45,7 @@ struct RuleCompiler {
             seen[rule.id] = rule.span.location
             if let compiled = compileRule(rule) { rules.append(compiled) }
         }
-        for list in parsed.lists where !usedLists.contains(list.name) && listIndex[list.name] != nil {
+        for list in parsed.lists where !usedLists.contains(list.name) && listIndex[list.name] != nil && !list.options.isMask {
             diagnostics.append(
                 Diagnostic(.warning, at: list.span, "list '\(list.name)' is not used by any rule or macro"))
         }

@@ -128,6 +128,9 @@ enum Syntax {
 
     struct ListOptions: Sendable, Hashable {
         var isEntity = false
+        /// A mask list only hides hits of other lists inside its own ("Greater Bay Area" hides "Bay Area");
+        /// no rule needs to use it.
+        var isMask = false
         var caseMode: CaseMode = .smart
         var inflection: Inflection = .none
     }
