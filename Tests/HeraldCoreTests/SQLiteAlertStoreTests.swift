@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import HeraldCore
@@ -11,24 +12,34 @@ struct SQLiteAlertStoreTests {
         return directory.appendingPathComponent("alerts.sqlite").path
     }
 
-    static func entry(_ rule: String, at date: Date = Date(), key: String? = nil) -> PendingEntry {
-        PendingEntry(kind: .alert, rule: rule, severity: "high", tags: ["a", "b"], dedupKey: key, createdAt: date) { id in
-            Array("{\"id\":\(id),\"rule\":\"\(rule)\"}".utf8)
-        }
+    static func entry(_ id: UInt64, _ rule: String, at date: Date = Date(), kind: LogEntry.Kind = .alert) -> LogEntry {
+        LogEntry(
+            id: id, kind: kind, rule: rule, severity: "high", tags: ["a", "b"], createdAt: date,
+            json: Array("{\"id\":\(id),\"rule\":\"\(rule)\"}".utf8), dedupKey: "k")
     }
 
-    @Test("ids are monotonic across commits and the JSON is rendered with its id")
-    func ids() async throws {
+    @Test("committed lines read back in id order, byte for byte; suppressed lines are not replayed")
+    func readBack() async throws {
         let store = try SQLiteAlertStore(path: try Self.temporaryPath())
-        let first = try await store.commit(article: nil, entries: [Self.entry("r1"), Self.entry("r2")])
-        let second = try await store.commit(article: nil, entries: [Self.entry("r3")])
-        #expect(first.map(\.id) == [1, 2])
-        #expect(second.map(\.id) == [3])
-        #expect(String(decoding: second[0].json, as: UTF8.self) == "{\"id\":3,\"rule\":\"r3\"}")
+        try await store.submit(article: nil, entries: [Self.entry(1, "r1"), Self.entry(2, "r2")]).durable()
+        try await store.submit(article: nil, entries: [Self.entry(3, "r3", kind: .suppressed), Self.entry(4, "r4")]).durable()
         let replay = try await store.entries(after: 1, limit: 10)
-        #expect(replay.map(\.id) == [2, 3])
-        #expect(replay.map(\.rule) == ["r2", "r3"])
+        #expect(replay.map(\.id) == [2, 4])
+        #expect(replay.map(\.rule) == ["r2", "r4"])
         #expect(replay[0].tags == ["a", "b"])
+        #expect(String(decoding: replay[1].json, as: UTF8.self) == "{\"id\":4,\"rule\":\"r4\"}")
+        #expect(try await store.highestID() == 4)
+        await store.close()
+    }
+
+    @Test("the commit observer sees each commit once it is durable, in submission order")
+    func observer() async throws {
+        let store = try SQLiteAlertStore(path: try Self.temporaryPath())
+        let seen = Mutex<[UInt64]>([])
+        store.observeCommits { entries in seen.withLock { $0 += entries.map(\.id) } }
+        let tickets = (1...50).map { store.submit(article: nil, entries: [Self.entry(UInt64($0), "r")]) }
+        for ticket in tickets { try await ticket.durable() }
+        #expect(seen.withLock { $0 } == Array(1...50))
         await store.close()
     }
 
@@ -37,28 +48,28 @@ struct SQLiteAlertStoreTests {
         let path = try Self.temporaryPath()
         let store = try SQLiteAlertStore(path: path)
         let article = ArticleRecord(Article(id: "a1", title: "T", body: "B"), receivedAt: Date())
-        _ = try await store.commit(article: article, entries: [Self.entry("r1"), Self.entry("r1")])
+        try await store.submit(article: article, entries: [Self.entry(1, "r1"), Self.entry(2, "r1")]).durable()
         await store.close()
         let reopened = try SQLiteAlertStore(path: path)
         #expect(try await reopened.bounds() == (1, 2))
+        #expect(try await reopened.highestID() == 2)
         #expect(try await reopened.article(contentID: article.contentID) == "a1")
         #expect(try await reopened.article(contentID: "nope") == nil)
-        #expect(try await reopened.commit(article: nil, entries: [Self.entry("r2")]).map(\.id) == [3])
+        #expect(try await reopened.dedupRecords(since: Date().addingTimeInterval(-60)).map(\.id) == [1, 2])
         await reopened.close()
     }
 
-    @Test("concurrent commits share transactions (group commit) and get distinct, ordered ids")
+    @Test("concurrent submissions share transactions (group commit)")
     func groupCommit() async throws {
         let store = try SQLiteAlertStore(path: try Self.temporaryPath())
-        let ids = try await withThrowingTaskGroup(of: [UInt64].self) { group in
-            for index in 0..<200 {
-                group.addTask { try await store.commit(article: nil, entries: [Self.entry("r\(index)")]).map(\.id) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 1...200 {
+                let ticket = store.submit(article: nil, entries: [Self.entry(UInt64(index), "r")])
+                group.addTask { try await ticket.durable() }
             }
-            var all: [UInt64] = []
-            for try await batch in group { all += batch }
-            return all
+            try await group.waitForAll()
         }
-        #expect(ids.sorted() == Array(1...200))
+        #expect(try await store.bounds() == (1, 200))
         let counters = store.commitCounters
         #expect(counters.requests == 200)
         #expect(counters.transactions < 200, "expected batching, got \(counters)")
@@ -69,18 +80,20 @@ struct SQLiteAlertStoreTests {
     func sinceAndRetention() async throws {
         let store = try SQLiteAlertStore(path: try Self.temporaryPath())
         let now = Date()
-        _ = try await store.commit(
+        try await store.submit(
             article: nil,
             entries: [
-                Self.entry("old", at: now.addingTimeInterval(-7200)), Self.entry("mid", at: now.addingTimeInterval(-1800)),
-                Self.entry("new", at: now),
-            ])
+                Self.entry(1, "old", at: now.addingTimeInterval(-7200)),
+                Self.entry(2, "mid", at: now.addingTimeInterval(-1800)), Self.entry(3, "new", at: now),
+            ]
+        ).durable()
         #expect(try await store.firstID(since: now.addingTimeInterval(-3600)) == 2)
         #expect(try await store.firstID(since: now.addingTimeInterval(60)) == nil)
         #expect(try await store.prune(maximumAge: 3600, maximumCount: nil, now: now) == 1)
         #expect(try await store.bounds() == (2, 3))
         #expect(try await store.prune(maximumAge: nil, maximumCount: 1, now: now) == 1)
         #expect(try await store.bounds() == (3, 3))
+        #expect(try await store.highestID() == 3)
         await store.close()
     }
 
@@ -88,7 +101,7 @@ struct SQLiteAlertStoreTests {
     func closed() async throws {
         let store = try SQLiteAlertStore(path: try Self.temporaryPath())
         await store.close()
-        await #expect(throws: StorageError.self) { try await store.commit(article: nil, entries: [Self.entry("r")]) }
+        await #expect(throws: StorageError.self) { try await store.submit(article: nil, entries: [Self.entry(1, "r")]).durable() }
     }
 
     @Test("an unwritable location is an error, not a crash")

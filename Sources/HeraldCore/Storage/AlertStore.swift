@@ -1,12 +1,17 @@
 import Foundation
+import Synchronization
 
 /// One line of the alert log: an alert, an update to one (a repeat inside its dedup window), or a throttle summary.
 /// Every line a subscriber can receive has an id in one monotonic sequence, so replay returns them all, in order.
 public struct LogEntry: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case alert
+        /// A repeat of an alert inside its dedup window: counted on the original.
         case update
+        /// A summary of alerts a rule's throttle held back.
         case throttled
+        /// An alert over its rule's throttle: stored, summarised by a `throttled` line, not pushed or replayed.
+        case suppressed
     }
 
     public var id: UInt64
@@ -17,40 +22,21 @@ public struct LogEntry: Sendable, Hashable {
     public var createdAt: Date
     /// The JSON line exactly as sent to subscribers (no trailing newline), id included.
     public var json: [UInt8]
+    /// For alerts: the rule's dedup key, so dedup windows survive a restart.
+    public var dedupKey: String?
 
-    public init(id: UInt64, kind: Kind, rule: String, severity: String, tags: [String], createdAt: Date, json: [UInt8]) {
+    public init(
+        id: UInt64, kind: Kind, rule: String, severity: String, tags: [String], createdAt: Date, json: [UInt8],
+        dedupKey: String? = nil
+    ) {
         self.id = id
+        self.dedupKey = dedupKey
         self.kind = kind
         self.rule = rule
         self.severity = severity
         self.tags = tags
         self.createdAt = createdAt
         self.json = json
-    }
-}
-
-/// A log line before it is stored: its JSON is rendered once its id is known.
-public struct PendingEntry: Sendable {
-    public var kind: LogEntry.Kind
-    public var rule: String
-    public var severity: String
-    public var tags: [String]
-    /// For alerts: the rule's dedup key, so dedup windows survive a restart.
-    public var dedupKey: String?
-    public var createdAt: Date
-    public var render: @Sendable (UInt64) -> [UInt8]
-
-    public init(
-        kind: LogEntry.Kind, rule: String, severity: String, tags: [String], dedupKey: String?, createdAt: Date,
-        render: @escaping @Sendable (UInt64) -> [UInt8]
-    ) {
-        self.kind = kind
-        self.rule = rule
-        self.severity = severity
-        self.tags = tags
-        self.dedupKey = dedupKey
-        self.createdAt = createdAt
-        self.render = render
     }
 }
 
@@ -85,10 +71,18 @@ public struct DedupRecord: Sendable, Hashable {
 
 /// The durable alert log. Implementations: ``SQLiteAlertStore`` (embedded, the default); a PostgreSQL one can
 /// follow behind the same protocol.
+///
+/// Ids are assigned by the caller (the alert engine), increasing; the store commits submissions in the order they
+/// were submitted and tells its commit observer, in that order, once each is durable. That observer is how the
+/// server fans alerts out: nothing reaches a subscriber before it is on disk, and everything reaches them in id
+/// order.
 public protocol AlertStore: Sendable {
-    /// Stores an article and its log lines in one transaction and returns the lines with their ids.
-    /// Durable when it returns: a crash afterwards loses nothing.
-    func commit(article: ArticleRecord?, entries: [PendingEntry]) async throws -> [LogEntry]
+    /// Queues an article and its log lines for the next transaction and returns at once, so that callers keep
+    /// their submission order; ``CommitTicket/durable()`` waits for the commit.
+    func submit(article: ArticleRecord?, entries: [LogEntry]) -> CommitTicket
+
+    /// Called after each commit with the lines it made durable, in id order, before their tickets complete.
+    func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void)
 
     /// Log lines with ids greater than `id`, oldest first, at most `limit`.
     func entries(after id: UInt64, limit: Int) async throws -> [LogEntry]
@@ -98,6 +92,9 @@ public protocol AlertStore: Sendable {
 
     /// The oldest and newest ids held (0 when the log is empty).
     func bounds() async throws -> (oldest: UInt64, newest: UInt64)
+
+    /// The highest id ever stored, even if retention has since removed it (0 for a new log).
+    func highestID() async throws -> UInt64
 
     /// The id the article was first published under, if this content was seen before.
     func article(contentID: String) async throws -> String?
@@ -110,4 +107,52 @@ public protocol AlertStore: Sendable {
 
     /// Finishes pending commits and closes the store.
     func close() async
+}
+
+/// A submitted commit: wait on it to know the lines are durable.
+public final class CommitTicket: Sendable {
+    private enum State {
+        case pending([CheckedContinuation<Void, any Error>])
+        case done(StorageError?)
+    }
+
+    private let state = Mutex(State.pending([]))
+
+    public init() {}
+
+    /// A ticket that is already resolved, for stores that refuse work (closed) or for empty submissions.
+    public static func resolved(_ error: StorageError?) -> CommitTicket {
+        let ticket = CommitTicket()
+        ticket.resolve(error)
+        return ticket
+    }
+
+    /// Returns once the submission is durable; throws if its transaction failed.
+    public func durable() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome: StorageError?? = state.withLock { state in
+                switch state {
+                case .pending(var waiters):
+                    waiters.append(continuation)
+                    state = .pending(waiters)
+                    return .none
+                case .done(let error):
+                    return .some(error)
+                }
+            }
+            guard let outcome else { return }
+            if let error = outcome { continuation.resume(throwing: error) } else { continuation.resume() }
+        }
+    }
+
+    func resolve(_ error: StorageError?) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            guard case .pending(let waiters) = state else { return [] }
+            state = .done(error)
+            return waiters
+        }
+        for waiter in waiters {
+            if let error { waiter.resume(throwing: error) } else { waiter.resume() }
+        }
+    }
 }

@@ -11,8 +11,8 @@ import Synchronization
 public final class SQLiteAlertStore: AlertStore {
     private struct Request {
         var article: ArticleRecord?
-        var entries: [PendingEntry]
-        var continuation: CheckedContinuation<[LogEntry], any Error>
+        var entries: [LogEntry]
+        var ticket: CommitTicket
     }
 
     private struct Queue {
@@ -25,23 +25,20 @@ public final class SQLiteAlertStore: AlertStore {
     private let wake = DispatchSemaphore(value: 0)
     private let writer: Mutex<SQLiteConnection>
     private let reader: Mutex<SQLiteConnection>
-    private let nextID: Mutex<UInt64>
-    /// Commits per transaction, for the benchmark and tests: (transactions, requests).
+    private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
+    /// Transactions run and submissions they carried: the group-commit ratio.
     private let counters = Mutex((transactions: 0, requests: 0))
 
-    /// Opens (creating if needed) the log at `path`; `":memory:"` is not supported, use a temporary file.
+    /// Opens (creating if needed) the log at `path`.
     public init(path: String) throws {
         let writerConnection = try SQLiteConnection(path: path)
         try writerConnection.execute("PRAGMA journal_mode=WAL")
         try writerConnection.execute("PRAGMA synchronous=FULL")
         try writerConnection.execute(Self.schema)
-        var newest: UInt64 = 0
-        try writerConnection.query("SELECT COALESCE(MAX(id), 0) FROM log") { row in newest = UInt64(row.integer(0)) }
         let readerConnection = try SQLiteConnection(path: path)
         try readerConnection.execute("PRAGMA query_only=1")
         writer = Mutex(writerConnection)
         reader = Mutex(readerConnection)
-        nextID = Mutex(newest + 1)
         let thread = Thread { [self] in self.runWriter() }
         thread.name = "herald-store-writer"
         thread.start()
@@ -55,24 +52,26 @@ public final class SQLiteAlertStore: AlertStore {
             id INTEGER PRIMARY KEY, kind TEXT NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL,
             tags TEXT NOT NULL, dedup_key TEXT, created_at INTEGER NOT NULL, json BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS log_created ON log(created_at);
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """
 
-    /// How many transactions and commit requests the writer has run: the group-commit ratio.
+    /// How many transactions and submissions the writer has run.
     public var commitCounters: (transactions: Int, requests: Int) { counters.withLock { $0 } }
 
-    public func commit(article: ArticleRecord?, entries: [PendingEntry]) async throws -> [LogEntry] {
-        try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.withLock { queue -> Bool in
-                guard !queue.closed else { return false }
-                queue.pending.append(Request(article: article, entries: entries, continuation: continuation))
-                return true
-            }
-            if accepted {
-                wake.signal()
-            } else {
-                continuation.resume(throwing: StorageError("the alert store is closed"))
-            }
+    public func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
+        self.observer.withLock { $0 = observer }
+    }
+
+    public func submit(article: ArticleRecord?, entries: [LogEntry]) -> CommitTicket {
+        let ticket = CommitTicket()
+        let accepted = queue.withLock { queue -> Bool in
+            guard !queue.closed else { return false }
+            queue.pending.append(Request(article: article, entries: entries, ticket: ticket))
+            return true
         }
+        guard accepted else { return .resolved(StorageError("the alert store is closed")) }
+        wake.signal()
+        return ticket
     }
 
     private func runWriter() {
@@ -97,11 +96,10 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     private func write(_ batch: [Request]) {
-        var results: [[LogEntry]] = []
-        let outcome: Result<Void, StorageError> = writer.withLock { connection in
+        let outcome: StorageError? = writer.withLock { connection in
             do throws(StorageError) {
                 try connection.execute("BEGIN IMMEDIATE")
-                var id = nextID.withLock { $0 }
+                var highest: UInt64 = 0
                 for request in batch {
                     if let article = request.article {
                         try connection.query(
@@ -109,44 +107,52 @@ public final class SQLiteAlertStore: AlertStore {
                             [
                                 .text(article.contentID), .text(article.id), .text(article.title),
                                 article.source.map(SQLiteValue.text) ?? .null, article.url.map(SQLiteValue.text) ?? .null,
-                                article.published.map(SQLiteValue.text) ?? .null, .integer(Self.milliseconds(article.receivedAt)),
+                                article.published.map(SQLiteValue.text) ?? .null,
+                                .integer(Self.milliseconds(article.receivedAt)),
                             ])
                     }
-                    var stored: [LogEntry] = []
                     for entry in request.entries {
-                        let json = entry.render(id)
                         try connection.query(
                             "INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [
-                                .integer(Int64(id)), .text(entry.kind.rawValue), .text(entry.rule), .text(entry.severity),
-                                .text(entry.tags.joined(separator: "\u{1F}")), entry.dedupKey.map(SQLiteValue.text) ?? .null,
-                                .integer(Self.milliseconds(entry.createdAt)), .blob(json),
+                                .integer(Int64(clamping: entry.id)), .text(entry.kind.rawValue), .text(entry.rule),
+                                .text(entry.severity), .text(entry.tags.joined(separator: "\u{1F}")),
+                                entry.dedupKey.map(SQLiteValue.text) ?? .null,
+                                .integer(Self.milliseconds(entry.createdAt)), .blob(entry.json),
                             ])
-                        stored.append(
-                            LogEntry(
-                                id: id, kind: entry.kind, rule: entry.rule, severity: entry.severity, tags: entry.tags,
-                                createdAt: entry.createdAt, json: json))
-                        id += 1
+                        highest = max(highest, entry.id)
                     }
-                    results.append(stored)
+                }
+                if highest > 0 {
+                    try connection.query(
+                        "INSERT INTO meta VALUES ('highest_id', ?) ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)",
+                        [.integer(Int64(clamping: highest))])
                 }
                 try connection.execute("COMMIT")
-                nextID.withLock { $0 = id }
-                return .success(())
+                return nil
             } catch {
                 try? connection.execute("ROLLBACK")
-                return .failure(error)
+                return error
             }
         }
         counters.withLock {
             $0.transactions += 1
             $0.requests += batch.count
         }
-        switch outcome {
-        case .success:
-            for (request, entries) in zip(batch, results) { request.continuation.resume(returning: entries) }
-        case .failure(let error):
-            for request in batch { request.continuation.resume(throwing: error) }
+        if outcome == nil, let observer = observer.withLock({ $0 }) {
+            let committed = batch.flatMap(\.entries)
+            if !committed.isEmpty { observer(committed) }
+        }
+        for request in batch { request.ticket.resolve(outcome) }
+    }
+
+    public func highestID() async throws -> UInt64 {
+        try reader.withLock { connection in
+            var highest: UInt64 = 0
+            try connection.query("SELECT COALESCE((SELECT value FROM meta WHERE key = 'highest_id'), (SELECT MAX(id) FROM log), 0)") {
+                highest = UInt64($0.integer(0))
+            }
+            return highest
         }
     }
 
@@ -154,7 +160,7 @@ public final class SQLiteAlertStore: AlertStore {
         try reader.withLock { connection in
             var entries: [LogEntry] = []
             try connection.query(
-                "SELECT id, kind, rule, severity, tags, created_at, json FROM log WHERE id > ? ORDER BY id LIMIT ?",
+                "SELECT id, kind, rule, severity, tags, created_at, json FROM log WHERE id > ? AND kind != 'suppressed' ORDER BY id LIMIT ?",
                 [.integer(Int64(clamping: id)), .integer(Int64(limit))]
             ) { row in
                 let tags = row.text(4).map { $0.isEmpty ? [] : $0.split(separator: "\u{1F}").map(String.init) } ?? []
