@@ -15,7 +15,7 @@ public struct HeraldCommand: AsyncParsableCommand {
             """,
         version: HeraldVersion.current,
         subcommands: [
-            CheckCommand.self, MatchCommand.self, PublishCommand.self, SubCommand.self,
+            ServeCommand.self, CheckCommand.self, MatchCommand.self, PublishCommand.self, SubCommand.self,
         ]
     )
 

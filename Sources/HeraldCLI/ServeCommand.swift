@@ -1,0 +1,202 @@
+import ArgumentParser
+import Foundation
+import HeraldCore
+import HeraldRules
+import HeraldServer
+import Logging
+
+/// `herald serve`: run the TLS alert server.
+public struct ServeCommand: AsyncParsableCommand {
+    /// The command's name and its man-page-like help.
+    public static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Herald server: TLS line protocol, live alerts as JSON lines.",
+        discussion: """
+            Loads the rules in --rules, listens with TLS on --host:--port, and serves the line protocol described \
+            in PROTOCOL.md: clients SUB to rule globs and receive each alert as one JSON line the moment an \
+            article published with PUB or ARTICLE matches.
+
+            TLS: with no --cert/--key, the server certificate and key are read from --certs (server.pem, \
+            server-key.pem). When they are missing, a local development CA (ca.pem, ca-key.pem) and a server \
+            certificate for localhost, 127.0.0.1 and ::1 are generated there (ECDSA P-256, keys mode 0600), and \
+            the commands to connect are printed. TLS 1.2 is the minimum, TLS 1.3 is preferred, and only \
+            forward-secret AEAD cipher suites are offered. --client-ca turns on mutual TLS: clients must present \
+            a certificate signed by that CA.
+
+            Rules: when the rule folder has errors, each is printed to standard error as file:line:col and the \
+            server does not start.
+
+            Stopping: SIGINT (Ctrl-C) or SIGTERM stops accepting connections, sends every client a `bye` line, \
+            waits for their queues to drain, and exits with status 0.
+
+            Logs go to standard error with connection id, peer, command and close reason as metadata.
+
+            Exit status: 0 after a graceful shutdown; 1 when rules, certificates or the listening address are \
+            unusable.
+            """
+    )
+
+    /// `--host`.
+    @Option(help: "The address to listen on. Loopback by default; use 0.0.0.0 or :: to accept remote clients.")
+    public var host = "127.0.0.1"
+
+    /// `--port`.
+    @Option(help: "The TCP port to listen on (0 picks a free port, printed at start-up).")
+    public var port = 7443
+
+    /// `--rules`.
+    @Option(help: ArgumentHelp("The rule folder (every *.rules file in it), or one .rules file.", valueName: "dir"))
+    public var rules = "Rules"
+
+    /// `--certs`.
+    @Option(
+        help: ArgumentHelp(
+            "Where the development CA and server certificate live, generated on first start.", valueName: "dir"))
+    public var certs = "certs"
+
+    /// `--data`.
+    @Option(help: ArgumentHelp("The folder for server state (created if missing).", valueName: "dir"))
+    public var data = ".herald"
+
+    /// `--cert`.
+    @Option(help: ArgumentHelp("Your own server certificate chain (PEM); needs --key.", valueName: "file"))
+    public var cert: String?
+
+    /// `--key`.
+    @Option(help: ArgumentHelp("The private key (PEM) for --cert.", valueName: "file"))
+    public var key: String?
+
+    /// `--client-ca`.
+    @Option(
+        name: .customLong("client-ca"),
+        help: ArgumentHelp("Require client certificates signed by the CA in this PEM file (mutual TLS).", valueName: "file"))
+    public var clientCA: String?
+
+    /// `--max-line-bytes`.
+    @Option(help: "The longest accepted protocol line in bytes; a longer line gets line_too_long and is disconnected.")
+    public var maxLineBytes = 1 << 20
+
+    /// `--log-level`.
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    public var logLevel = "info"
+
+    /// Creates the command with its defaults (ArgumentParser fills in the options).
+    public init() {}
+
+    /// Rejects option combinations that cannot work, before anything starts.
+    public func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
+        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    /// Loads rules and certificates, then serves until SIGINT or SIGTERM.
+    public func run() async throws {
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "herald.server")
+
+        let outcome = RuleSetLoader().load(rules)
+        for diagnostic in outcome.diagnostics {
+            StandardStreams.error(diagnostic.rendered)
+        }
+        guard let ruleSet = outcome.ruleSet else {
+            StandardStreams.error("herald serve: the rules in '\(rules)' have errors; not starting")
+            throw ExitCode.failure
+        }
+        logger.info("rules loaded", metadata: ["rules": "\(ruleSet.rules.count)", "hash": "\(ruleSet.hash)"])
+
+        do {
+            try FileManager.default.createDirectory(
+                atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            StandardStreams.error("herald serve: cannot create the data folder '\(data)': \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+
+        let tls: TLSSettings
+        let caFile: String?
+        if let cert, let key {
+            tls = TLSSettings(certificateChainPath: cert, privateKeyPath: key, clientCAPath: clientCA)
+            caFile = nil
+        } else {
+            let (files, created) = try ensureDevelopmentCertificates()
+            if created {
+                StandardStreams.error(
+                    "herald serve: generated a development CA and server certificate in \(certs)/ (trust \(certs)/ca.pem)")
+            }
+            tls = TLSSettings(
+                certificateChainPath: files.serverCertificate.path, privateKeyPath: files.serverKey.path,
+                clientCAPath: clientCA)
+            caFile = (certs as NSString).appendingPathComponent("ca.pem")
+        }
+
+        var configuration = HeraldServerConfiguration(host: host, port: port, tls: tls)
+        configuration.maximumLineBytes = maxLineBytes
+        configuration.maximumArticleBytes = max(maxLineBytes, 1 << 20)
+        configuration.version = HeraldVersion.current
+        let connectHost = Self.connectHost(for: host)
+        let configuredPort = port
+        configuration.onServerRunning = { address in
+            Self.printConnectCommands(host: connectHost, port: address.port ?? configuredPort, caFile: caFile)
+        }
+        let server = HeraldServer(configuration: configuration, engine: AlertEngine(ruleSet: ruleSet), logger: logger)
+        do {
+            try await server.runUntilTerminated(logger: logger)
+        } catch {
+            StandardStreams.error("herald serve: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func ensureDevelopmentCertificates() throws -> (DevelopmentCertificates, created: Bool) {
+        var hostnames = ["localhost"]
+        var addresses = ["127.0.0.1", "::1"]
+        // Listening on a specific non-loopback address: put it in the certificate too, so clients can verify it.
+        if !["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].contains(host) {
+            if host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) {
+                addresses.append(host)
+            } else {
+                hostnames.append(host)
+            }
+        }
+        do {
+            return try DevelopmentCertificates.ensure(
+                in: URL(fileURLWithPath: certs, isDirectory: true), hostnames: hostnames, ipAddresses: addresses)
+        } catch {
+            StandardStreams.error("herald serve: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// Certificates name `localhost`, and clients verify names, so loopback and wildcard addresses connect as it.
+    static func connectHost(for host: String) -> String {
+        ["127.0.0.1", "::1", "0.0.0.0", "::", "localhost"].contains(host) ? "localhost" : host
+    }
+
+    static func printConnectCommands(host: String, port: Int, caFile: String?) {
+        var lines = ["herald serve: listening on \(host):\(port) (TLS). Connect with:"]
+        if let caFile {
+            lines += [
+                "  openssl s_client -quiet -CAfile \(caFile) -connect \(host):\(port)",
+                "  ncat --ssl --ssl-verify --ssl-trustfile \(caFile) \(host) \(port)",
+                "  socat - OPENSSL:\(host):\(port),cafile=\(caFile)",
+            ]
+        } else {
+            lines += [
+                "  openssl s_client -quiet -connect \(host):\(port)",
+                "  (add -CAfile <your CA> if the certificate is not signed by a system-trusted CA)",
+            ]
+        }
+        lines.append("then type HELP, SUB *, or PUB {\"title\":\"…\",\"body\":\"…\"}")
+        // Unbuffered: stdout is usually a pipe or a file for a server, and these lines are wanted now, not at exit.
+        StandardStreams.output(Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}

@@ -1,0 +1,190 @@
+import HeraldCore
+
+/// Parses one line into a ``Request``: a text command (`SUB cn-* severity>=high`) or, when the line starts
+/// with `{`, a JSON command (`{"cmd":"sub","rules":["cn-*"]}`).
+///
+/// Verbs and option keys are case-insensitive so a person can type them; arguments keep their case.
+public struct CommandParser: Sendable {
+    /// Parses articles for `PUB`; its size limit applies to published articles.
+    public var articleParser: ArticleParser
+    /// The longest rule glob accepted; longer ones are almost certainly pasted by mistake.
+    public var maximumGlobLength = 256
+
+    /// Creates a parser.
+    public init(articleParser: ArticleParser = ArticleParser()) {
+        self.articleParser = articleParser
+    }
+
+    /// Parses `line`; returns `nil` for a blank line, which is ignored (people press return).
+    public func parse(_ line: String) throws(ProtocolError) -> Request? {
+        let trimmed = line.trimmingWhitespace()
+        guard let first = trimmed.first else { return nil }
+        // A line starting with `[` is a JSON mistake, not a verb: it gets bad_json, not unknown_command.
+        if first == "{" || first == "[" {
+            return try JSONCommandParser(parser: self).parse(String(trimmed))
+        }
+        let verbEnd = trimmed.firstIndex(where: \.isProtocolWhitespace) ?? trimmed.endIndex
+        let word = String(trimmed[..<verbEnd])
+        let rest = trimmed[verbEnd...].trimmingWhitespace()
+        let arguments = rest.split(whereSeparator: \.isProtocolWhitespace).map(String.init)
+        return Request(try command(word: word, arguments: arguments, rawArguments: rest))
+    }
+
+    private func command(word: String, arguments: [String], rawArguments: Substring) throws(ProtocolError) -> Command {
+        switch word.lowercased() {
+        case "sub":
+            return .subscribe(try subscription(arguments))
+        case "unsub":
+            guard !arguments.isEmpty else {
+                throw ProtocolError(.badArguments, "UNSUB needs a rule glob, or * to remove every subscription")
+            }
+            return .unsubscribe(arguments)
+        case "subs":
+            try expectNoArguments("SUBS", arguments)
+            return .listSubscriptions
+        case "rules":
+            try expectNoArguments("RULES", arguments)
+            return .listRules
+        case "ping":
+            return .ping(token: rawArguments.isEmpty ? nil : String(rawArguments))
+        case "quit":
+            try expectNoArguments("QUIT", arguments)
+            return .quit
+        case "help":
+            return .help(topic: arguments.first?.lowercased())
+        case "pub":
+            guard !rawArguments.isEmpty else {
+                throw ProtocolError(.badArguments, "PUB needs a JSON article on the same line, e.g. PUB {\"title\":…,\"body\":…}")
+            }
+            return .publish(try article(json: String(rawArguments)), form: .pub)
+        case "article":
+            try expectNoArguments("ARTICLE", arguments)
+            return .beginArticle
+        default:
+            throw Self.unknownCommand(word)
+        }
+    }
+
+    /// Builds a ``SubscriptionRequest`` from `SUB`'s words: `severity>=LEVEL`, `tag=TAG`, the rest are globs.
+    func subscription(_ arguments: [String]) throws(ProtocolError) -> SubscriptionRequest {
+        var request = SubscriptionRequest(globs: [])
+        for argument in arguments {
+            let lower = argument.lowercased()
+            if Self.isFilter(lower, key: "severity") {
+                guard lower.hasPrefix("severity>=") else {
+                    throw ProtocolError(.badArguments, "write the severity filter as severity>=LEVEL (\(SeverityLevel.allNames))")
+                }
+                guard request.minimumSeverity == nil else {
+                    throw ProtocolError(.badArguments, "SUB takes at most one severity>= filter")
+                }
+                request.minimumSeverity = try severity(String(argument.dropFirst("severity>=".count)))
+            } else if Self.isFilter(lower, key: "tag") {
+                guard lower.hasPrefix("tag=") else { throw ProtocolError(.badArguments, "write the tag filter as tag=TAG") }
+                guard request.tag == nil else { throw ProtocolError(.badArguments, "SUB takes at most one tag= filter") }
+                request.tag = try tag(String(argument.dropFirst("tag=".count)))
+            } else {
+                try addGlob(argument, to: &request)
+            }
+        }
+        guard !request.globs.isEmpty else {
+            throw ProtocolError(.badArguments, "SUB needs at least one rule glob, e.g. SUB * or SUB cn-* severity>=high")
+        }
+        return request
+    }
+
+    /// `severity>=high`, `severity=high` and a bare `severity` are all attempts at the filter (the latter two get a
+    /// helpful error); `severity-*` is a glob.
+    static func isFilter(_ word: String, key: String) -> Bool {
+        guard word.hasPrefix(key) else { return false }
+        guard let next = word.dropFirst(key.count).first else { return true }
+        return next == "=" || next == ">" || next == "<"
+    }
+
+    func addGlob(_ pattern: String, to request: inout SubscriptionRequest) throws(ProtocolError) {
+        guard !pattern.isEmpty, pattern.unicodeScalars.count <= maximumGlobLength else {
+            throw ProtocolError(.badArguments, "a rule glob must be 1 to \(maximumGlobLength) characters")
+        }
+        guard !pattern.contains("="), !pattern.contains(">"), !pattern.contains("<") else {
+            throw ProtocolError(
+                .badArguments, "'\(pattern)' is neither a rule glob nor a filter (severity>=LEVEL or tag=TAG)")
+        }
+        let glob = RuleGlob(pattern)
+        if !request.globs.contains(glob) { request.globs.append(glob) }
+    }
+
+    func severity(_ name: String) throws(ProtocolError) -> SeverityLevel {
+        guard let level = SeverityLevel(name: name) else {
+            throw ProtocolError(.badArguments, "unknown severity '\(name)'; use one of \(SeverityLevel.allNames)")
+        }
+        return level
+    }
+
+    func tag(_ value: String) throws(ProtocolError) -> String {
+        guard !value.isEmpty, value.unicodeScalars.count <= maximumGlobLength else {
+            throw ProtocolError(.badArguments, "a tag must be 1 to \(maximumGlobLength) characters")
+        }
+        return value.lowercased()
+    }
+
+    /// Parses a JSON article, telling malformed JSON (`bad_json`) apart from a bad article (`bad_article`).
+    func article(json: String) throws(ProtocolError) -> Article {
+        do {
+            return try articleParser.parseJSON(json)
+        } catch {
+            throw Self.articleError(error)
+        }
+    }
+
+    /// Parses a plain-text article (an `ARTICLE` block or `{"cmd":"article"}`).
+    func article(text: String) throws(ProtocolError) -> Article {
+        do {
+            return try articleParser.parseText(text)
+        } catch {
+            throw Self.articleError(error)
+        }
+    }
+
+    static func articleError(_ error: ArticleError) -> ProtocolError {
+        switch error.code {
+        case "bad_json": ProtocolError(.badJSON, error.message)
+        case "invalid_utf8": ProtocolError(.invalidUTF8, error.message)
+        case "too_large": ProtocolError(.articleTooLarge, error.message, reason: error.code)
+        default: ProtocolError(.badArticle, error.message, reason: error.code)
+        }
+    }
+
+    /// The command an unknown verb was probably meant to be (uppercase), if one is close enough.
+    public static func unknownCommandSuggestion(_ verb: String) -> String? {
+        Suggestion.nearest(to: verb, in: Command.verbs)?.uppercased()
+    }
+
+    /// The error for an unknown verb, quoting it as the client wrote it and suggesting the nearest real one.
+    static func unknownCommand(_ verb: String) -> ProtocolError {
+        let shown = verb.count > 32 ? String(verb.prefix(32)) + "…" : verb
+        if let suggestion = unknownCommandSuggestion(verb) {
+            return ProtocolError(
+                .unknownCommand, "unknown command '\(shown)'; did you mean \(suggestion)? (HELP lists commands)",
+                suggestion: suggestion)
+        }
+        return ProtocolError(.unknownCommand, "unknown command '\(shown)'; HELP lists commands")
+    }
+
+    private func expectNoArguments(_ verb: String, _ arguments: [String]) throws(ProtocolError) {
+        guard arguments.isEmpty else { throw ProtocolError(.badArguments, "\(verb) takes no arguments") }
+    }
+}
+
+extension Character {
+    /// Spaces and tabs separate words; other whitespace is unusual inside a line and treated the same way.
+    var isProtocolWhitespace: Bool { isWhitespace }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing whitespace, as a substring (no copy).
+    func trimmingWhitespace() -> SubSequence {
+        guard let start = firstIndex(where: { !$0.isProtocolWhitespace }),
+            let end = lastIndex(where: { !$0.isProtocolWhitespace })
+        else { return self[endIndex...] }
+        return self[start...end]
+    }
+}

@@ -1,0 +1,43 @@
+/// The machine-readable `code` of an `error` line. Clients switch on these; the message is for people.
+public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
+    /// The line was not valid UTF-8.
+    case invalidUTF8 = "invalid_utf8"
+    /// The first word is not a command; the message suggests the nearest one.
+    case unknownCommand = "unknown_command"
+    /// A command had missing or malformed arguments (e.g. `SUB` with no glob, an unknown severity).
+    case badArguments = "bad_arguments"
+    /// A JSON line (a JSON command or `PUB`'s argument) did not parse.
+    case badJSON = "bad_json"
+    /// The article parsed as JSON or text but is not a usable article (missing title and body, binary, …).
+    case badArticle = "bad_article"
+    /// A `SUB` would take the connection over its subscription limit.
+    case tooManySubscriptions = "too_many_subscriptions"
+    /// A line exceeded the maximum line length; the connection is closed after this error.
+    case lineTooLong = "line_too_long"
+    /// An `ARTICLE` block exceeded the maximum article size; the block is discarded.
+    case articleTooLarge = "article_too_large"
+    /// The connection's outbound queue overflowed; the connection is closed after this error.
+    case slowConsumer = "slow_consumer"
+    /// The command needs a role this connection does not have.
+    case forbidden = "forbidden"
+}
+
+/// An error to report to the client as one `error` line.
+public struct ProtocolError: Error, Sendable, Hashable {
+    /// The machine-readable code.
+    public var code: ErrorCode
+    /// A sentence for a person reading the stream.
+    public var message: String
+    /// For `unknown_command`: the closest real command, when one is close enough.
+    public var suggestion: String?
+    /// For `bad_article`: the article parser's own reason (`missing_field`, `binary`, …).
+    public var reason: String?
+
+    /// Creates an error line's content.
+    public init(_ code: ErrorCode, _ message: String, suggestion: String? = nil, reason: String? = nil) {
+        self.code = code
+        self.message = message
+        self.suggestion = suggestion
+        self.reason = reason
+    }
+}

@@ -1,0 +1,33 @@
+/// The command summary returned by `HELP`, one entry per command, in the order a newcomer needs them.
+enum HelpText {
+    struct Entry {
+        var verb: String
+        var usage: String
+        var summary: String
+    }
+
+    static let entries: [Entry] = [
+        Entry(
+            verb: "sub", usage: "SUB <rule-glob>… [severity>=LEVEL] [tag=TAG]",
+            summary: "receive alerts from rules whose id matches a glob (* and ?), optionally at least LEVEL "
+                + "(info, low, medium, high, critical) and carrying TAG; SUB again with the same glob replaces its filters"),
+        Entry(verb: "unsub", usage: "UNSUB <rule-glob>…|*", summary: "drop the subscriptions with these globs; * drops all"),
+        Entry(verb: "subs", usage: "SUBS", summary: "list this connection's subscriptions"),
+        Entry(verb: "rules", usage: "RULES", summary: "list the loaded rules: id, title, severity, tags"),
+        Entry(
+            verb: "pub", usage: "PUB <json-article>",
+            summary: "publish one article given as a JSON object with title and body (id, source, url, published "
+                + "optional); the ok reply comes after its alerts were sent to subscribers"),
+        Entry(
+            verb: "article", usage: "ARTICLE … .",
+            summary: "publish a plain-text article: the lines after ARTICLE up to a line holding only a dot; "
+                + "start a line with .. to send a line starting with ."),
+        Entry(verb: "ping", usage: "PING [token]", summary: "answered by pong with the same token"),
+        Entry(verb: "help", usage: "HELP [command]", summary: "this list"),
+        Entry(verb: "quit", usage: "QUIT", summary: "answered by bye; then the server closes the connection"),
+    ]
+
+    static let notes =
+        "commands are case-insensitive, one per line; any command may also be a JSON object such as "
+        + "{\"cmd\":\"sub\",\"rules\":[\"cn-*\"],\"severity\":\"high\",\"id\":1} (the id is echoed as ref)"
+}

@@ -1,0 +1,83 @@
+import HeraldCore
+import NIOCore
+
+/// Encodes the lines the server sends: each exactly one JSON object with a `type`, followed by `\n`.
+///
+/// Keys are written in a fixed order (`type` first, then `command` or `code`, then details, `ref` last) so a
+/// transcript reads the same every time and `grep` works as well as `jq`.
+public enum ServerMessage {
+    /// The protocol version announced in `hello`; bumped on any incompatible change to the line format.
+    public static let protocolVersion = 1
+
+    /// Builds one line from the fields `body` writes after `"type"`.
+    public static func line(type: String, ref: String? = nil, _ body: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.string("type", type)
+        body(&writer)
+        if let ref { writer.string("ref", ref) }
+        writer.endObject()
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(writer.bytes.count + 1)
+        buffer.writeBytes(writer.bytes)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return buffer
+    }
+
+    /// An `ok` reply: `command` is the verb being acknowledged, `body` what it did.
+    public static func ok(_ command: String, ref: String?, _ body: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
+        line(type: "ok", ref: ref) { writer in
+            writer.string("command", command)
+            body(&writer)
+        }
+    }
+
+    /// An `error` line.
+    public static func error(_ error: ProtocolError, command: String? = nil, ref: String? = nil) -> ByteBuffer {
+        line(type: "error", ref: ref) { writer in
+            writer.string("code", error.code.rawValue)
+            writer.string("message", error.message)
+            writer.optionalString("command", command)
+            writer.optionalString("suggestion", error.suggestion)
+            writer.optionalString("reason", error.reason)
+        }
+    }
+
+    /// The `hello` greeting sent once the TLS handshake completes.
+    public static func hello(
+        server: String, version: String, connection: UInt64, roles: [String], client: String?, maximumLineBytes: Int
+    ) -> ByteBuffer {
+        line(type: "hello") { writer in
+            writer.string("server", server)
+            writer.string("version", version)
+            writer.int("protocol", protocolVersion)
+            writer.uint("connection", connection)
+            writer.beginArray("roles")
+            for role in roles { writer.string(nil, role) }
+            writer.endArray()
+            writer.optionalString("client", client)
+            writer.int("max_line_bytes", maximumLineBytes)
+            writer.string("help", "send HELP for the command list")
+        }
+    }
+
+    /// The answer to `PING`.
+    public static func pong(token: String?, ref: String?) -> ByteBuffer {
+        line(type: "pong", ref: ref) { writer in
+            writer.optionalString("token", token)
+        }
+    }
+
+    /// The last line before the server closes a connection in an orderly way.
+    public static func bye(reason: String, message: String, ref: String? = nil) -> ByteBuffer {
+        line(type: "bye", ref: ref) { writer in
+            writer.string("reason", reason)
+            writer.string("message", message)
+        }
+    }
+
+    /// An alert, encoded once and shared by every subscriber that receives it (a `ByteBuffer` copy shares storage).
+    public static func alert(_ alert: Alert) -> ByteBuffer {
+        ByteBuffer(bytes: alert.jsonLineBytes())
+    }
+}

@@ -1,0 +1,164 @@
+import HeraldCore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// Herald's TLS line-protocol server, as a swift-service-lifecycle `Service`.
+///
+/// Clients subscribe to rule globs and receive alerts as JSON lines; publishers send articles, which the
+/// ``AlertEngine`` turns into alerts that are fanned out to every matching subscriber. The protocol is
+/// described in `PROTOCOL.md`.
+///
+/// `run()` binds, accepts until graceful shutdown (or cancellation), then stops accepting, sends `bye` to every
+/// client, lets their queues drain for at most ``HeraldServerConfiguration/closeGracePeriod`` and returns.
+public final class HeraldServer: Service, Sendable {
+    private let configuration: HeraldServerConfiguration
+    private let engine: AlertEngine
+    private let logger: Logger
+    private let broker: Broker
+    /// Counters for connections, close reasons and errors.
+    public let statistics = ServerStatistics()
+    private let state = NIOLockedValueBox(State.idle)
+    private let connectionIDs = NIOLockedValueBox<UInt64>(0)
+
+    private enum State {
+        case idle
+        case running(any Channel)
+        case shuttingDown
+    }
+
+    /// Creates a server that will match published articles with `engine` and log through `logger`.
+    public init(configuration: HeraldServerConfiguration, engine: AlertEngine, logger: Logger) {
+        self.configuration = configuration
+        self.engine = engine
+        self.logger = logger
+        self.broker = Broker(slowConsumerGrace: configuration.slowConsumerGracePeriod)
+    }
+
+    /// Serves until graceful shutdown or cancellation.
+    ///
+    /// - Throws: If the TLS files cannot be loaded or the address cannot be bound; never because of a client.
+    public func run() async throws {
+        let sslContext = try configuration.tls.makeContext()
+        let serverChannel = try await bind(sslContext: sslContext)
+        guard let address = serverChannel.channel.localAddress else {
+            throw ChannelError.unknownLocalAddress
+        }
+        let started = state.withLockedValue { state -> Bool in
+            guard case .idle = state else { return false }
+            state = .running(serverChannel.channel)
+            return true
+        }
+        if !started {
+            // Shutdown was requested while binding.
+            serverChannel.channel.close(promise: nil)
+        }
+        logger.info(
+            "listening", metadata: ["address": "\(address)", "mutual_tls": "\(configuration.tls.clientCAPath != nil)"])
+        await configuration.onServerRunning?(address)
+
+        let context = sessionContext()
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await serverChannel.executeThenClose { inbound in
+                    for try await accepted in inbound {
+                        statistics.accepted()
+                        let connection = Connection(
+                            id: nextConnectionID(), accepted: accepted, context: context, logger: logger)
+                        group.addTask { await connection.run() }
+                    }
+                }
+                // The listening socket is closed; the group now waits for every connection to finish.
+                logger.info("stopped accepting", metadata: ["sessions": "\(broker.sessionCount)"])
+            }
+        } onGracefulShutdown: {
+            self.triggerGracefulShutdown()
+        }
+        logger.info("server stopped")
+    }
+
+    /// Starts graceful shutdown without a `ServiceGroup`: stop accepting, send `bye` to every client.
+    ///
+    /// `run()` returns once every connection has closed. Calling this more than once does nothing more.
+    public func triggerGracefulShutdown() {
+        let (first, listener) = state.withLockedValue { state -> (Bool, (any Channel)?) in
+            defer { state = .shuttingDown }
+            switch state {
+            case .running(let channel): return (true, channel)
+            case .idle: return (true, nil)
+            case .shuttingDown: return (false, nil)
+            }
+        }
+        guard first else { return }
+        logger.info("shutting down", metadata: ["sessions": "\(broker.sessionCount)"])
+        // Stop accepting first, so no session can start after the goodbyes are sent (those that slip through
+        // are refused by the broker and say bye on their own).
+        listener?.close(promise: nil)
+        broker.shutDown(grace: configuration.closeGracePeriod)
+    }
+
+    /// Fans committed alert-log lines (alerts, updates, throttle summaries) out to every matching subscriber.
+    ///
+    /// For an engine backed by an ``AlertStore``: register this as the store's commit observer and set
+    /// ``HeraldServerConfiguration/fanOutOnPublish`` to `false`, so lines reach subscribers only once durable and
+    /// in id order. Never blocks: lines are queued, and a subscriber that cannot keep up is cut off.
+    ///
+    /// - Returns: How many lines were queued in total.
+    @discardableResult
+    public func deliver(_ entries: [LogEntry]) -> Int {
+        broker.deliver(entries.compactMap(Delivery.init))
+    }
+
+    private func bind(sslContext: NIOSSLContext) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
+        let maximumLineBytes = configuration.maximumLineBytes
+        let handshakeTimeout = configuration.handshakeTimeout
+        return try await ServerBootstrap(group: configuration.eventLoopGroup)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Lets a client that sends its commands and then closes its side (`printf … | client`) still
+            // receive the replies.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handshake = channel.eventLoop.makePromise(of: TLSHandshakeResult.self)
+                    let pipeline = channel.pipeline.syncOperations
+                    // The TLS handler is created here, per connection: it is not Sendable; the context is shared.
+                    try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                    try pipeline.addHandler(TLSHandshakeObserver(promise: handshake, timeout: handshakeTimeout))
+                    // The framer enforces the line limit itself; the buffer cap is a second line of defence.
+                    try pipeline.addHandler(
+                        ByteToMessageHandler(
+                            LineFrameDecoder(maximumLineLength: maximumLineBytes),
+                            maximumBufferSize: maximumLineBytes + 2))
+                    let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true))
+                    return AcceptedConnection(channel: asyncChannel, handshake: handshake.futureResult)
+                }
+            }
+    }
+
+    private func sessionContext() -> SessionContext {
+        SessionContext(
+            engine: engine, broker: broker, statistics: statistics,
+            parser: CommandParser(
+                articleParser: ArticleParser(
+                    maximumBytes: max(configuration.maximumLineBytes, configuration.maximumArticleBytes))),
+            serverName: configuration.serverName, version: configuration.version, roles: configuration.roles,
+            maximumLineBytes: configuration.maximumLineBytes, maximumArticleBytes: configuration.maximumArticleBytes,
+            maximumSubscriptions: configuration.maximumSubscriptions,
+            maximumQueuedBytes: configuration.maximumQueuedBytes, fanOutOnPublish: configuration.fanOutOnPublish,
+            closeGracePeriod: configuration.closeGracePeriod,
+            slowConsumerGracePeriod: configuration.slowConsumerGracePeriod)
+    }
+
+    private func nextConnectionID() -> UInt64 {
+        connectionIDs.withLockedValue { id in
+            id += 1
+            return id
+        }
+    }
+}

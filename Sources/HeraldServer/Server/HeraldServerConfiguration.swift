@@ -1,0 +1,47 @@
+import NIOCore
+import NIOPosix
+
+/// Everything ``HeraldServer`` needs besides the engine and the logger. Limits have protocol error codes.
+public struct HeraldServerConfiguration: Sendable {
+    /// The address to listen on. Loopback by default: exposing the server is a deliberate choice.
+    public var host: String = "127.0.0.1"
+    /// The TCP port; 0 picks a free one (see ``onServerRunning``).
+    public var port: Int = 7443
+    /// The TLS identity and client verification.
+    public var tls: TLSSettings
+    /// The longest accepted line in bytes, terminator excluded (`line_too_long` beyond, then close).
+    public var maximumLineBytes: Int = 1 << 20
+    /// The largest accepted `ARTICLE` block in bytes (`article_too_large` beyond).
+    public var maximumArticleBytes: Int = 1 << 20
+    /// The most subscriptions one connection may hold (`too_many_subscriptions` beyond).
+    public var maximumSubscriptions: Int = 64
+    /// The most bytes queued for one connection before it is cut off as a slow consumer (`slow_consumer`).
+    public var maximumQueuedBytes: Int = 4 << 20
+    /// Whether a publishing session hands the alerts of `PUB` to subscribers itself (the default). Set it to
+    /// `false` when an alert store's commit observer calls ``HeraldServer/deliver(_:)`` instead.
+    public var fanOutOnPublish = true
+    /// How long a client has to complete the TLS handshake.
+    public var handshakeTimeout: TimeAmount = .seconds(10)
+    /// After `bye` or a closing `error`, how long the last lines may take to drain before the socket is cut.
+    public var closeGracePeriod: TimeAmount = .seconds(5)
+    /// How long a slow consumer gets to read its `slow_consumer` error before the socket is cut.
+    public var slowConsumerGracePeriod: TimeAmount = .seconds(1)
+    /// The roles every connection gets, announced in `hello`: `subscriber` allows `SUB`, `publisher` allows
+    /// `PUB` and `ARTICLE`.
+    public var roles: [String] = ["publisher", "subscriber"]
+    /// The name announced in `hello`.
+    public var serverName: String = "herald"
+    /// The version announced in `hello`.
+    public var version: String = "0.1.0"
+    /// The event loops for the listening socket and the connections.
+    public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// Called once the socket is bound, with the actual address (the port is real even when ``port`` was 0).
+    public var onServerRunning: (@Sendable (SocketAddress) async -> Void)?
+
+    /// Creates a configuration with the default limits.
+    public init(host: String = "127.0.0.1", port: Int = 7443, tls: TLSSettings) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
+}

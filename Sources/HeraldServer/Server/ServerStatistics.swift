@@ -1,0 +1,48 @@
+import NIOConcurrencyHelpers
+
+/// Counters for everything the server limits or refuses, so an operator can see at a glance why clients were
+/// cut off. Cheap to update from any task.
+public final class ServerStatistics: Sendable {
+    /// A consistent copy of the counters.
+    public struct Snapshot: Sendable, Hashable {
+        /// TCP connections accepted, including those whose TLS handshake then failed.
+        public var connectionsAccepted = 0
+        /// Connections that completed the TLS handshake and are still open.
+        public var sessionsOpen = 0
+        /// Closed connections by reason.
+        public var closeReasons: [CloseReason: Int] = [:]
+        /// `error` lines sent, by code.
+        public var errors: [ErrorCode: Int] = [:]
+        /// Articles published (including duplicates).
+        public var articlesPublished = 0
+        /// Articles recognised as already published.
+        public var duplicateArticles = 0
+        /// Alerts the engine created.
+        public var alertsCreated = 0
+        /// Alert lines queued to subscribers (one alert to three subscribers counts three).
+        public var alertLinesQueued = 0
+    }
+
+    private let counters = NIOLockedValueBox(Snapshot())
+
+    /// Creates zeroed counters.
+    public init() {}
+
+    /// The current counters.
+    public var snapshot: Snapshot { counters.withLockedValue { $0 } }
+
+    func accepted() { counters.withLockedValue { $0.connectionsAccepted += 1 } }
+    func sessionOpened() { counters.withLockedValue { $0.sessionsOpen += 1 } }
+    func sessionClosed() { counters.withLockedValue { $0.sessionsOpen -= 1 } }
+    func closed(_ reason: CloseReason) { counters.withLockedValue { $0.closeReasons[reason, default: 0] += 1 } }
+    func error(_ code: ErrorCode) { counters.withLockedValue { $0.errors[code, default: 0] += 1 } }
+
+    func published(duplicate: Bool, alerts: Int, linesQueued: Int) {
+        counters.withLockedValue {
+            $0.articlesPublished += 1
+            if duplicate { $0.duplicateArticles += 1 }
+            $0.alertsCreated += alerts
+            $0.alertLinesQueued += linesQueued
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Why a connection ended: recorded once per connection (the first reason wins), logged as `close_reason`
+/// and counted in ``ServerStatistics``.
+public enum CloseReason: String, Sendable, Hashable, CaseIterable {
+    /// The client closed its side (end of input) after a clean TLS shutdown or at a line boundary.
+    case clientClosed = "client_closed"
+    /// The client sent `QUIT`.
+    case quit
+    /// The server is shutting down; the client was sent `bye`.
+    case serverShutdown = "server_shutdown"
+    /// A line exceeded the maximum length; the client was sent `error` `line_too_long`.
+    case lineTooLong = "line_too_long"
+    /// The client read too slowly and its outbound queue overflowed; it was sent `error` `slow_consumer`.
+    case slowConsumer = "slow_consumer"
+    /// The TLS handshake failed: typically a plain-TCP or HTTP client on the TLS port, or an untrusted client.
+    case tlsHandshakeFailed = "tls_handshake_failed"
+    /// The client did not complete the TLS handshake in time.
+    case tlsHandshakeTimeout = "tls_handshake_timeout"
+    /// The client disconnected before the TLS handshake completed (a port scan, a health check).
+    case closedBeforeHandshake = "closed_before_handshake"
+    /// The client dropped TCP without a TLS close_notify (netcat-style clients do this routinely).
+    case uncleanShutdown = "unclean_shutdown"
+    /// Writing to the client failed (it went away while replies or alerts were pending).
+    case writeFailed = "write_failed"
+    /// Any other I/O or TLS error after the handshake.
+    case connectionError = "connection_error"
+
+    /// Whether this reason is routine, logged at debug level, rather than worth an info line.
+    public var isRoutine: Bool {
+        switch self {
+        case .clientClosed, .quit, .serverShutdown, .uncleanShutdown, .closedBeforeHandshake: true
+        case .lineTooLong, .slowConsumer, .tlsHandshakeFailed, .tlsHandshakeTimeout, .writeFailed, .connectionError: false
+        }
+    }
+}

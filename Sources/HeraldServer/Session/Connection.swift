@@ -1,0 +1,144 @@
+import Logging
+import NIOCore
+import NIOSSL
+
+/// An accepted TCP connection: the async channel, and the future of its TLS handshake.
+struct AcceptedConnection: Sendable {
+    var channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    var handshake: EventLoopFuture<TLSHandshakeResult>
+}
+
+/// Runs one connection from handshake to close. Never throws: whatever one client does, it ends here.
+///
+/// Two tasks per connection: the reader runs ``Session`` over incoming lines; the writer drains the ``Outbox``
+/// into the socket. If the reader ends first (end of input, `QUIT`, a long line) the writer flushes what is
+/// queued and half-closes; if the writer ends first (shutdown `bye` sent, write failure) the reader is cancelled.
+struct Connection {
+    let id: UInt64
+    let accepted: AcceptedConnection
+    let context: SessionContext
+    var logger: Logger
+
+    func run() async {
+        var logger = self.logger
+        logger[metadataKey: "connection"] = "\(id)"
+        if let peer = accepted.channel.channel.remoteAddress {
+            logger[metadataKey: "peer"] = "\(peer)"
+        }
+        let channel = accepted.channel.channel
+        do {
+            try await accepted.channel.executeThenClose { inbound, outbound in
+                let tls: TLSHandshakeResult
+                do {
+                    tls = try await accepted.handshake.get()
+                } catch {
+                    logHandshakeFailure(error, logger: logger)
+                    return
+                }
+                logger[metadataKey: "roles"] = "\(context.roles.joined(separator: ","))"
+                if let client = tls.clientName { logger[metadataKey: "client"] = "\(client)" }
+                await serve(tls: tls, inbound: inbound, outbound: outbound, channel: channel, logger: logger)
+            }
+        } catch {
+            logger.debug("error while closing the connection", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func serve(
+        tls: TLSHandshakeResult,
+        inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        channel: any Channel,
+        logger: Logger
+    ) async {
+        let handle = SessionHandle(
+            id: id, outbox: Outbox(limit: context.maximumQueuedBytes), channel: channel, statistics: context.statistics)
+        let session = Session(handle: handle, context: context, logger: logger)
+        handle.send(
+            ServerMessage.hello(
+                server: context.serverName, version: context.version, connection: id, roles: context.roles,
+                client: tls.clientName, maximumLineBytes: context.maximumLineBytes),
+            slowConsumerGrace: context.slowConsumerGracePeriod)
+        let registered = context.broker.register(handle, subscriptions: session.subscriptions)
+        if registered {
+            context.statistics.sessionOpened()
+            logger.info("connection opened", metadata: ["tls": "\(tls.tlsVersion ?? "?")"])
+        } else {
+            // Accepted just as shutdown began: greet, say goodbye, close.
+            handle.close(reason: .serverShutdown, finalLine: Broker.shutdownBye, grace: context.closeGracePeriod)
+        }
+
+        enum Side { case reader, writer }
+        await withTaskGroup(of: Side.self) { group in
+            group.addTask {
+                await Self.write(handle.outbox, to: outbound, handle: handle)
+                return .writer
+            }
+            group.addTask {
+                var session = session
+                await session.run(inbound)
+                return .reader
+            }
+            if await group.next() == .writer {
+                group.cancelAll()
+            }
+            await group.waitForAll()
+        }
+
+        handle.finished()
+        context.broker.unregister(id)
+        let reason = handle.closeReason ?? .connectionError
+        context.statistics.closed(reason)
+        if registered { context.statistics.sessionClosed() }
+        let level: Logger.Level = reason.isRoutine ? .info : .notice
+        logger.log(level: level, "connection closed", metadata: ["close_reason": "\(reason.rawValue)"])
+    }
+
+    /// Drains the outbox into the socket, one flush per batch, then sends close_notify and half-closes.
+    private static func write(
+        _ outbox: Outbox,
+        to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        handle: SessionHandle
+    ) async {
+        do {
+            while let batch = await outbox.nextBatch() {
+                try await outbound.write(contentsOf: batch)
+            }
+            outbound.finish()
+        } catch {
+            handle.record(.writeFailed)
+            outbox.close()
+        }
+    }
+
+    private func logHandshakeFailure(_ error: Error, logger: Logger) {
+        let reason: CloseReason
+        switch error {
+        case is TLSHandshakeTimeoutError: reason = .tlsHandshakeTimeout
+        case is ClosedBeforeHandshakeError: reason = .closedBeforeHandshake
+        default: reason = .tlsHandshakeFailed
+        }
+        context.statistics.closed(reason)
+        // A probe or a plain-text client is routine noise on a public port: info, not error.
+        let level: Logger.Level = reason == .closedBeforeHandshake ? .debug : .info
+        var metadata: Logger.Metadata = ["close_reason": "\(reason.rawValue)", "error": "\(error)"]
+        if let hint = Self.handshakeHint(for: error) { metadata["hint"] = "\(hint)" }
+        logger.log(level: level, "connection closed before the session began", metadata: metadata)
+    }
+
+    /// Turns BoringSSL's reason codes into what an operator wants to know: who knocked on the port.
+    static func handshakeHint(for error: Error) -> String? {
+        let text = "\(error)"
+        let hints: [(String, String)] = [
+            ("HTTP_REQUEST", "a plain HTTP client on the TLS port"),
+            ("HTTPS_PROXY_REQUEST", "an HTTP proxy request on the TLS port"),
+            ("WRONG_VERSION_NUMBER", "not a TLS client (plain TCP?)"),
+            ("PACKET_LENGTH_TOO_LONG", "not a TLS client (plain TCP?)"),
+            ("UNSUPPORTED_PROTOCOL", "the client offers no TLS version of 1.2 or later"),
+            ("NO_SHARED_CIPHER", "the client offers no forward-secret AEAD cipher suite"),
+            ("PEER_DID_NOT_RETURN_A_CERTIFICATE", "mutual TLS: the client sent no certificate"),
+            ("CERTIFICATE_VERIFY_FAILED", "mutual TLS: the client certificate is not signed by the client CA"),
+        ]
+        return hints.first { text.contains($0.0) }?.1
+    }
+}

@@ -1,0 +1,267 @@
+import HeraldCore
+import Logging
+import NIOCore
+import NIOSSL
+
+/// One connection's protocol state and command handling, owned by the task that reads the connection.
+///
+/// Every reply goes through the connection's ``Outbox``, in order; alerts from other publishers interleave
+/// between replies but never inside one.
+struct Session: Sendable {
+    let handle: SessionHandle
+    let context: SessionContext
+    var logger: Logger
+    private(set) var subscriptions: SubscriptionSet
+    /// The `ARTICLE` block being collected, if one is open.
+    private var article: ArticleCollector?
+
+    init(handle: SessionHandle, context: SessionContext, logger: Logger) {
+        self.handle = handle
+        self.context = context
+        self.logger = logger
+        self.subscriptions = SubscriptionSet(limit: context.maximumSubscriptions)
+    }
+
+    /// Whether to keep reading after a line.
+    enum Next: Sendable {
+        case read
+        case stop
+    }
+
+    /// Reads lines until the client leaves, the session closes, or the connection fails; records why.
+    mutating func run(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async {
+        do {
+            for try await line in inbound {
+                if await receive(line) == .stop { return }
+            }
+            if article != nil {
+                logger.debug("connection ended inside an ARTICLE block; the block was discarded")
+            }
+            handle.close(reason: .clientClosed, grace: context.closeGracePeriod)
+        } catch is LineTooLongError {
+            closeForLongLine()
+        } catch is ByteToMessageDecoderError.PayloadTooLargeError {
+            closeForLongLine()
+        } catch NIOSSLError.uncleanShutdown {
+            handle.close(reason: .uncleanShutdown, grace: context.closeGracePeriod)
+        } catch is CancellationError {
+            // The writer ended first (shutdown or write failure) and cancelled the reader: the reason is recorded.
+            handle.close(reason: .connectionError, grace: context.closeGracePeriod)
+        } catch {
+            logger.debug("connection error", metadata: ["error": "\(error)"])
+            handle.close(reason: .connectionError, grace: context.closeGracePeriod)
+        }
+    }
+
+    private func closeForLongLine() {
+        let error = ProtocolError(
+            .lineTooLong, "a line was longer than \(context.maximumLineBytes) bytes; closing the connection")
+        context.statistics.error(error.code)
+        handle.close(reason: .lineTooLong, finalLine: ServerMessage.error(error), grace: context.closeGracePeriod)
+    }
+
+    /// Handles one line (without its terminator).
+    mutating func receive(_ line: ByteBuffer) async -> Next {
+        guard !handle.isClosing else { return .stop }
+        if var collector = article {
+            // Taken out while it grows, so its buffer stays uniquely referenced and is not copied on every line.
+            article = nil
+            guard case .complete(let result) = collector.feed(line) else {
+                article = collector
+                return .read
+            }
+            switch result {
+            case .success(let text):
+                do {
+                    let parsed = try context.parser.article(text: text)
+                    return await execute(Request(.publish(parsed, form: .article)))
+                } catch {
+                    return reject(error, command: "article", ref: nil)
+                }
+            case .failure(let error):
+                return reject(error, command: "article", ref: nil)
+            }
+        }
+        guard let text = String(validating: line.readableBytesView, as: UTF8.self) else {
+            return reject(
+                ProtocolError(.invalidUTF8, "the line is not valid UTF-8 (\(line.readableBytes) bytes); it was ignored"),
+                command: nil, ref: nil)
+        }
+        let request: Request?
+        do {
+            request = try context.parser.parse(text)
+        } catch {
+            return reject(error, command: nil, ref: nil)
+        }
+        guard let request else { return .read }
+        return await execute(request)
+    }
+
+    private mutating func execute(_ request: Request) async -> Next {
+        let command = request.command
+        let ref = request.ref
+        logger.debug("command", metadata: ["command": "\(command.verb)"])
+        switch command {
+        case .subscribe(let subscription):
+            guard allowed(role: "subscriber") else { return forbidden(command, ref: ref) }
+            return await subscribe(subscription, ref: ref)
+        case .unsubscribe(let patterns):
+            let removed = subscriptions.remove(patterns)
+            context.broker.update(handle.id, subscriptions: subscriptions)
+            return send(
+                ServerMessage.ok("unsub", ref: ref) { writer in
+                    writer.strings("removed", removed)
+                    writer.int("subscriptions", subscriptions.count)
+                })
+        case .listSubscriptions:
+            return send(
+                ServerMessage.ok("subs", ref: ref) { writer in
+                    writer.beginArray("subscriptions")
+                    for subscription in subscriptions.subscriptions {
+                        writer.beginObject()
+                        writer.string("rules", subscription.glob.pattern)
+                        writer.optionalString("severity", subscription.minimumSeverity?.name)
+                        writer.optionalString("tag", subscription.tag)
+                        writer.endObject()
+                    }
+                    writer.endArray()
+                })
+        case .listRules:
+            let rules = await context.engine.ruleSummaries()
+            return send(
+                ServerMessage.ok("rules", ref: ref) { writer in
+                    writer.int("count", rules.count)
+                    writer.beginArray("rules")
+                    for rule in rules {
+                        writer.beginObject()
+                        writer.string("id", rule.id)
+                        writer.string("title", rule.title)
+                        writer.string("severity", rule.severity)
+                        writer.strings("tags", rule.tags)
+                        writer.endObject()
+                    }
+                    writer.endArray()
+                })
+        case .ping(let token):
+            return send(ServerMessage.pong(token: token, ref: ref))
+        case .quit:
+            handle.close(
+                reason: .quit, finalLine: ServerMessage.bye(reason: "quit", message: "goodbye", ref: ref),
+                grace: context.closeGracePeriod)
+            return .stop
+        case .help(let topic):
+            return help(topic: topic, ref: ref)
+        case .publish(let article, let form):
+            guard allowed(role: "publisher") else { return forbidden(command, ref: ref) }
+            return await publish(article, form: form, ref: ref)
+        case .beginArticle:
+            guard allowed(role: "publisher") else { return forbidden(command, ref: ref) }
+            article = ArticleCollector(maximumBytes: context.maximumArticleBytes)
+            return .read
+        }
+    }
+
+    private mutating func subscribe(_ request: SubscriptionRequest, ref: String?) async -> Next {
+        do {
+            try subscriptions.add(request)
+        } catch {
+            return reject(error, command: "sub", ref: ref)
+        }
+        context.broker.update(handle.id, subscriptions: subscriptions)
+        // Naming the loaded rules whose alerts would pass these filters catches typos at once: "SUB cn-us-ai-teams"
+        // or "SUB * tag=chian" match none. Alerts carry their rule's severity and tags, so this is exact.
+        let rules = await context.engine.ruleSummaries()
+        let matching = rules.filter { rule in
+            let facts = AlertFacts(rule: rule.id, severity: rule.severity, tags: rule.tags)
+            return request.globs.contains { glob in
+                Subscription(glob: glob, minimumSeverity: request.minimumSeverity, tag: request.tag).matches(facts)
+            }
+        }.map(\.id)
+        return send(
+            ServerMessage.ok("sub", ref: ref) { writer in
+                writer.strings("rules", request.globs.map(\.pattern))
+                writer.optionalString("severity", request.minimumSeverity?.name)
+                writer.optionalString("tag", request.tag)
+                writer.strings("matching_rules", matching)
+                writer.int("subscriptions", subscriptions.count)
+            })
+    }
+
+    private func publish(_ article: Article, form: PublishForm, ref: String?) async -> Next {
+        let outcome = await context.engine.publish(article)
+        // Alerts are queued to every subscriber before the publisher hears `ok`: a client that waits for `ok`
+        // and then reads its own subscription is guaranteed to find the alerts already there.
+        let queued = context.fanOutOnPublish ? context.broker.deliver(outcome.alerts.map(Delivery.init)) : 0
+        context.statistics.published(duplicate: outcome.duplicate, alerts: outcome.alerts.count, linesQueued: queued)
+        logger.info(
+            "article published",
+            metadata: [
+                "command": "\(form.rawValue)", "article": "\(outcome.articleID)", "duplicate": "\(outcome.duplicate)",
+                "alerts": "\(outcome.alerts.count)", "deliveries": "\(queued)",
+            ])
+        return send(
+            ServerMessage.ok(form.rawValue, ref: ref) { writer in
+                writer.string("article", outcome.articleID)
+                writer.string("content_id", outcome.contentID)
+                writer.bool("duplicate", outcome.duplicate)
+                writer.int("alerts", outcome.alerts.count)
+                writer.beginArray("alert_ids")
+                for alert in outcome.alerts { writer.uint(nil, alert.id) }
+                writer.endArray()
+                // With fan-out from the store's commit observer, this session does not know the delivery count.
+                if context.fanOutOnPublish { writer.int("deliveries", queued) }
+            })
+    }
+
+    private func help(topic: String?, ref: String?) -> Next {
+        var entries = HelpText.entries
+        if let topic {
+            entries = entries.filter { $0.verb == topic }
+            guard !entries.isEmpty else {
+                return reject(CommandParser.unknownCommand(topic), command: "help", ref: ref)
+            }
+        }
+        return send(
+            ServerMessage.ok("help", ref: ref) { writer in
+                writer.beginArray("commands")
+                for entry in entries {
+                    writer.beginObject()
+                    writer.string("usage", entry.usage)
+                    writer.string("summary", entry.summary)
+                    writer.endObject()
+                }
+                writer.endArray()
+                writer.string("notes", HelpText.notes)
+            })
+    }
+
+    private func allowed(role: String) -> Bool { context.roles.contains(role) }
+
+    private func forbidden(_ command: Command, ref: String?) -> Next {
+        let needed = command.verb == "sub" ? "subscriber" : "publisher"
+        return reject(
+            ProtocolError(.forbidden, "\(command.verb.uppercased()) needs the \(needed) role, which this connection lacks"),
+            command: command.verb, ref: ref)
+    }
+
+    /// Sends an `error` line; the session goes on.
+    private func reject(_ error: ProtocolError, command: String?, ref: String?) -> Next {
+        context.statistics.error(error.code)
+        logger.debug(
+            "command rejected", metadata: ["code": "\(error.code.rawValue)", "command": "\(command ?? "-")"])
+        return send(ServerMessage.error(error, command: command, ref: ref))
+    }
+
+    private func send(_ line: ByteBuffer) -> Next {
+        handle.send(line, slowConsumerGrace: context.slowConsumerGracePeriod) ? .read : .stop
+    }
+}
+
+extension JSONWriter {
+    /// Writes an array of strings.
+    mutating func strings(_ key: String, _ values: [String]) {
+        beginArray(key)
+        for value in values { string(nil, value) }
+        endArray()
+    }
+}

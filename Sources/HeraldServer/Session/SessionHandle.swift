@@ -1,0 +1,93 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The part of a connection that other tasks may touch: its outbox, its close reason, and the channel to cut
+/// if an orderly close takes too long.
+///
+/// The connection's own task owns everything else (subscriptions, the `ARTICLE` being collected); publishers and
+/// the shutdown path only ever enqueue lines or close through this handle.
+public final class SessionHandle: Sendable {
+    /// The connection id, as announced in `hello` and logged as `connection`.
+    public let id: UInt64
+    /// The bounded outbound queue.
+    public let outbox: Outbox
+    private let channel: any Channel
+    private let statistics: ServerStatistics
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var reason: CloseReason?
+        var deadline: Scheduled<Void>?
+    }
+
+    /// Creates a handle for a connection on `channel`.
+    init(id: UInt64, outbox: Outbox, channel: any Channel, statistics: ServerStatistics) {
+        self.id = id
+        self.outbox = outbox
+        self.channel = channel
+        self.statistics = statistics
+    }
+
+    /// Why the connection closed or is closing, once known.
+    public var closeReason: CloseReason? { state.withLockedValue { $0.reason } }
+
+    /// Whether the connection is closing: no more commands are processed and no more lines accepted.
+    var isClosing: Bool { outbox.isClosed }
+
+    /// Queues a line. A full queue means the client is not keeping up: it is told so and cut off.
+    ///
+    /// - Returns: Whether the line was queued.
+    @discardableResult
+    func send(_ line: ByteBuffer, slowConsumerGrace: TimeAmount) -> Bool {
+        switch outbox.enqueue(line) {
+        case .queued:
+            return true
+        case .closed:
+            return false
+        case .overflow:
+            let error = ProtocolError(
+                .slowConsumer,
+                "more than \(outbox.limit) bytes were waiting to be sent to this connection; closing it")
+            // Counted now, not when the connection finally closes: the cut-off is the event an operator watches.
+            statistics.error(.slowConsumer)
+            close(
+                reason: .slowConsumer, finalLine: ServerMessage.error(error), discardingPending: true,
+                grace: slowConsumerGrace)
+            return false
+        }
+    }
+
+    /// Starts an orderly close: records `reason` (unless one was recorded already), closes the outbox after
+    /// `finalLine`, and arms a deadline that closes the channel outright if the client has not let the last
+    /// lines drain within `grace`.
+    func close(reason: CloseReason, finalLine: ByteBuffer? = nil, discardingPending: Bool = false, grace: TimeAmount) {
+        record(reason)
+        guard outbox.close(finalLine: finalLine, discardingPending: discardingPending) else { return }
+        let channel = self.channel
+        let deadline = channel.eventLoop.scheduleTask(in: grace) {
+            channel.close(promise: nil)
+        }
+        let stale = state.withLockedValue { state -> Scheduled<Void>? in
+            let stale = state.deadline
+            state.deadline = deadline
+            return stale
+        }
+        stale?.cancel()
+    }
+
+    /// Records `reason` if no reason was recorded before; the first cause is the one worth logging.
+    func record(_ reason: CloseReason) {
+        state.withLockedValue { state in
+            if state.reason == nil { state.reason = reason }
+        }
+    }
+
+    /// Called when the connection has ended: the deadline is no longer needed.
+    func finished() {
+        let deadline = state.withLockedValue { state -> Scheduled<Void>? in
+            defer { state.deadline = nil }
+            return state.deadline
+        }
+        deadline?.cancel()
+    }
+}
