@@ -77,6 +77,22 @@ public struct ServeCommand: AsyncParsableCommand {
     public var maxLineBytes = 1 << 20
 
     /// `--log-level`.
+    @Option(
+        help: ArgumentHelp(
+            "How long alerts are kept for replay: a number and s, m, h, d or w (e.g. 30d); 0 keeps them forever.",
+            valueName: "duration"))
+    public var retain = "30d"
+
+    @Option(help: ArgumentHelp("Keep at most this many of the newest alert-log lines (default: no limit).", valueName: "n"))
+    public var retainCount: Int?
+
+    @Flag(
+        help: """
+            Store repeats of an alert inside its rule's dedup window without pushing them as `update` lines \
+            (they are pushed by default).
+            """)
+    public var quietUpdates = false
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel = "info"
 
@@ -147,13 +163,39 @@ public struct ServeCommand: AsyncParsableCommand {
         configuration.onServerRunning = { address in
             Self.printConnectCommands(host: connectHost, port: address.port ?? configuredPort, caFile: caFile)
         }
-        let server = HeraldServer(configuration: configuration, engine: AlertEngine(ruleSet: ruleSet), logger: logger)
+        guard let retentionSeconds = Self.seconds(retain) else {
+            throw ValidationError("--retain takes a number and a unit (s, m, h, d, w), such as 30d; 0 keeps forever")
+        }
+        configuration.retentionAge = retentionSeconds > 0 ? Double(retentionSeconds) : nil
+        configuration.retentionCount = retainCount
+        let storePath = (data as NSString).appendingPathComponent("alerts.sqlite")
+        let store: SQLiteAlertStore
+        let engine: AlertEngine
+        do {
+            store = try SQLiteAlertStore(path: storePath)
+            engine = try await AlertEngine(ruleSet: ruleSet, store: store, pushUpdates: !quietUpdates)
+        } catch {
+            StandardStreams.error("herald serve: cannot open the alert log \(storePath): \(error)")
+            throw ExitCode.failure
+        }
+        logger.info("alert log open", metadata: ["path": "\(storePath)"])
+        let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
         do {
             try await server.runUntilTerminated(logger: logger)
         } catch {
+            await store.close()
             StandardStreams.error("herald serve: \(error)")
             throw ExitCode.failure
         }
+        await store.close()
+    }
+
+    /// `90s`, `30m`, `24h`, `30d`, `2w`, or `0`.
+    static func seconds(_ text: String) -> Int? {
+        if text == "0" { return 0 }
+        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0 else { return nil }
+        let scale = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800][String(unit)]
+        return scale.map { amount * $0 }
     }
 
     private func ensureDevelopmentCertificates() throws -> (DevelopmentCertificates, created: Bool) {

@@ -59,19 +59,4 @@ struct AlertTests {
         let decoded = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: String]
         #expect(decoded?["k"] == "q\"b\\n\n\u{1}\u{7F}é")
     }
-
-    @Test("the engine numbers alerts in order and recognises re-published content")
-    func engine() async throws {
-        let engine = AlertEngine(ruleSet: try ruleSet())
-        let first = await engine.publish(Article(title: "x", body: "Alibaba is in Sunnyvale."))
-        #expect(first.duplicate == false)
-        #expect(first.alerts.map(\.id) == [1])
-        let again = await engine.publish(Article(id: "other-id", title: "X", body: "Alibaba is in  Sunnyvale."))
-        #expect(again.duplicate)
-        #expect(again.alerts.isEmpty)
-        #expect(again.articleID == first.articleID)
-        let second = await engine.publish(Article(title: "y", body: "Alibaba is in Sunnyvale again."))
-        #expect(second.alerts.map(\.id) == [2])
-        #expect(await engine.ruleSummaries().map(\.id) == ["r1"])
-    }
 }

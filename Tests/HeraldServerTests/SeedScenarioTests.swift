@@ -34,7 +34,7 @@ struct SeedScenarioTests {
         let ruleSet = try #require(outcome.ruleSet, "Rules/ does not load: \(outcome.errors.map(\.description))")
         let certificates = try TestCertificates.shared.get()
         let expected = try Self.expectations()
-        try await TestServer.run(engine: AlertEngine(ruleSet: ruleSet), certificates: certificates) { server in
+        try await TestServer.run(engine: try await TestEngine.make(ruleSet), certificates: certificates) { server in
             let subscriber = try await TestClient.connected(to: server)
             try await subscriber.request("SUB *")
             let publisher = try await TestClient.connected(to: server)

@@ -27,7 +27,7 @@ struct SignalTests {
             continuation.finish()
         }
         let server = HeraldServer(
-            configuration: configuration, engine: AlertEngine(ruleSet: ruleSet), logger: TestLogging.logger)
+            configuration: configuration, engine: try await TestEngine.make(ruleSet), logger: TestLogging.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.runUntilTerminated(logger: TestLogging.logger) }
             var iterator = ports.makeAsyncIterator()

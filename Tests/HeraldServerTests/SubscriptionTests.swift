@@ -24,7 +24,6 @@ struct SubscriptionTests {
             #expect(ok["command"] as? String == "pub")
             #expect(ok["duplicate"] as? Bool == false)
             #expect(ok["alerts"] as? Int == 1)
-            #expect(ok["deliveries"] as? Int == 1)
             let alertIDs = ok["alert_ids"] as? [Int] ?? []
             #expect(alertIDs.count == 1)
 
@@ -182,7 +181,7 @@ struct SubscriptionTests {
             }
             let publisher = try await TestClient.connected(to: server)
             let ok = try await publisher.request(Self.zebra)
-            #expect(ok["deliveries"] as? Int == 3)
+            #expect(ok["alerts"] as? Int == 1)
             for (index, client) in subscribers.enumerated() {
                 if index.isMultiple(of: 2) {
                     let alert = try await client.expect("alert")
@@ -199,37 +198,33 @@ struct SubscriptionTests {
 
 @Suite("Fan-out of alert-log lines", .timeLimit(.minutes(1)))
 struct LogEntryFanOutTests {
-    @Test("deliver(_:) sends alert, update and throttled lines through the filters, never suppressed ones")
-    func deliverEntries() async throws {
-        try await TestServer.run(configure: { $0.fanOutOnPublish = false }) { server in
+    @Test("committed alert, update and throttled lines pass through the filters; suppressed ones are never sent")
+    func committedEntries() async throws {
+        try await TestServer.run { server in
             let subscriber = try await TestClient.connected(to: server)
             try await subscriber.request("SUB zebra-* severity>=high")
-            let publisher = try await TestClient.connected(to: server)
-            let ok = try await publisher.request(SubscriptionTests.zebra)
-            #expect(ok["deliveries"] == nil)
-            await subscriber.expectNothing()
-
             func entry(_ id: UInt64, _ kind: LogEntry.Kind, rule: String, severity: String) -> LogEntry {
                 LogEntry(
                     id: id, kind: kind, rule: rule, severity: severity, tags: ["animals"], createdAt: Date(),
                     json: Array(#"{"type":"\#(kind.rawValue)","id":\#(id),"rule":"\#(rule)"}"#.utf8))
             }
-            let queued = server.server.deliver([
-                entry(1, .alert, rule: "zebra-sighting", severity: "high"),
-                entry(2, .suppressed, rule: "zebra-sighting", severity: "high"),
-                entry(3, .update, rule: "zebra-sighting", severity: "high"),
-                entry(4, .alert, rule: "zebra-sighting", severity: "low"),
-                entry(5, .alert, rule: "lion-sighting", severity: "critical"),
-                entry(6, .throttled, rule: "zebra-sighting", severity: "critical"),
-            ])
-            #expect(queued == 3)
-            for (type, id) in [("alert", 1), ("update", 3), ("throttled", 6)] {
+            try await server.engine.store.submit(
+                article: nil,
+                entries: [
+                    entry(1001, .alert, rule: "zebra-sighting", severity: "high"),
+                    entry(1002, .suppressed, rule: "zebra-sighting", severity: "high"),
+                    entry(1003, .update, rule: "zebra-sighting", severity: "high"),
+                    entry(1004, .alert, rule: "zebra-sighting", severity: "low"),
+                    entry(1005, .alert, rule: "lion-sighting", severity: "critical"),
+                    entry(1006, .throttled, rule: "zebra-sighting", severity: "critical"),
+                ]
+            ).durable()
+            for (type, id) in [("alert", 1001), ("update", 1003), ("throttled", 1006)] {
                 let line = try await subscriber.expect(type)
                 #expect(line["id"] as? Int == id)
             }
             await subscriber.expectNothing()
             await subscriber.close()
-            await publisher.close()
         }
     }
 }

@@ -30,7 +30,7 @@ struct TranscriptTests {
             ["SUBB *"], ["PUB {\"title\": \"broken"], [#"PUB {"title":"","body":""}"#],
             ["UNSUB *"], ["QUIT"],
         ]
-        try await TestServer.run(engine: AlertEngine(ruleSet: ruleSet), certificates: certificates) { server in
+        try await TestServer.run(engine: try await TestEngine.make(ruleSet), certificates: certificates) { server in
             let session = try OpenSSLSession(port: server.port, caPath: server.caPath)
             defer { session.terminate() }
             var transcript: [String] = []

@@ -52,6 +52,13 @@ public struct Alert: Sendable {
         return writer.string
     }
 
+    /// The alert as UTF-8 JSON bytes, without a newline: the form the alert log stores.
+    public func jsonLineBytesWithoutNewline() -> [UInt8] {
+        var writer = JSONWriter(capacity: 1024)
+        write(to: &writer)
+        return writer.bytes
+    }
+
     /// The alert as UTF-8 JSON bytes followed by a newline, ready to send.
     public func jsonLineBytes() -> [UInt8] {
         var writer = JSONWriter(capacity: 1024)

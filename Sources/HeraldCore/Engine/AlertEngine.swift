@@ -17,38 +17,95 @@ public struct PublishOutcome: Sendable {
     public var duplicate: Bool
     /// The new alerts, ids assigned, in text order.
     public var alerts: [Alert]
+    /// Every log line the article produced — alerts, updates, throttle notices — as stored and pushed.
+    public var entries: [LogEntry]
 }
 
-/// Turns articles into alerts with the current rule set, assigns alert ids and recognises re-published content.
+/// Turns articles into durable log lines: matches them with the current rule set, applies dedup windows and
+/// throttles, assigns ids, and waits until the store has them on disk.
 ///
 /// The server holds one engine and knows nothing of rule syntax; a reload hands it a new compiled ``RuleSet``.
+/// Ids are assigned and submissions queued without suspending, so the store commits (and the server fans out)
+/// in id order even when many publishers share one group commit.
 public actor AlertEngine {
     public private(set) var ruleSet: RuleSet
-    private var nextID: UInt64 = 1
+    /// The durable log the engine writes; the server observes its commits to fan lines out.
+    public nonisolated let store: any AlertStore
+    private var nextID: UInt64
+    private var gate: AlertGate
     private var seen: [String: String] = [:]
     private var seenOrder: [String] = []
-    /// How many content ids to remember for duplicate detection.
+    private var seenStart = 0
+    /// How many recent content ids to remember for duplicate detection.
     private let memory: Int
+    /// Whether repeats inside a dedup window are pushed to subscribers as `update` lines (always stored).
+    private let pushUpdates: Bool
+    private var published = 0
 
-    public init(ruleSet: RuleSet, rememberArticles: Int = 100_000) {
+    public init(ruleSet: RuleSet, store: any AlertStore, pushUpdates: Bool = true, rememberArticles: Int = 100_000)
+        async throws
+    {
         self.ruleSet = ruleSet
+        self.store = store
+        self.pushUpdates = pushUpdates
         self.memory = rememberArticles
+        self.nextID = try await store.highestID() + 1
+        let longest = ruleSet.rules.map(\.dedupWindow).max() ?? 0
+        let records = longest > 0 ? try await store.dedupRecords(since: Date().addingTimeInterval(-Double(longest))) : []
+        self.gate = AlertGate(records: records)
     }
 
-    /// Matches an article and returns its alerts, or marks it a duplicate of content already seen.
-    public func publish(_ article: Article, now: Date = Date()) -> PublishOutcome {
+    /// Matches an article, stores what it produced and returns once that is durable (and handed to the store's
+    /// commit observer). A duplicate of content seen before produces nothing and says so.
+    public func publish(_ article: Article, now: Date = Date()) async throws -> PublishOutcome {
         if let original = seen[article.contentID] {
-            return PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [])
+            return PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: [])
         }
+        // Remembered before the store is asked, so the same content arriving meanwhile is already a duplicate.
         remember(article)
+        if let original = try await store.article(contentID: article.contentID) {
+            seen[article.contentID] = original
+            return PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: [])
+        }
+        // From here to `submit` nothing suspends: ids are taken and queued in one step, in order.
         let report = ruleSet.match(title: article.title, body: article.body)
         var alerts: [Alert] = []
-        alerts.reserveCapacity(report.matches.count)
+        var entries: [LogEntry] = []
+        let source = article.source ?? article.url ?? article.id
         for match in report.matches {
-            alerts.append(Alert(match: match, article: article, id: nextID, matchedAt: now))
-            nextID += 1
+            let rule = match.rule
+            if let closed = gate.closedWindow(rule: rule.id, throttle: rule.throttle, now: now), let throttle = rule.throttle {
+                entries.append(
+                    throttledLine(rule, closed.suppressed, throttle, closed.start, closed.firstSuppressed, final: true, now))
+            }
+            let id = takeID()
+            let alert = Alert(match: match, article: article, id: id, matchedAt: now)
+            switch gate.decide(
+                rule: rule.id, dedupKey: match.dedupKey, window: rule.dedupWindow, throttle: rule.throttle, id: id,
+                source: source, now: now)
+            {
+            case .alert:
+                alerts.append(alert)
+                entries.append(entry(alert, kind: .alert, json: alert.jsonLineBytesWithoutNewline(), dedupKey: match.dedupKey, now: now))
+            case .repeatOf(let original, let repeats, let sources):
+                let json = LogLines.update(id: id, original: original, alert: alert, repeats: repeats, sources: sources, now: now)
+                entries.append(entry(alert, kind: pushUpdates ? .update : .suppressed, json: json, now: now))
+            case .suppressed(let announce, _, let windowEnd):
+                entries.append(entry(alert, kind: .suppressed, json: alert.jsonLineBytesWithoutNewline(), now: now))
+                if announce, let throttle = rule.throttle {
+                    let start = windowEnd.addingTimeInterval(-Double(throttle.seconds))
+                    entries.append(throttledLine(rule, 1, throttle, start, id, final: false, now))
+                }
+            }
         }
-        return PublishOutcome(articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts)
+        published += 1
+        if published % 1000 == 0 {
+            gate.expire(now: now, longestWindow: ruleSet.rules.map(\.dedupWindow).max() ?? 0)
+        }
+        let ticket = store.submit(article: ArticleRecord(article, receivedAt: now), entries: entries)
+        try await ticket.durable()
+        return PublishOutcome(
+            articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts, entries: entries)
     }
 
     /// Swaps in a new rule set; articles already being matched finish with the old one.
@@ -60,13 +117,41 @@ public actor AlertEngine {
         ruleSet.rules.map { RuleSummary(id: $0.id, title: $0.title, severity: $0.severity.rawValue, tags: $0.tags) }
     }
 
+    private func takeID() -> UInt64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    private func entry(_ alert: Alert, kind: LogEntry.Kind, json: [UInt8], dedupKey: String? = nil, now: Date) -> LogEntry {
+        LogEntry(
+            id: alert.id, kind: kind, rule: alert.rule, severity: alert.severity.rawValue, tags: alert.tags, createdAt: now,
+            json: json, dedupKey: dedupKey)
+    }
+
+    private func throttledLine(
+        _ rule: CompiledRule, _ suppressed: Int, _ throttle: (count: Int, seconds: Int), _ start: Date,
+        _ firstSuppressed: UInt64?, final: Bool, _ now: Date
+    ) -> LogEntry {
+        let id = takeID()
+        let json = LogLines.throttled(
+            id: id, rule: rule.id, severity: rule.severity.rawValue, suppressed: suppressed, limit: throttle.count,
+            windowSeconds: throttle.seconds, windowEnd: start.addingTimeInterval(Double(throttle.seconds)),
+            firstSuppressed: firstSuppressed, final: final, now: now)
+        return LogEntry(
+            id: id, kind: .throttled, rule: rule.id, severity: rule.severity.rawValue, tags: rule.tags, createdAt: now,
+            json: json)
+    }
+
     private func remember(_ article: Article) {
         seen[article.contentID] = article.id
         seenOrder.append(article.contentID)
-        if seenOrder.count > memory {
-            let dropped = seenOrder.count - memory
-            for id in seenOrder.prefix(dropped) { seen[id] = nil }
-            seenOrder.removeFirst(dropped)
+        if seenOrder.count - seenStart > memory {
+            seen[seenOrder[seenStart]] = nil
+            seenStart += 1
+            if seenStart > memory {
+                seenOrder.removeFirst(seenStart)
+                seenStart = 0
+            }
         }
     }
 }

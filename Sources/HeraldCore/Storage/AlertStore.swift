@@ -87,6 +87,9 @@ public protocol AlertStore: Sendable {
     /// Log lines with ids greater than `id`, oldest first, at most `limit`.
     func entries(after id: UInt64, limit: Int) async throws -> [LogEntry]
 
+    /// Log lines with ids smaller than `id`, newest first, at most `limit` (for `FROM LAST n`).
+    func entries(before id: UInt64, limit: Int) async throws -> [LogEntry]
+
     /// The id of the first line created at or after `date`, or `nil` if none.
     func firstID(since date: Date) async throws -> UInt64?
 

@@ -157,12 +157,21 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     public func entries(after id: UInt64, limit: Int) async throws -> [LogEntry] {
+        try read(
+            "SELECT id, kind, rule, severity, tags, created_at, json FROM log WHERE id > ? AND kind != 'suppressed' ORDER BY id LIMIT ?",
+            id, limit)
+    }
+
+    public func entries(before id: UInt64, limit: Int) async throws -> [LogEntry] {
+        try read(
+            "SELECT id, kind, rule, severity, tags, created_at, json FROM log WHERE id < ? AND kind != 'suppressed' ORDER BY id DESC LIMIT ?",
+            id, limit)
+    }
+
+    private func read(_ sql: String, _ id: UInt64, _ limit: Int) throws -> [LogEntry] {
         try reader.withLock { connection in
             var entries: [LogEntry] = []
-            try connection.query(
-                "SELECT id, kind, rule, severity, tags, created_at, json FROM log WHERE id > ? AND kind != 'suppressed' ORDER BY id LIMIT ?",
-                [.integer(Int64(clamping: id)), .integer(Int64(limit))]
-            ) { row in
+            try connection.query(sql, [.integer(Int64(clamping: id)), .integer(Int64(limit))]) { row in
                 let tags = row.text(4).map { $0.isEmpty ? [] : $0.split(separator: "\u{1F}").map(String.init) } ?? []
                 entries.append(
                     LogEntry(

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// One client command, parsed from a text line or a JSON line.
@@ -56,13 +57,26 @@ public struct SubscriptionRequest: Sendable, Hashable {
     public var minimumSeverity: SeverityLevel?
     /// Only alerts carrying this tag (case-insensitive), when set.
     public var tag: String?
+    /// Replay stored lines before going live, when set (`FROM id`, `FROM LAST n`, `SINCE time`).
+    public var replay: ReplayStart?
 
     /// Creates a request.
-    public init(globs: [RuleGlob], minimumSeverity: SeverityLevel? = nil, tag: String? = nil) {
+    public init(globs: [RuleGlob], minimumSeverity: SeverityLevel? = nil, tag: String? = nil, replay: ReplayStart? = nil) {
         self.globs = globs
         self.minimumSeverity = minimumSeverity
         self.tag = tag
+        self.replay = replay
     }
+}
+
+/// Where a subscription's replay starts.
+public enum ReplayStart: Sendable, Hashable {
+    /// Every stored line with an id greater than this (`FROM 0`: everything retained).
+    case after(UInt64)
+    /// The last n stored lines that match the subscription.
+    case last(Int)
+    /// Every stored line created at or after this time.
+    case since(Date)
 }
 
 /// A parsed command together with the client's correlation id, which every reply to it echoes as `ref`.

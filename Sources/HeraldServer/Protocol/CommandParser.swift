@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// Parses one line into a ``Request``: a text command (`SUB cn-* severity>=high`) or, when the line starts
@@ -68,9 +69,18 @@ public struct CommandParser: Sendable {
     /// Builds a ``SubscriptionRequest`` from `SUB`'s words: `severity>=LEVEL`, `tag=TAG`, the rest are globs.
     func subscription(_ arguments: [String]) throws(ProtocolError) -> SubscriptionRequest {
         var request = SubscriptionRequest(globs: [])
-        for argument in arguments {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
             let lower = argument.lowercased()
-            if Self.isFilter(lower, key: "severity") {
+            if lower == "from" || lower == "since" {
+                guard request.replay == nil else { throw ProtocolError(.badArguments, "SUB takes one FROM or SINCE") }
+                let rest = arguments[index...].prefix(2).map { $0 }
+                let (start, used) = try replayStart(keyword: lower, rest)
+                request.replay = start
+                index += used
+            } else if Self.isFilter(lower, key: "severity") {
                 guard lower.hasPrefix("severity>=") else {
                     throw ProtocolError(.badArguments, "write the severity filter as severity>=LEVEL (\(SeverityLevel.allNames))")
                 }
@@ -90,6 +100,40 @@ public struct CommandParser: Sendable {
             throw ProtocolError(.badArguments, "SUB needs at least one rule glob, e.g. SUB * or SUB cn-* severity>=high")
         }
         return request
+    }
+
+    /// `FROM <id>`, `FROM LAST <n>`, `SINCE <ISO-8601 time>`; returns the start and how many words it used.
+    func replayStart(keyword: String, _ words: [String]) throws(ProtocolError) -> (ReplayStart, Int) {
+        if keyword == "since" {
+            guard let text = words.first, let date = Self.parseTime(text) else {
+                throw ProtocolError(.badArguments, "write SINCE with an ISO-8601 time, e.g. SINCE 2026-11-29T08:00:00Z")
+            }
+            return (.since(date), 1)
+        }
+        if words.first?.lowercased() == "last" {
+            guard words.count > 1, let count = Int(words[1]), count > 0 else {
+                throw ProtocolError(.badArguments, "write FROM LAST <n> with a positive count, e.g. FROM LAST 20")
+            }
+            return (.last(min(count, Self.maximumReplayLast)), 2)
+        }
+        guard let text = words.first, let id = UInt64(text) else {
+            throw ProtocolError(
+                .badArguments, "write FROM <alert-id> (FROM 0 replays everything kept), or FROM LAST <n>")
+        }
+        return (.after(id), 1)
+    }
+
+    /// The most lines `FROM LAST n` replays.
+    static let maximumReplayLast = 100_000
+
+    /// An ISO-8601 time with or without fractional seconds; a bare date means its midnight UTC.
+    static func parseTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withFullDate]
+        return formatter.date(from: text)
     }
 
     /// `severity>=high`, `severity=high` and a bare `severity` are all attempts at the filter (the latter two get a

@@ -20,6 +20,10 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case slowConsumer = "slow_consumer"
     /// The command needs a role this connection does not have.
     case forbidden = "forbidden"
+    /// The alert log could not store the article's alerts; nothing was pushed, the publisher may retry.
+    case storageFailed = "storage_failed"
+    /// A replay asked for alerts older than retention keeps; the message names the oldest id still held.
+    case replayUnavailable = "replay_unavailable"
 }
 
 /// An error to report to the client as one `error` line.

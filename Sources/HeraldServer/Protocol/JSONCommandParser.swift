@@ -8,6 +8,31 @@ import HeraldCore
 struct JSONCommandParser {
     let parser: CommandParser
 
+    /// `"from": 12`, `"last": 20` or `"since": "2026-11-29T08:00:00Z"`; at most one.
+    private func replay(_ fields: [String: Any]) throws(ProtocolError) -> ReplayStart? {
+        let given = ["from", "last", "since"].filter { fields[$0] != nil }
+        guard given.count <= 1 else { throw ProtocolError(.badArguments, "give one of \"from\", \"last\" or \"since\"") }
+        if let value = fields["from"] {
+            guard let number = value as? NSNumber, number.int64Value >= 0, !(value is Bool) else {
+                throw ProtocolError(.badArguments, "\"from\" must be an alert id (0 for everything kept)")
+            }
+            return .after(number.uint64Value)
+        }
+        if let value = fields["last"] {
+            guard let number = value as? NSNumber, number.intValue > 0 else {
+                throw ProtocolError(.badArguments, "\"last\" must be a positive count")
+            }
+            return .last(min(number.intValue, CommandParser.maximumReplayLast))
+        }
+        if let value = fields["since"] {
+            guard let text = value as? String, let date = CommandParser.parseTime(text) else {
+                throw ProtocolError(.badArguments, "\"since\" must be an ISO-8601 time")
+            }
+            return .since(date)
+        }
+        return nil
+    }
+
     func parse(_ line: String) throws(ProtocolError) -> Request {
         let object: Any
         do {
@@ -35,7 +60,7 @@ struct JSONCommandParser {
     private func command(_ verb: String, _ fields: [String: Any]) throws(ProtocolError) -> Command {
         switch verb {
         case "sub":
-            try allowOnly(["rules", "severity", "tag"], in: fields, for: verb)
+            try allowOnly(["rules", "severity", "tag", "from", "last", "since"], in: fields, for: verb)
             var request = SubscriptionRequest(globs: [])
             for pattern in try strings(fields["rules"], key: "rules") {
                 try parser.addGlob(pattern, to: &request)
@@ -49,6 +74,7 @@ struct JSONCommandParser {
             if let tag = try string(fields["tag"], key: "tag") {
                 request.tag = try parser.tag(tag)
             }
+            request.replay = try replay(fields)
             return .subscribe(request)
         case "unsub":
             try allowOnly(["rules"], in: fields, for: verb)

@@ -4,11 +4,14 @@ import NIOCore
 
 /// One line for subscribers (an alert, encoded once) and what subscription filters look at.
 struct Delivery: Sendable {
+    /// The log id (0 for lines that were never stored).
+    var id: UInt64
     var facts: AlertFacts
     /// Shared by every recipient: a `ByteBuffer` copy shares its storage.
     var line: ByteBuffer
 
     init(_ alert: Alert) {
+        self.id = alert.id
         self.facts = AlertFacts(alert)
         self.line = ServerMessage.alert(alert)
     }
@@ -16,6 +19,7 @@ struct Delivery: Sendable {
     /// A line of the alert log; `nil` for lines subscribers never see (alerts held back by a throttle).
     init?(_ entry: LogEntry) {
         guard entry.kind != .suppressed else { return nil }
+        self.id = entry.id
         self.facts = AlertFacts(rule: entry.rule, severity: entry.severity, tags: entry.tags)
         var line = ByteBuffer()
         line.reserveCapacity(entry.json.count + 1)
@@ -34,6 +38,9 @@ final class Broker: Sendable {
     private struct Entry {
         var handle: SessionHandle
         var subscriptions: SubscriptionSet
+        /// While the session replays stored lines, live lines wait here so that none is lost or sent twice.
+        var held: [Delivery]?
+        var heldBytes = 0
     }
 
     private struct State {
@@ -72,21 +79,69 @@ final class Broker: Sendable {
 
     /// Queues each line to every session with a matching subscription, in order.
     ///
+    /// Lines come from the alert store's commit observer, one commit at a time and in id order. Everything happens
+    /// under the lock so that a replay's hold begins and ends between two commits, never inside one; enqueueing
+    /// never waits, so the lock is held for a few microseconds per recipient.
+    ///
     /// - Returns: The number of lines queued.
+    @discardableResult
     func deliver(_ deliveries: [Delivery]) -> Int {
         guard !deliveries.isEmpty else { return 0 }
-        // One snapshot for the whole batch: the lock is held only to copy (copy-on-write) the subscription sets,
-        // never while matching or enqueueing.
-        let sessions = state.withLockedValue { state in
-            state.entries.values.sorted { $0.handle.id < $1.handle.id }.map { ($0.handle, $0.subscriptions) }
+        return state.withLockedValue { state in
+            var queued = 0
+            for delivery in deliveries {
+                for id in state.entries.keys.sorted() {
+                    guard let entry = state.entries[id], entry.subscriptions.matches(delivery.facts) else { continue }
+                    if entry.held != nil {
+                        state.entries[id]?.held?.append(delivery)
+                        state.entries[id]?.heldBytes += delivery.line.readableBytes
+                        if let bytes = state.entries[id]?.heldBytes, bytes > entry.handle.outbox.limit {
+                            // A replay that cannot keep up with live traffic is a slow consumer too.
+                            state.entries[id]?.held = nil
+                            entry.handle.close(
+                                reason: .slowConsumer, finalLine: Self.overflowLine(entry.handle), discardingPending: true,
+                                grace: slowConsumerGrace)
+                        }
+                        continue
+                    }
+                    if entry.handle.send(delivery.line, slowConsumerGrace: slowConsumerGrace) { queued += 1 }
+                }
+            }
+            return queued
         }
-        var queued = 0
-        for delivery in deliveries {
-            for (handle, subscriptions) in sessions where subscriptions.matches(delivery.facts) {
-                if handle.send(delivery.line, slowConsumerGrace: slowConsumerGrace) { queued += 1 }
+    }
+
+    /// Starts holding a session's live lines while it replays stored ones.
+    func beginHold(_ id: UInt64) {
+        state.withLockedValue { state in
+            if state.entries[id]?.held == nil {
+                state.entries[id]?.held = []
+                state.entries[id]?.heldBytes = 0
             }
         }
-        return queued
+    }
+
+    /// Ends a hold: sends the held lines the replay did not already send, then lets live lines through again.
+    ///
+    /// - Parameters:
+    ///   - replayedThrough: The highest id the replay read from the store.
+    ///   - replayed: Whether the replay sent a given line (it matched the replayed subscription).
+    func endHold(_ id: UInt64, replayedThrough: UInt64, replayed: (AlertFacts) -> Bool) {
+        state.withLockedValue { state in
+            guard let entry = state.entries[id], let held = entry.held else { return }
+            state.entries[id]?.held = nil
+            state.entries[id]?.heldBytes = 0
+            for delivery in held where !(delivery.id <= replayedThrough && replayed(delivery.facts)) {
+                entry.handle.send(delivery.line, slowConsumerGrace: slowConsumerGrace)
+            }
+        }
+    }
+
+    private static func overflowLine(_ handle: SessionHandle) -> ByteBuffer {
+        ServerMessage.error(
+            ProtocolError(
+                .slowConsumer,
+                "more than \(handle.outbox.limit) bytes of live alerts arrived during the replay; closing the connection"))
     }
 
     /// Begins shutdown: refuses new sessions and tells every session goodbye.

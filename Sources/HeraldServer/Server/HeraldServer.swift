@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 import Logging
 import NIOConcurrencyHelpers
@@ -35,7 +36,14 @@ public final class HeraldServer: Service, Sendable {
         self.configuration = configuration
         self.engine = engine
         self.logger = logger
-        self.broker = Broker(slowConsumerGrace: configuration.slowConsumerGracePeriod)
+        let broker = Broker(slowConsumerGrace: configuration.slowConsumerGracePeriod)
+        self.broker = broker
+        // Fan-out happens here, after each commit and in id order: nothing reaches a subscriber before it is
+        // durable, and replay can meet the live stream exactly (see Session+Replay).
+        let statistics = self.statistics
+        engine.store.observeCommits { entries in
+            statistics.queued(lines: broker.deliver(entries.compactMap(Delivery.init)))
+        }
     }
 
     /// Serves until graceful shutdown or cancellation.
@@ -61,6 +69,8 @@ public final class HeraldServer: Service, Sendable {
         await configuration.onServerRunning?(address)
 
         let context = sessionContext()
+        let retention = Task { await self.pruneRetainedLines() }
+        defer { retention.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await serverChannel.executeThenClose { inbound in
@@ -100,17 +110,6 @@ public final class HeraldServer: Service, Sendable {
         broker.shutDown(grace: configuration.closeGracePeriod)
     }
 
-    /// Fans committed alert-log lines (alerts, updates, throttle summaries) out to every matching subscriber.
-    ///
-    /// For an engine backed by an ``AlertStore``: register this as the store's commit observer and set
-    /// ``HeraldServerConfiguration/fanOutOnPublish`` to `false`, so lines reach subscribers only once durable and
-    /// in id order. Never blocks: lines are queued, and a subscriber that cannot keep up is cut off.
-    ///
-    /// - Returns: How many lines were queued in total.
-    @discardableResult
-    public func deliver(_ entries: [LogEntry]) -> Int {
-        broker.deliver(entries.compactMap(Delivery.init))
-    }
 
     private func bind(sslContext: NIOSSLContext) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let maximumLineBytes = configuration.maximumLineBytes
@@ -150,9 +149,24 @@ public final class HeraldServer: Service, Sendable {
             serverName: configuration.serverName, version: configuration.version, roles: configuration.roles,
             maximumLineBytes: configuration.maximumLineBytes, maximumArticleBytes: configuration.maximumArticleBytes,
             maximumSubscriptions: configuration.maximumSubscriptions,
-            maximumQueuedBytes: configuration.maximumQueuedBytes, fanOutOnPublish: configuration.fanOutOnPublish,
+            maximumQueuedBytes: configuration.maximumQueuedBytes,
             closeGracePeriod: configuration.closeGracePeriod,
             slowConsumerGracePeriod: configuration.slowConsumerGracePeriod)
+    }
+
+    /// Applies the retention policy now and every hour until cancelled.
+    private func pruneRetainedLines() async {
+        guard configuration.retentionAge != nil || configuration.retentionCount != nil else { return }
+        while !Task.isCancelled {
+            do {
+                let removed = try await engine.store.prune(
+                    maximumAge: configuration.retentionAge, maximumCount: configuration.retentionCount, now: Date())
+                if removed > 0 { logger.info("retention pruned the alert log", metadata: ["lines": "\(removed)"]) }
+            } catch {
+                logger.error("retention failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
     }
 
     private func nextConnectionID() -> UInt64 {

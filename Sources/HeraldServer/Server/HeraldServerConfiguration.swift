@@ -17,9 +17,10 @@ public struct HeraldServerConfiguration: Sendable {
     public var maximumSubscriptions: Int = 64
     /// The most bytes queued for one connection before it is cut off as a slow consumer (`slow_consumer`).
     public var maximumQueuedBytes: Int = 4 << 20
-    /// Whether a publishing session hands the alerts of `PUB` to subscribers itself (the default). Set it to
-    /// `false` when an alert store's commit observer calls ``HeraldServer/deliver(_:)`` instead.
-    public var fanOutOnPublish = true
+    /// How long stored alert-log lines are kept for replay (`nil`: forever). Pruned at start and hourly.
+    public var retentionAge: Double? = 30 * 86_400
+    /// How many of the newest lines are kept at most (`nil`: no count limit).
+    public var retentionCount: Int?
     /// How long a client has to complete the TLS handshake.
     public var handshakeTimeout: TimeAmount = .seconds(10)
     /// After `bye` or a closing `error`, how long the last lines may take to drain before the socket is cut.

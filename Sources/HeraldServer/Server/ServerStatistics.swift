@@ -37,6 +37,12 @@ public final class ServerStatistics: Sendable {
     func closed(_ reason: CloseReason) { counters.withLockedValue { $0.closeReasons[reason, default: 0] += 1 } }
     func error(_ code: ErrorCode) { counters.withLockedValue { $0.errors[code, default: 0] += 1 } }
 
+    /// Counts lines the fan-out queued to subscribers.
+    func queued(lines: Int) {
+        guard lines > 0 else { return }
+        counters.withLockedValue { $0.alertLinesQueued += lines }
+    }
+
     func published(duplicate: Bool, alerts: Int, linesQueued: Int) {
         counters.withLockedValue {
             $0.articlesPublished += 1

@@ -34,6 +34,9 @@ public final class Outbox: Sendable {
         self.limit = limit
     }
 
+    /// Bytes queued and not yet taken by the writer: a replay waits for this to fall before sending more.
+    public var pendingBytes: Int { state.withLockedValue { $0.queuedBytes } }
+
     /// Queues `line` unless the outbox is closed or over its limit. Never blocks.
     @discardableResult
     public func enqueue(_ line: ByteBuffer) -> EnqueueResult {

@@ -162,42 +162,82 @@ struct Session: Sendable {
     }
 
     private mutating func subscribe(_ request: SubscriptionRequest, ref: String?) async -> Next {
+        let filters = request.globs.map { Subscription(glob: $0, minimumSeverity: request.minimumSeverity, tag: request.tag) }
+        let accepts: (AlertFacts) -> Bool = { facts in filters.contains { $0.matches(facts) } }
+        // A replay is checked before the subscription exists, so a refused one leaves nothing behind.
+        var cursor: UInt64?
+        if let start = request.replay {
+            do {
+                switch try await replayCursor(start, matches: accepts) {
+                case .success(let found): cursor = found
+                case .failure(let error): return reject(error, command: "sub", ref: ref)
+                }
+            } catch {
+                return reject(ProtocolError(.storageFailed, "the alert log could not be read: \(error)"), command: "sub", ref: ref)
+            }
+        }
+        var added = subscriptions
         do {
-            try subscriptions.add(request)
+            try added.add(request)
         } catch {
             return reject(error, command: "sub", ref: ref)
         }
+        subscriptions = added
+        // Hold live lines before the new subscription can match any, so the replay and the live stream meet exactly.
+        if cursor != nil { context.broker.beginHold(handle.id) }
         context.broker.update(handle.id, subscriptions: subscriptions)
         // Naming the loaded rules whose alerts would pass these filters catches typos at once: "SUB cn-us-ai-teams"
         // or "SUB * tag=chian" match none. Alerts carry their rule's severity and tags, so this is exact.
         let rules = await context.engine.ruleSummaries()
-        let matching = rules.filter { rule in
-            let facts = AlertFacts(rule: rule.id, severity: rule.severity, tags: rule.tags)
-            return request.globs.contains { glob in
-                Subscription(glob: glob, minimumSeverity: request.minimumSeverity, tag: request.tag).matches(facts)
-            }
-        }.map(\.id)
-        return send(
+        let matching = rules.filter { accepts(AlertFacts(rule: $0.id, severity: $0.severity, tags: $0.tags)) }.map(\.id)
+        let next = send(
             ServerMessage.ok("sub", ref: ref) { writer in
                 writer.strings("rules", request.globs.map(\.pattern))
                 writer.optionalString("severity", request.minimumSeverity?.name)
                 writer.optionalString("tag", request.tag)
                 writer.strings("matching_rules", matching)
                 writer.int("subscriptions", subscriptions.count)
+                if let cursor { writer.uint("replay_after", cursor) }
             })
+        guard let cursor, next == .read else { return next }
+        do {
+            let (sent, through) = try await replay(after: cursor, matches: accepts)
+            // The marker goes before the held live lines: everything after it is live.
+            let marker = ServerMessage.line(type: "replayed", ref: ref) { writer in
+                writer.int("count", sent)
+                writer.uint("after", cursor)
+                writer.uint("through", through)
+            }
+            _ = send(marker)
+            context.broker.endHold(handle.id, replayedThrough: through, replayed: accepts)
+            logger.info("replayed", metadata: ["after": "\(cursor)", "through": "\(through)", "lines": "\(sent)"])
+        } catch {
+            context.broker.endHold(handle.id, replayedThrough: cursor, replayed: { _ in false })
+            return reject(
+                ProtocolError(.storageFailed, "the replay failed part-way (\(error)); the subscription is live"),
+                command: "sub", ref: ref)
+        }
+        return .read
     }
 
     private func publish(_ article: Article, form: PublishForm, ref: String?) async -> Next {
-        let outcome = await context.engine.publish(article)
-        // Alerts are queued to every subscriber before the publisher hears `ok`: a client that waits for `ok`
-        // and then reads its own subscription is guaranteed to find the alerts already there.
-        let queued = context.fanOutOnPublish ? context.broker.deliver(outcome.alerts.map(Delivery.init)) : 0
-        context.statistics.published(duplicate: outcome.duplicate, alerts: outcome.alerts.count, linesQueued: queued)
+        let outcome: PublishOutcome
+        do {
+            // Returns once the alerts are on disk and the store's commit observer has queued them to every
+            // subscriber: a publisher that is also subscribed finds its alerts before this `ok`.
+            outcome = try await context.engine.publish(article)
+        } catch {
+            logger.error("storing an article failed", metadata: ["error": "\(error)"])
+            return reject(
+                ProtocolError(.storageFailed, "the alert log could not store this article (\(error)); nothing was sent, retry"),
+                command: form.rawValue, ref: ref)
+        }
+        context.statistics.published(duplicate: outcome.duplicate, alerts: outcome.alerts.count, linesQueued: 0)
         logger.info(
             "article published",
             metadata: [
                 "command": "\(form.rawValue)", "article": "\(outcome.articleID)", "duplicate": "\(outcome.duplicate)",
-                "alerts": "\(outcome.alerts.count)", "deliveries": "\(queued)",
+                "alerts": "\(outcome.alerts.count)", "lines": "\(outcome.entries.count)",
             ])
         return send(
             ServerMessage.ok(form.rawValue, ref: ref) { writer in
@@ -208,8 +248,10 @@ struct Session: Sendable {
                 writer.beginArray("alert_ids")
                 for alert in outcome.alerts { writer.uint(nil, alert.id) }
                 writer.endArray()
-                // With fan-out from the store's commit observer, this session does not know the delivery count.
-                if context.fanOutOnPublish { writer.int("deliveries", queued) }
+                if outcome.entries.count > outcome.alerts.count {
+                    // Repeats inside a dedup window and throttle notices: stored and pushed, not new alerts.
+                    writer.int("other_lines", outcome.entries.count - outcome.alerts.count)
+                }
             })
     }
 

@@ -15,7 +15,6 @@ struct SessionContext: Sendable {
     var maximumArticleBytes: Int
     var maximumSubscriptions: Int
     var maximumQueuedBytes: Int
-    var fanOutOnPublish: Bool
     var closeGracePeriod: TimeAmount
     var slowConsumerGracePeriod: TimeAmount
 }

@@ -12,6 +12,8 @@ import Testing
 struct TestServer: Sendable {
     let port: Int
     let server: HeraldServer
+    /// The engine, and through it the alert store the server fans out from.
+    let engine: AlertEngine
     let certificates: DevelopmentCertificates
     /// The group the server runs in; `triggerGracefulShutdown()` on it is what SIGTERM does in `herald serve`.
     let serviceGroup: ServiceGroup
@@ -59,7 +61,8 @@ struct TestServer: Sendable {
             throw TestFailure("rules do not load: \(outcome.diagnostics.map(\.description))", #_sourceLocation)
         }
         try await run(
-            engine: AlertEngine(ruleSet: ruleSet), certificates: certificates, logger: logger, configure: configure, body)
+            engine: try await TestEngine.make(ruleSet), certificates: certificates, logger: logger, configure: configure,
+            body)
     }
 
     /// Starts a server with a given engine (for the real `Rules/` folder).
@@ -92,7 +95,7 @@ struct TestServer: Sendable {
                 throw TestFailure("the server stopped before listening", #_sourceLocation)
             }
             let testServer = TestServer(
-                port: port, server: server, certificates: certificates, serviceGroup: group)
+                port: port, server: server, engine: engine, certificates: certificates, serviceGroup: group)
             do {
                 try await body(testServer)
             } catch {
@@ -118,6 +121,20 @@ struct TestServer: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+}
+
+/// Engines over a fresh SQLite alert log in a temporary folder.
+enum TestEngine {
+    static func make(_ ruleSet: RuleSet, pushUpdates: Bool = true) async throws -> AlertEngine {
+        let store = try SQLiteAlertStore(path: try temporaryStorePath())
+        return try await AlertEngine(ruleSet: ruleSet, store: store, pushUpdates: pushUpdates)
+    }
+
+    static func temporaryStorePath() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("alerts.sqlite").path
     }
 }
 

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Decides what becomes of each match across articles: a new alert, a repeat of one inside its rule's dedup
+/// window, or an alert held back by its rule's throttle. Nothing is dropped silently: repeats become `update`
+/// lines and held-back alerts are stored and announced by `throttled` lines.
+struct AlertGate {
+    enum Decision: Equatable {
+        /// A new alert; the first over a throttle window may need a summary of the previous window first.
+        case alert
+        /// A repeat of alert `original` inside the dedup window; `repeats` counts every repeat so far.
+        case repeatOf(original: UInt64, repeats: Int, sources: [String])
+        /// Over the rule's throttle; `announce` is true for the first one in the window.
+        case suppressed(announce: Bool, suppressedSoFar: Int, windowEnd: Date)
+    }
+
+    private struct DedupState {
+        var original: UInt64
+        var firstAt: Date
+        var repeats: Int
+        var sources: [String]
+    }
+
+    struct ThrottleWindow: Equatable {
+        var start: Date
+        var count = 0
+        var suppressed = 0
+        var firstSuppressed: UInt64?
+    }
+
+    private var dedup: [String: DedupState] = [:]
+    private(set) var throttles: [String: ThrottleWindow] = [:]
+
+    /// Rebuilds dedup windows from alerts stored before a restart.
+    init(records: [DedupRecord] = []) {
+        for record in records {
+            let key = Self.key(record.rule, record.dedupKey)
+            if dedup[key] == nil {
+                dedup[key] = DedupState(original: record.id, firstAt: record.createdAt, repeats: 0, sources: [])
+            }
+        }
+    }
+
+    static func key(_ rule: String, _ dedupKey: String) -> String { rule + "\u{0}" + dedupKey }
+
+    /// A throttle window that ended with alerts held back, to be summarised before the rule's next line.
+    mutating func closedWindow(rule: String, throttle: (count: Int, seconds: Int)?, now: Date) -> ThrottleWindow? {
+        guard let throttle, var window = throttles[rule] else { return nil }
+        guard now >= window.start.addingTimeInterval(TimeInterval(throttle.seconds)) else { return nil }
+        let closed = window.suppressed > 0 ? window : nil
+        window = ThrottleWindow(start: now)
+        throttles[rule] = window
+        return closed
+    }
+
+    /// Classifies one match; `id` is the id its line will get, `source` names where the article came from.
+    mutating func decide(
+        rule: String, dedupKey: String, window: Int, throttle: (count: Int, seconds: Int)?, id: UInt64,
+        source: String, now: Date
+    ) -> Decision {
+        let key = Self.key(rule, dedupKey)
+        if window > 0, var state = dedup[key], now.timeIntervalSince(state.firstAt) < TimeInterval(window) {
+            state.repeats += 1
+            if !state.sources.contains(source) && state.sources.count < 50 { state.sources.append(source) }
+            dedup[key] = state
+            return .repeatOf(original: state.original, repeats: state.repeats, sources: state.sources)
+        }
+        if let throttle {
+            var current = throttles[rule] ?? ThrottleWindow(start: now)
+            current.count += 1
+            if current.count > throttle.count {
+                current.suppressed += 1
+                if current.firstSuppressed == nil { current.firstSuppressed = id }
+                throttles[rule] = current
+                return .suppressed(
+                    announce: current.suppressed == 1, suppressedSoFar: current.suppressed,
+                    windowEnd: current.start.addingTimeInterval(TimeInterval(throttle.seconds)))
+            }
+            throttles[rule] = current
+        }
+        if window > 0 { dedup[key] = DedupState(original: id, firstAt: now, repeats: 0, sources: [source]) }
+        return .alert
+    }
+
+    /// Forgets dedup windows that have ended, so memory follows the windows, not the history.
+    mutating func expire(now: Date, longestWindow: Int) {
+        guard longestWindow > 0 else {
+            dedup.removeAll()
+            return
+        }
+        dedup = dedup.filter { now.timeIntervalSince($0.value.firstAt) < TimeInterval(longestWindow) }
+    }
+}
