@@ -58,9 +58,9 @@ struct DevelopmentCertificatesTests {
 
             let dates = try openssl(["x509", "-in", files.serverCertificate.path, "-noout", "-checkend", "0"])
             #expect(dates.status == 0, "certificate should be valid now: \(dates.output)")
-            let days825 = String(825 * 24 * 3600)
-            let beyond = try openssl(["x509", "-in", files.serverCertificate.path, "-noout", "-checkend", days825])
-            #expect(beyond.status != 0, "validity must stay within 825 days: \(beyond.output)")
+            let days366 = String(366 * 24 * 3600)
+            let beyond = try openssl(["x509", "-in", files.serverCertificate.path, "-noout", "-checkend", days366])
+            #expect(beyond.status != 0, "validity must stay within 366 days: \(beyond.output)")
         }
     }
 

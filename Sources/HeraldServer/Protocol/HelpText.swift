@@ -8,9 +8,10 @@ enum HelpText {
 
     static let entries: [Entry] = [
         Entry(
-            verb: "sub", usage: "SUB <rule-glob>… [severity>=LEVEL] [tag=TAG]",
+            verb: "sub", usage: "SUB <rule-glob>… [severity>=LEVEL] [tag=TAG] [FROM <id> | FROM LAST <n> | SINCE <time>]",
             summary: "receive alerts from rules whose id matches a glob (* and ?), optionally at least LEVEL "
-                + "(info, low, medium, high, critical) and carrying TAG; SUB again with the same glob replaces its filters"),
+                + "(info, low, medium, high, critical) and carrying TAG; SUB again with the same glob replaces its "
+                + "filters; FROM/SINCE first replays stored alerts (FROM 0: all kept), then goes live"),
         Entry(verb: "unsub", usage: "UNSUB <rule-glob>…|*", summary: "drop the subscriptions with these globs; * drops all"),
         Entry(verb: "subs", usage: "SUBS", summary: "list this connection's subscriptions"),
         Entry(verb: "rules", usage: "RULES", summary: "list the loaded rules: id, title, severity, tags"),
