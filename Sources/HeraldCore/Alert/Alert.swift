@@ -96,15 +96,22 @@ public struct Alert: Sendable {
         }
         writer.endObject()
         writer.endObject()
-        writer.beginObject("article")
-        writer.string("id", article.id)
-        writer.string("content_id", article.contentID)
-        writer.string("title", article.title)
-        writer.optionalString("source", article.source)
-        writer.optionalString("url", article.url)
-        writer.optionalString("published", article.published)
-        writer.endObject()
+        article.writeSummary(to: &writer)
         writer.string("matched_at", Timestamp.iso8601(matchedAt))
+        writer.endObject()
+    }
+}
+
+extension Article {
+    /// The `"article"` object every alert and update line carries: what it was, not its text.
+    func writeSummary(to writer: inout JSONWriter) {
+        writer.beginObject("article")
+        writer.string("id", id)
+        writer.string("content_id", contentID)
+        writer.string("title", title)
+        writer.optionalString("source", source)
+        writer.optionalString("url", url)
+        writer.optionalString("published", published)
         writer.endObject()
     }
 }

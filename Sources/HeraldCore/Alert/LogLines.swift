@@ -20,14 +20,7 @@ enum LogLines {
         writer.beginObject("fields")
         for field in alert.fields { writer.string(field.name, field.value) }
         writer.endObject()
-        writer.beginObject("article")
-        writer.string("id", alert.article.id)
-        writer.string("content_id", alert.article.contentID)
-        writer.string("title", alert.article.title)
-        writer.optionalString("source", alert.article.source)
-        writer.optionalString("url", alert.article.url)
-        writer.optionalString("published", alert.article.published)
-        writer.endObject()
+        alert.article.writeSummary(to: &writer)
         writer.string("matched_at", Timestamp.iso8601(now))
         writer.endObject()
         return writer.bytes
