@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Publish load against a running herald serve: N connections, each sending M distinct articles and waiting for
+each `ok` (an ok means the alerts are durable). Prints articles/s and the ok latency, so the effect of group commit
+(many publishers sharing one fsync) shows as throughput that grows with connections.
+
+    python3 bench/publish_load.py --port 7443 --ca certs/ca.pem --connections 1 16 --articles 300
+"""
+import argparse, json, socket, ssl, threading, time, uuid
+
+
+def worker(port, ca, count, tag, latencies, errors):
+    context = ssl.create_default_context(cafile=ca)
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost") as tls:
+            stream = tls.makefile("rwb")
+            stream.readline()  # hello
+            for index in range(count):
+                article = {"title": f"Zebra {tag}-{index}", "body": f"A zebra was seen, report {tag}-{index}."}
+                started = time.perf_counter()
+                stream.write(b"PUB " + json.dumps(article).encode() + b"\n")
+                stream.flush()
+                while True:
+                    line = json.loads(stream.readline())
+                    if line.get("type") in ("ok", "error"):
+                        break
+                latencies.append(time.perf_counter() - started)
+                if line.get("type") == "error":
+                    errors.append(line)
+
+
+def run(port, ca, connections, articles):
+    latencies, errors, threads = [], [], []
+    tag = uuid.uuid4().hex[:8]
+    started = time.perf_counter()
+    for number in range(connections):
+        thread = threading.Thread(target=worker, args=(port, ca, articles, f"{tag}-{number}", latencies, errors))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    total = connections * articles
+    p50 = latencies[len(latencies) // 2] * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    return total, elapsed, p50, p99, len(errors)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=7443)
+    parser.add_argument("--ca", default="certs/ca.pem")
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--articles", type=int, default=200, help="per connection")
+    arguments = parser.parse_args()
+    print(f"{'connections':>11} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'ok p50 ms':>9} {'ok p99 ms':>9} {'errors':>6}")
+    base = None
+    for connections in arguments.connections:
+        total, elapsed, p50, p99, errors = run(arguments.port, arguments.ca, connections, arguments.articles)
+        rate = total / elapsed
+        base = base or rate
+        print(f"{connections:>11} {total:>8} {elapsed:>8.2f} {rate:>10.0f} {p50:>9.2f} {p99:>9.2f} {errors:>6}   x{rate / base:.1f}")
+
+
+if __name__ == "__main__":
+    main()
