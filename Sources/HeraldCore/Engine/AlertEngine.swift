@@ -29,8 +29,7 @@ public struct PublishOutcome: Sendable {
 /// in id order even when many publishers share one group commit.
 public actor AlertEngine {
     public private(set) var ruleSet: RuleSet
-    /// The durable log the engine writes; the server observes its commits to fan lines out.
-    public nonisolated let store: any AlertStore
+    private nonisolated let log: any AlertStore
     private var nextID: UInt64
     private var gate: AlertGate
     private var seen: [String: String] = [:]
@@ -46,7 +45,7 @@ public actor AlertEngine {
         async throws
     {
         self.ruleSet = ruleSet
-        self.store = store
+        self.log = store
         self.pushUpdates = pushUpdates
         self.memory = rememberArticles
         self.nextID = try await store.highestID() + 1
@@ -63,7 +62,7 @@ public actor AlertEngine {
         }
         // Remembered before the store is asked, so the same content arriving meanwhile is already a duplicate.
         remember(article)
-        if let original = try await store.article(contentID: article.contentID) {
+        if let original = try await log.article(contentID: article.contentID) {
             seen[article.contentID] = original
             return PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: [])
         }
@@ -102,11 +101,17 @@ public actor AlertEngine {
         if published % 1000 == 0 {
             gate.expire(now: now, longestWindow: ruleSet.rules.map(\.dedupWindow).max() ?? 0)
         }
-        let ticket = store.submit(article: ArticleRecord(article, receivedAt: now), entries: entries)
+        let ticket = log.submit(article: ArticleRecord(article, receivedAt: now), entries: entries)
         try await ticket.durable()
         return PublishOutcome(
             articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts, entries: entries)
     }
+
+    /// The durable log the engine writes; the server observes its commits to fan lines out.
+    ///
+    /// A computed property rather than a stored one seen from other modules: the actor's layout changes with
+    /// `RuleSet`'s, and an incremental build that does not recompile a dependent module must not read a stale offset.
+    public nonisolated var store: any AlertStore { log }
 
     /// Swaps in a new rule set; articles already being matched finish with the old one.
     public func replace(ruleSet: RuleSet) {
