@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "HeraldRules", targets: ["HeraldRules"]),
         .library(name: "HeraldCore", targets: ["HeraldCore"]),
         .library(name: "HeraldServer", targets: ["HeraldServer"]),
+        .executable(name: "herald-bench", targets: ["HeraldBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -60,6 +61,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "herald", dependencies: ["HeraldCLI"]),
+        // The matching benchmark: rules and core only, so a release build of it stays small (BENCHMARKS.md).
+        .executableTarget(name: "HeraldBench", dependencies: ["HeraldRules", "HeraldCore"]),
         .testTarget(name: "HeraldRulesTests", dependencies: ["HeraldRules"]),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
         .testTarget(

@@ -1,8 +1,10 @@
 /// Generates the word forms of list aliases, so an analyst writes "open" and "set up" once and Herald matches
 /// opens, opened, opening, sets up, setting up…
-enum Inflector {
+///
+/// Public so that tools outside the engine (the benchmark's peer phrase set) see exactly the forms Herald indexes.
+public enum Inflector {
     /// Every form of a verb phrase: the first word is inflected ("set up" → "sets up", "setting up").
-    static func verbForms(_ phrase: String) -> [String] {
+    public static func verbForms(_ phrase: String) -> [String] {
         let words = phrase.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let head = words.first else { return [phrase] }
         let rest = words.dropFirst().joined(separator: " ")
@@ -11,7 +13,7 @@ enum Inflector {
     }
 
     /// A noun phrase and its plural: the last word is inflected ("research lab" → "research labs").
-    static func nounForms(_ phrase: String) -> [String] {
+    public static func nounForms(_ phrase: String) -> [String] {
         var words = phrase.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let last = words.last else { return [phrase] }
         words[words.count - 1] = plural(last)

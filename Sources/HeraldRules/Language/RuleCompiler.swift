@@ -7,16 +7,18 @@ struct RuleCompiler {
         var rules: [Syntax.Rule] = []
     }
 
-    private var diagnostics: [Diagnostic] = []
-    private var lists: [GazetteerList] = []
+    var diagnostics: [Diagnostic] = []
+    private(set) var lists: [GazetteerList] = []
     private var listIndex: [String: Int] = [:]
     private var listAliases: [[(String, CaseMode)]] = []
+    /// Per list, parallel to `lists`.
+    private var attributeValues: [AttributeValues] = []
     private var phraseLists: [String: Int] = [:]
     private var macros: [String: Syntax.Macro] = [:]
     private var usedLists = Set<String>()
     private var usedMacros = Set<String>()
     /// Bindings whose lists did not resolve: their attribute checks would only repeat that error.
-    private var unresolved = Set<String>()
+    var unresolved = Set<String>()
     private let tokenizer = Tokenizer()
 
     static func compile(_ parsed: Parsed, hash: String, files: [String]) -> (RuleSet?, [Diagnostic]) {
@@ -52,14 +54,15 @@ struct RuleCompiler {
         for macro in parsed.macros where !usedMacros.contains(macro.name) {
             diagnostics.append(Diagnostic(.warning, at: macro.span, "macro '\(macro.name)' is not used"))
         }
-        var index = PhraseIndex()
+        var builder = PhraseIndexBuilder()
         for (position, aliases) in listAliases.enumerated() {
             for (entry, forms) in groupedAliases(position, aliases) {
                 for (form, mode) in forms {
-                    index.insert(tokens: tokenizer.tokenize(form), list: Int32(position), entry: Int32(entry), caseMode: mode)
+                    builder.insert(tokens: tokenizer.tokenize(form), list: Int32(position), entry: Int32(entry), caseMode: mode)
                 }
             }
         }
+        let index = builder.build()
         let failed = diagnostics.contains { $0.severity == .error }
         let ruleSet = failed ? nil : RuleSet(rules: rules, lists: lists, index: index, hash: hash, files: files)
         return (ruleSet, diagnostics)
@@ -118,6 +121,7 @@ struct RuleCompiler {
                 name: list.name, isEntity: list.options.isEntity, isPhrase: false, entries: entries,
                 aliasCount: aliases.count, location: list.span.location))
         listAliases.append(aliases)
+        attributeValues.append(AttributeValues(entries))
         aliasEntries.append(owners)
     }
 
@@ -130,6 +134,7 @@ struct RuleCompiler {
                 name: "\"\(phrase)\"", isEntity: false, isPhrase: true,
                 entries: [GazetteerEntry(canonical: phrase, attributes: [:], location: nil)], aliasCount: 1, location: nil))
         listAliases.append([(phrase, .smart)])
+        attributeValues.append(AttributeValues())
         aliasEntries.append([0])
         return Int32(position)
     }
@@ -151,7 +156,7 @@ struct RuleCompiler {
                     continue
                 }
                 usedLists.insert(name)
-                guard let compiled = compileConditions(conditions, keys: lists[position].attributeKeys, entries: lists[position].entries, owner: "@\(name)")
+                guard let compiled = compileConditions(conditions, values: attributeValues[position], owner: "@\(name)")
                 else {
                     failed = true
                     continue
@@ -182,9 +187,11 @@ struct RuleCompiler {
     }
 
     private mutating func compileConditions(
-        _ conditions: [Syntax.Condition], keys: Set<String>, entries: [GazetteerEntry], owner: String
+        _ conditions: [Syntax.Condition], values: AttributeValues, owner: String
     ) -> [AttributeCondition]? {
         var compiled: [AttributeCondition] = []
+        guard !conditions.isEmpty else { return compiled }
+        let keys = values.keys
         for condition in conditions {
             guard keys.contains(condition.key) else {
                 let hint = Suggestion.closest(to: condition.key, in: keys).map { "did you mean '\($0)'?" }
@@ -193,7 +200,7 @@ struct RuleCompiler {
                     Diagnostic(.error, at: condition.span, "\(owner) has no attribute '\(condition.key)'", hint: hint))
                 return nil
             }
-            let known = Set(entries.compactMap { $0.attributes[condition.key] })
+            let known = values.known(condition.key)
             for value in condition.values where !known.contains(value) {
                 let hint = Suggestion.closest(to: value, in: known).map { "did you mean '\($0)'?" }
                 diagnostics.append(
@@ -320,9 +327,9 @@ struct RuleCompiler {
         return nil
     }
 
-    private func attributeKeys(of binding: CompiledBinding) -> Set<String> {
+    func attributeKeys(of binding: CompiledBinding) -> Set<String> {
         var keys = Set<String>()
-        for term in binding.terms { keys.formUnion(lists[Int(term.list)].attributeKeys) }
+        for term in binding.terms { keys.formUnion(attributeValues[Int(term.list)].values.keys) }
         return keys
     }
 
@@ -338,9 +345,10 @@ struct RuleCompiler {
                 return nil
             }
             let binding = bindings[index]
-            if unresolved.contains(name) { return .bound(index, []) }
-            let entries = binding.terms.flatMap { lists[Int($0.list)].entries }
-            guard let compiled = compileConditions(conditions, keys: attributeKeys(of: binding), entries: entries, owner: "'\(name)'")
+            if unresolved.contains(name) || conditions.isEmpty { return .bound(index, []) }
+            var values = AttributeValues()
+            for term in binding.terms { values.merge(attributeValues[Int(term.list)]) }
+            guard let compiled = compileConditions(conditions, values: values, owner: "'\(name)'")
             else { return nil }
             return .bound(index, compiled)
         case .terms(let terms, _):
@@ -358,77 +366,5 @@ struct RuleCompiler {
             else { return nil }
             return .or(l, r)
         }
-    }
-
-    private mutating func compileFields(
-        _ rule: Syntax.Rule, names: [String: Int], bindings: [CompiledBinding]
-    ) -> [CompiledField] {
-        guard !rule.fields.isEmpty else {
-            return bindings.enumerated().map { CompiledField(name: $0.element.name, value: .name($0.offset)) }
-        }
-        var fields: [CompiledField] = []
-        for field in rule.fields {
-            func target(_ name: String) -> Int? {
-                if let index = names[name] { return index }
-                let hint = Suggestion.closest(to: name, in: names.keys).map { "did you mean '\($0)'?" }
-                diagnostics.append(Diagnostic(.error, at: field.span, "unknown binding '\(name)' in emit", hint: hint))
-                return nil
-            }
-            switch field.value {
-            case .literal(let value):
-                fields.append(CompiledField(name: field.name, value: .literal(value)))
-            case .name(let name):
-                if let index = target(name) { fields.append(CompiledField(name: field.name, value: .name(index))) }
-            case .text(let name):
-                if let index = target(name) { fields.append(CompiledField(name: field.name, value: .text(index))) }
-            case .attribute(let name, let key):
-                guard let index = target(name) else { continue }
-                if unresolved.contains(name) { continue }
-                let keys = attributeKeys(of: bindings[index])
-                guard keys.contains(key) else {
-                    let hint = Suggestion.closest(to: key, in: keys).map { "did you mean '\(name).\($0)'?" }
-                        ?? "use \(name), \(name).text or one of: \(keys.sorted().map { "\(name).\($0)" }.joined(separator: ", "))"
-                    diagnostics.append(Diagnostic(.error, at: field.span, "'\(name)' has no attribute '\(key)'", hint: hint))
-                    continue
-                }
-                fields.append(CompiledField(name: field.name, value: .attribute(index, key)))
-            }
-        }
-        return fields
-    }
-
-    /// Bindings that must be bound whenever `require` holds; with no `require`, all of them.
-    static func mandatory(_ count: Int, _ condition: RuleCondition?) -> [Bool] {
-        guard let condition else { return Array(repeating: true, count: count) }
-        let forced = mustHold(condition)
-        return (0..<count).map { forced.contains($0) }
-    }
-
-    private static func mustHold(_ condition: RuleCondition) -> Set<Int> {
-        switch condition {
-        case .bound(let index, _): return [index]
-        case .exists, .not: return []
-        case .and(let left, let right): return mustHold(left).union(mustHold(right))
-        case .or(let left, let right): return mustHold(left).intersection(mustHold(right))
-        }
-    }
-
-    /// The prefilter: the required binding whose lists are rarest (fewest alias forms), the Lucene Monitor
-    /// presearcher idea. A rule cannot fire in a sentence where none of these lists hit.
-    private func chooseAnchors(_ bindings: [CompiledBinding], mandatory: [Bool]) -> [Int32] {
-        var best: (lists: [Int32], weight: Int)?
-        for (index, binding) in bindings.enumerated() where mandatory[index] && !binding.terms.isEmpty {
-            let lists = Array(Set(binding.terms.map(\.list))).sorted()
-            let weight = lists.reduce(0) { $0 + self.lists[Int($1)].aliasCount }
-            if let current = best, current.weight <= weight { continue }
-            best = (lists, weight)
-        }
-        return best?.lists ?? []
-    }
-}
-
-extension String {
-    var trimmed: String {
-        String(trimmingSpaces)
     }
 }

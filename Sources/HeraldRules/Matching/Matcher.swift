@@ -17,12 +17,15 @@ extension RuleSet {
                 if let anchored = rulesByAnchor[list] { selected.formUnion(anchored) }
             }
             candidateRules.formUnion(selected)
+            var unitHits: [Scope: UnitHits] = [:]
             for ruleIndex in selected.sorted() {
+                let rule = rules[ruleIndex]
+                let cut = unitHits[rule.scope] ?? UnitHits(units: units(of: rule.scope, part: part, in: analyzed), hits: hits)
+                unitHits[rule.scope] = cut
                 var evaluation = RuleEvaluation(
-                    ruleSet: self, rule: rules[ruleIndex], text: analyzed, part: part, partIndex: partIndex,
-                    explain: explain)
-                for unit in units(of: rules[ruleIndex].scope, part: part, in: analyzed) {
-                    evaluation.evaluate(unit: unit, hits: Self.hits(hits, in: unit))
+                    ruleSet: self, rule: rule, text: analyzed, part: part, partIndex: partIndex, explain: explain)
+                for unit in cut.units(anchoredOn: rule.anchors) {
+                    evaluation.evaluate(unit: cut.units[unit], hits: cut.hits(in: unit))
                 }
                 explanation += evaluation.explanation
                 for candidate in evaluation.candidates {
@@ -46,19 +49,6 @@ extension RuleSet {
         case .paragraph: return text.paragraphs
         case .article: return [whole]
         }
-    }
-
-    /// The hits lying wholly inside a segment (hits are sorted by first token).
-    private static func hits(_ hits: [Hit], in unit: Segment) -> ArraySlice<Hit> {
-        var low = 0
-        var high = hits.count
-        while low < high {
-            let middle = (low + high) / 2
-            if hits[middle].firstToken < unit.firstToken { low = middle + 1 } else { high = middle }
-        }
-        var end = low
-        while end < hits.count, hits[end].firstToken < unit.endToken { end += 1 }
-        return hits[low..<end].filter { $0.endToken <= unit.endToken }[...]
     }
 }
 

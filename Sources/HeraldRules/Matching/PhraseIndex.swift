@@ -1,5 +1,8 @@
 /// All list aliases and rule phrases compiled into one token trie, so a single pass over an article finds every
 /// hit of every list at once; the cost grows with the article, not with the number of lists or rules.
+///
+/// The trie is flat (built by ``PhraseIndexBuilder``): a step from the root is an array index, a deeper step a
+/// search in a short sorted run; nothing is hashed or reference-counted per step.
 struct PhraseIndex: Sendable {
     /// A token of an alias that must match in a given letter case; `nil` in `Pattern.caseChecks` means any case.
     struct CaseCheck: Sendable, Hashable {
@@ -14,56 +17,46 @@ struct PhraseIndex: Sendable {
         var caseChecks: [CaseCheck?]
     }
 
-    struct Node: Sendable {
-        var children: [Int32: Int32] = [:]
-        var patterns: [Pattern] = []
-    }
-
-    private(set) var vocabulary: [String: Int32] = [:]
-    private(set) var nodes: [Node] = [Node()]
+    /// Token key → token id.
+    private(set) var vocabulary = TokenVocabulary()
+    /// Token id → the root's child for it, or -1.
+    private var rootChildren: [Int32] = []
+    /// Node → first index of its children in `childTokens`/`childNodes` (one extra entry at the end).
+    private var childStart: [Int32] = [0, 0]
+    private var childTokens: [Int32] = []
+    private var childNodes: [Int32] = []
+    /// Node → first index of the patterns ending at it (one extra entry at the end).
+    private var patternStart: [Int32] = [0, 0]
+    /// The patterns as parallel arrays: reaching into each pattern's own `caseChecks` array was a cache miss per
+    /// candidate pattern, the single hottest instruction of the scan.
+    private var patternLists: [Int32] = []
+    private var patternEntries: [Int32] = []
+    /// Pattern → first index of its case checks in `caseChecks` (one extra entry); an empty run when no token of
+    /// the alias has a case rule, which is most of them.
+    private var checkStart: [Int32] = [0]
+    private var caseChecks: [CaseCheck?] = []
     private(set) var patternCount = 0
 
-    /// Adds the tokens of one alias, with the case rule it must satisfy.
-    mutating func insert(tokens: [Token], list: Int32, entry: Int32, caseMode: CaseMode) {
-        guard !tokens.isEmpty else { return }
-        var node: Int32 = 0
-        var checks: [CaseCheck?] = []
-        for token in tokens {
-            let id: Int32
-            if let known = vocabulary[token.key] {
-                id = known
-            } else {
-                id = Int32(vocabulary.count)
-                vocabulary[token.key] = id
-            }
-            if let child = nodes[Int(node)].children[id] {
-                node = child
-            } else {
-                let child = Int32(nodes.count)
-                nodes.append(Node())
-                nodes[Int(node)].children[id] = child
-                node = child
-            }
-            checks.append(Self.caseCheck(for: token, mode: caseMode))
-        }
-        let pattern = Pattern(list: list, entry: entry, caseChecks: checks)
-        if !nodes[Int(node)].patterns.contains(pattern) {
-            nodes[Int(node)].patterns.append(pattern)
-            patternCount += 1
-        }
-    }
+    /// An empty index: matches nothing.
+    init() {}
 
-    private static func caseCheck(for token: Token, mode: CaseMode) -> CaseCheck? {
-        switch mode {
-        case .insensitive:
-            return nil
-        case .sensitive:
-            return token.text == token.key ? nil : CaseCheck(exact: token.text, upper: token.text)
-        case .smart:
-            // A lowercase alias matches any case; one written with capitals must keep them (or be all capitals).
-            guard token.text != token.key else { return nil }
-            return CaseCheck(exact: token.text, upper: token.text.uppercased())
+    init(
+        vocabulary: TokenVocabulary, rootChildren: [Int32], childStart: [Int32], childTokens: [Int32],
+        childNodes: [Int32], patternStart: [Int32], patterns: [Pattern], patternCount: Int
+    ) {
+        self.vocabulary = vocabulary
+        self.rootChildren = rootChildren
+        self.childStart = childStart
+        self.childTokens = childTokens
+        self.childNodes = childNodes
+        self.patternStart = patternStart
+        self.patternLists = patterns.map(\.list)
+        self.patternEntries = patterns.map(\.entry)
+        for pattern in patterns {
+            if pattern.caseChecks.contains(where: { $0 != nil }) { caseChecks += pattern.caseChecks }
+            checkStart.append(Int32(caseChecks.count))
         }
+        self.patternCount = patternCount
     }
 
     /// Every raw occurrence of every pattern in `tokens`, before overlap resolution.
@@ -71,25 +64,42 @@ struct PhraseIndex: Sendable {
         let range = range ?? tokens.indices
         var ids = [Int32](repeating: -1, count: tokens.count)
         for index in range {
-            ids[index] = vocabulary[tokens[index].key] ?? -1
+            ids[index] = vocabulary.id(of: tokens[index].key)
         }
         var hits: [Hit] = []
         for start in range where ids[start] >= 0 {
-            var node: Int32 = 0
-            var cursor = start
-            while cursor < range.upperBound, ids[cursor] >= 0, let child = nodes[Int(node)].children[ids[cursor]] {
-                node = child
-                cursor += 1
-                for pattern in nodes[Int(node)].patterns
-                where Self.caseMatches(pattern.caseChecks, tokens: tokens, from: start) {
+            var node = rootChildren[Int(ids[start])]
+            var cursor = start + 1
+            while node >= 0 {
+                for position in Int(patternStart[Int(node)])..<Int(patternStart[Int(node) + 1])
+                where caseMatches(position, tokens: tokens, from: start) {
                     hits.append(
                         Hit(
-                            list: pattern.list, entry: pattern.entry, firstToken: start, endToken: cursor,
-                            firstWord: tokens[start].wordIndex, lastWord: Self.lastWord(tokens, start, cursor)))
+                            list: patternLists[position], entry: patternEntries[position], firstToken: start,
+                            endToken: cursor, firstWord: tokens[start].wordIndex, lastWord: Self.lastWord(tokens, start, cursor)))
                 }
+                guard cursor < range.upperBound, ids[cursor] >= 0 else { break }
+                node = child(of: node, token: ids[cursor])
+                cursor += 1
             }
         }
         return hits
+    }
+
+    /// The child of a (non-root) node for a token, or -1: a linear look through short runs, binary search otherwise.
+    private func child(of node: Int32, token: Int32) -> Int32 {
+        var low = Int(childStart[Int(node)])
+        var high = Int(childStart[Int(node) + 1])
+        while high - low > 8 {
+            let middle = (low + high) / 2
+            if childTokens[middle] == token { return childNodes[middle] }
+            if childTokens[middle] < token { low = middle + 1 } else { high = middle }
+        }
+        while low < high {
+            if childTokens[low] == token { return childNodes[low] }
+            low += 1
+        }
+        return -1
     }
 
     private static func lastWord(_ tokens: [Token], _ start: Int, _ end: Int) -> Int {
@@ -97,10 +107,11 @@ struct PhraseIndex: Sendable {
         return last.isWordLike ? last.wordIndex : max(tokens[start].wordIndex, last.wordIndex - 1)
     }
 
-    private static func caseMatches(_ checks: [CaseCheck?], tokens: [Token], from start: Int) -> Bool {
-        for (offset, check) in checks.enumerated() {
-            guard let check else { continue }
-            let text = tokens[start + offset].text
+    private func caseMatches(_ pattern: Int, tokens: [Token], from start: Int) -> Bool {
+        let first = Int(checkStart[pattern])
+        for index in first..<Int(checkStart[pattern + 1]) {
+            guard let check = caseChecks[index] else { continue }
+            let text = tokens[start + index - first].text
             if text != check.exact && text != check.upper { return false }
         }
         return true

@@ -127,9 +127,10 @@ struct RuleEvaluation {
     }
 
     private func rejects(_ reject: CompiledReject, _ assignment: [Hit?], _ hits: ArraySlice<Hit>) -> Bool {
-        let bound = Set(assignment.compactMap { $0 })
+        // A hit bound to the candidate never vetoes it. A rule has a handful of bindings, so a linear look beats
+        // building a Set of them for every leaf of the search.
         return hits.contains { hit in
-            guard !bound.contains(hit), reject.terms.contains(where: { $0.accepts(hit, entries: entries(of: hit)) })
+            guard !assignment.contains(hit), reject.terms.contains(where: { $0.accepts(hit, entries: entries(of: hit)) })
             else { return false }
             guard let constraint = reject.constraint else { return true }
             guard let other = assignment[constraint.binding] else { return false }

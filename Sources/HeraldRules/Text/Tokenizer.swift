@@ -7,7 +7,7 @@ public struct Tokenizer: Sendable {
 
     /// Tokenises `text`. Offsets in the result count Unicode scalars of `text`.
     public func tokenize(_ text: String) -> [Token] {
-        tokenize(scalars: Array(text.unicodeScalars))
+        tokenize(scalars: AnalyzedText.scalars(of: text))
     }
 
     /// Tokenises an array of scalars; offsets in the result index into `scalars`.
@@ -20,11 +20,9 @@ public struct Tokenizer: Sendable {
         let count = scalars.count
 
         func append(_ kind: Token.Kind, _ start: Int, _ end: Int) {
-            let text = Self.normalizedText(scalars[start..<end])
+            let (text, key) = Self.textAndKey(scalars[start..<end])
             tokens.append(
-                Token(
-                    kind: kind, start: start, end: end, text: text, key: Self.lowercase(text),
-                    wordIndex: words, newlinesBefore: newlines))
+                Token(kind: kind, start: start, end: end, text: text, key: key, wordIndex: words, newlinesBefore: newlines))
             if kind == .word || kind == .number || kind == .cjk { words += 1 }
             newlines = 0
         }
@@ -36,7 +34,7 @@ public struct Tokenizer: Sendable {
                 index += 1
                 continue
             }
-            if scalar.properties.isWhitespace || scalar.properties.isDefaultIgnorableCodePoint {
+            if CharacterClass.isSkippable(scalar) {
                 index += 1
                 continue
             }
@@ -52,7 +50,7 @@ public struct Tokenizer: Sendable {
                 if end < count, scalars[end] == ".", Self.isDottedAcronym(scalars[start..<end]) {
                     end += 1
                 }
-                let isNumber = scalars[start..<end].allSatisfy { !$0.properties.isAlphabetic }
+                let isNumber = scalars[start..<end].allSatisfy { !CharacterClass.isAlphabetic($0) }
                 append(isNumber ? .number : .word, start, end)
                 index = end
                 // A possessive 's (straight or curly apostrophe) becomes its own, non-word token.
@@ -78,7 +76,15 @@ public struct Tokenizer: Sendable {
         let count = scalars.count
         while index < count {
             let scalar = scalars[index]
-            if CharacterClass.isWordScalar(scalar) && !CharacterClass.isCJK(scalar) {
+            if scalar.isASCII {
+                // ASCII letters and digits: the common case, decided without the general classification.
+                let value = scalar.value
+                let lower = value | 0x20
+                if (lower >= 0x61 && lower <= 0x7A) || (value >= 0x30 && value <= 0x39) {
+                    index += 1
+                    continue
+                }
+            } else if CharacterClass.isWordScalar(scalar) && !CharacterClass.isCJK(scalar) {
                 index += 1
                 continue
             }
@@ -88,7 +94,7 @@ public struct Tokenizer: Sendable {
                 // Stop before a possessive 's so it can be split off.
                 let possessive =
                     (next == "s" || next == "S") && (index + 2 >= count || !CharacterClass.isWordScalar(scalars[index + 2]))
-                if possessive || !next.properties.isAlphabetic { break }
+                if possessive || !CharacterClass.isAlphabetic(next) { break }
                 index += 1
                 continue
             }
@@ -111,13 +117,34 @@ public struct Tokenizer: Sendable {
         var expectLetter = true
         for scalar in scalars {
             if expectLetter {
-                guard scalar.properties.isAlphabetic else { return false }
+                guard CharacterClass.isAlphabetic(scalar) else { return false }
             } else {
                 guard scalar == "." else { return false }
             }
             expectLetter.toggle()
         }
         return !expectLetter
+    }
+
+    /// A token's text and lookup key. ASCII tokens (nearly all of English news) are built straight from bytes:
+    /// no normalisation can change them and lowercasing is a bit flip, so the Unicode machinery is skipped.
+    static func textAndKey(_ scalars: ArraySlice<Unicode.Scalar>) -> (String, String) {
+        guard scalars.allSatisfy({ $0.isASCII }) else {
+            let text = normalizedText(scalars)
+            return (text, lowercase(text))
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scalars.count) { buffer in
+            var hasUpper = false
+            for (offset, scalar) in scalars.enumerated() {
+                let byte = UInt8(truncatingIfNeeded: scalar.value)
+                hasUpper = hasUpper || (byte >= 0x41 && byte <= 0x5A)
+                buffer[offset] = byte
+            }
+            let text = String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
+            guard hasUpper else { return (text, text) }
+            for offset in buffer.indices where buffer[offset] >= 0x41 && buffer[offset] <= 0x5A { buffer[offset] |= 0x20 }
+            return (text, String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self))
+        }
     }
 
     /// NFKC-normalises a token and folds typographic quotes and dashes to their ASCII forms.

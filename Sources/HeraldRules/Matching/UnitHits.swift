@@ -1,0 +1,63 @@
+/// The hits of every unit (sentence, paragraph or whole text) of one analysed text, located once and shared by all
+/// the candidate rules of that scope, with the units each list hit in.
+///
+/// A rule is evaluated only in the units where one of its anchor lists hit. Cutting the hits per rule and per unit
+/// instead made every candidate rule cost a pass over the whole article.
+struct UnitHits {
+    let units: [Segment]
+    private let hits: [Hit]
+    /// Per unit, the run of `hits` starting inside it, and whether one of those runs past its end (and must be
+    /// filtered out: rules see only the hits lying wholly inside a unit).
+    private let ranges: [Range<Int>]
+    private let crossing: [Bool]
+    /// For each list, the indices of the units that hold one of its hits, ascending.
+    private let unitsByList: [Int32: [Int]]
+
+    /// `hits` must be sorted by first token, as ``HitResolver`` returns them, and `units` by position, as the
+    /// segmenter returns them: one merged pass then places every hit.
+    init(units: [Segment], hits: [Hit]) {
+        self.units = units
+        self.hits = hits
+        var ranges: [Range<Int>] = []
+        var crossing: [Bool] = []
+        ranges.reserveCapacity(units.count)
+        crossing.reserveCapacity(units.count)
+        var byList: [Int32: [Int]] = [:]
+        var cursor = 0
+        for (position, unit) in units.enumerated() {
+            while cursor < hits.count, hits[cursor].firstToken < unit.firstToken { cursor += 1 }
+            var end = cursor
+            var crosses = false
+            while end < hits.count, hits[end].firstToken < unit.endToken {
+                if hits[end].endToken > unit.endToken {
+                    crosses = true
+                } else if byList[hits[end].list]?.last != position {
+                    byList[hits[end].list, default: []].append(position)
+                }
+                end += 1
+            }
+            ranges.append(cursor..<end)
+            crossing.append(crosses)
+            cursor = end
+        }
+        self.ranges = ranges
+        self.crossing = crossing
+        self.unitsByList = byList
+    }
+
+    /// The hits lying wholly inside unit `position`.
+    func hits(in position: Int) -> ArraySlice<Hit> {
+        let unit = units[position]
+        let run = hits[ranges[position]]
+        return crossing[position] ? run.filter { $0.endToken <= unit.endToken }[...] : run
+    }
+
+    /// The units a rule with these anchors can fire in, ascending; every unit when it has no anchor.
+    func units(anchoredOn anchors: [Int32]) -> [Int] {
+        guard !anchors.isEmpty else { return Array(units.indices) }
+        if anchors.count == 1 { return unitsByList[anchors[0]] ?? [] }
+        var merged = Set<Int>()
+        for anchor in anchors { merged.formUnion(unitsByList[anchor] ?? []) }
+        return merged.sorted()
+    }
+}
