@@ -1,0 +1,1 @@
+../../../Sources/HeraldServer/Protocol/ErrorCode.swift

@@ -1,0 +1,1 @@
+../../../Sources/HeraldServer/Auth/Role.swift

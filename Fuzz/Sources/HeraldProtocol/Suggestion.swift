@@ -1,0 +1,1 @@
+../../../Sources/HeraldServer/Protocol/Suggestion.swift
