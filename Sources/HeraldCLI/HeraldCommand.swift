@@ -15,7 +15,7 @@ public struct HeraldCommand: AsyncParsableCommand {
             """,
         version: HeraldVersion.current,
         subcommands: [
-            ServeCommand.self, CheckCommand.self, MatchCommand.self, PublishCommand.self, SubCommand.self,
+            ServeCommand.self, CheckCommand.self, MatchCommand.self, PublishCommand.self, SubCommand.self, TokenCommand.self,
         ]
     )
 

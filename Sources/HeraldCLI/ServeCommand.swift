@@ -27,7 +27,12 @@ public struct ServeCommand: AsyncParsableCommand {
             server does not start.
 
             Stopping: SIGINT (Ctrl-C) or SIGTERM stops accepting connections, sends every client a `bye` line, \
-            waits for their queues to drain, and exits with status 0.
+            waits for their queues to drain, and exits with status 0. SIGHUP reloads the rules (as RELOAD): \
+            a rule set with errors is refused and the old one keeps serving.
+
+            Roles: with no auth file (--auth-file, or <data>/tokens) the server is in protected mode: it listens \
+            on loopback only and every client has every role; it refuses a non-loopback --host. Create tokens \
+            with `herald token add NAME --roles subscribe,publish,admin`.
 
             Logs go to standard error with connection id, peer, command and close reason as metadata.
 
@@ -93,6 +98,18 @@ public struct ServeCommand: AsyncParsableCommand {
             """)
     public var quietUpdates = false
 
+    /// `--auth-file`.
+    @Option(
+        name: .customLong("auth-file"),
+        help: ArgumentHelp(
+            "Tokens and client-certificate roles (see README). Default: <data>/tokens when it exists; without one, "
+                + "the server runs in protected mode (loopback only, every role).", valueName: "file"))
+    public var authFile: String?
+
+    /// `--metrics-port`.
+    @Option(help: "Serve Prometheus metrics over plain HTTP on 127.0.0.1:<port>/metrics (off by default).")
+    public var metricsPort: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel = "info"
 
@@ -103,6 +120,9 @@ public struct ServeCommand: AsyncParsableCommand {
     public func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535")
+        }
         guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -119,6 +139,8 @@ public struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "herald.server")
 
+        // Before anything is generated or opened: protected mode refuses a public address outright.
+        let auth = try loadAuth()
         let outcome = RuleSetLoader().load(rules)
         for diagnostic in outcome.diagnostics {
             StandardStreams.error(diagnostic.rendered)
@@ -155,6 +177,8 @@ public struct ServeCommand: AsyncParsableCommand {
         }
 
         var configuration = HeraldServerConfiguration(host: host, port: port, tls: tls)
+        configuration.auth = auth
+        configuration.metricsPort = metricsPort
         configuration.maximumLineBytes = maxLineBytes
         configuration.maximumArticleBytes = max(maxLineBytes, 1 << 20)
         configuration.version = HeraldVersion.current
@@ -179,6 +203,15 @@ public struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         logger.info("alert log open", metadata: ["path": "\(storePath)"])
+        let rulesPath = rules
+        // The server knows no rule syntax: it calls this for RELOAD and SIGHUP.
+        configuration.reloadRules = {
+            let outcome = RuleSetLoader().load(rulesPath)
+            guard let ruleSet = outcome.ruleSet else {
+                return .failed(diagnostics: outcome.diagnostics.map(\.description))
+            }
+            return .reloaded(await engine.install(ruleSet))
+        }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
         do {
             try await server.runUntilTerminated(logger: logger)
@@ -188,6 +221,28 @@ public struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         await store.close()
+    }
+
+    /// Reads the auth file, and refuses protected mode beyond loopback before anything starts.
+    private func loadAuth() throws -> AuthFile? {
+        let defaultPath = (data as NSString).appendingPathComponent("tokens")
+        let path = authFile ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
+        guard let path else {
+            guard ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") else {
+                StandardStreams.error("herald serve: \(ProtectedModeError(host: host))")
+                throw ExitCode.failure
+            }
+            return nil
+        }
+        do {
+            return try AuthFile.load(path: path)
+        } catch let error as AuthFile.ParseError {
+            StandardStreams.error("herald serve: \(path): \(error)")
+            throw ExitCode.failure
+        } catch {
+            StandardStreams.error("herald serve: cannot read the auth file \(path): \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
     }
 
     /// `90s`, `30m`, `24h`, `30d`, `2w`, or `0`.

@@ -19,7 +19,7 @@ struct BadInputTests {
 
     @Test(
         "unknown commands get a did-you-mean",
-        arguments: [("SBU *", "SUB"), ("subz *", "SUB"), ("PNIG", "PING"), ("rule", "RULES"), ("QUTI", "QUIT")])
+        arguments: [("SBU *", "SUB"), ("subz *", "SUB"), ("PNIG", "PING"), ("ruless", "RULES"), ("QUTI", "QUIT")])
     func unknownCommand(line: String, suggestion: String) async throws {
         try await TestServer.run { server in
             let client = try await TestClient.connected(to: server)

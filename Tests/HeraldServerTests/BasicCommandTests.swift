@@ -12,7 +12,7 @@ struct BasicCommandTests {
             #expect(hello["server"] as? String == "herald")
             #expect(hello["protocol"] as? Int == 1)
             #expect((hello["connection"] as? Int ?? 0) > 0)
-            #expect(hello["roles"] as? [String] == ["publisher", "subscriber"])
+            #expect(hello["roles"] as? [String] == ["subscribe", "publish", "admin"])
             #expect(hello["max_line_bytes"] as? Int == 1 << 20)
             await client.close()
         }
@@ -87,12 +87,12 @@ struct BasicCommandTests {
         }
     }
 
-    @Test("a connection without the publisher role may subscribe but not publish")
+    @Test("a connection without the publish role may subscribe but not publish")
     func roles() async throws {
-        try await TestServer.run(configure: { $0.roles = ["subscriber"] }) { server in
+        try await TestServer.run(configure: { $0.roles = [.subscribe] }) { server in
             let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
             let hello = try await client.expect("hello")
-            #expect(hello["roles"] as? [String] == ["subscriber"])
+            #expect(hello["roles"] as? [String] == ["subscribe"])
             try await client.request("SUB *")
             try await client.send(#"PUB {"title":"zebra","body":"zebra"}"#)
             try await client.expectError("forbidden")

@@ -64,6 +64,8 @@ struct CrashRecoveryTests {
         let files = (certificates.serverCertificate.path, certificates.serverKey.path)
 
         let first = try await Self.start(herald, folder: folder, certificates: files)
+        // Whatever happens below, no server process outlives the test.
+        defer { if first.process.isRunning { kill(first.process.processIdentifier, SIGKILL) } }
         let publisher = try await TestClient.connect(port: first.port, caPath: certificates.caCertificate.path)
         _ = try await publisher.expect("hello")
         var acknowledged: [Int] = []
@@ -78,6 +80,7 @@ struct CrashRecoveryTests {
         await publisher.close()
 
         let second = try await Self.start(herald, folder: folder, certificates: files)
+        defer { if second.process.isRunning { kill(second.process.processIdentifier, SIGKILL) } }
         let subscriber = try await TestClient.connect(port: second.port, caPath: certificates.caCertificate.path)
         _ = try await subscriber.expect("hello")
         try await subscriber.request("SUB * FROM 0")

@@ -21,7 +21,7 @@ struct LoggingTests {
         let opened = try #require(records.first { $0.message == "connection opened" })
         #expect(opened.metadata["connection"] == "1")
         #expect(opened.metadata["peer"]?.contains("127.0.0.1") == true)
-        #expect(opened.metadata["roles"] == "publisher,subscriber")
+        #expect(opened.metadata["roles"] == "subscribe,publish,admin")
         #expect(opened.metadata["tls"] == "TLSv1.3")
         #expect(records.contains { $0.message == "command" && $0.metadata["command"] == "sub" })
         let closed = try #require(records.first { $0.message == "connection closed" })

@@ -21,6 +21,24 @@ public enum Command: Sendable, Equatable {
     case publish(Article, form: PublishForm)
     /// `ARTICLE`: the following lines, up to a line holding a single `.`, are a plain-text article.
     case beginArticle
+    /// `AUTH <token>`: take the roles of a configured token.
+    case auth(token: String)
+    /// `RELOAD`: recompile the rules and swap them in, or keep the old ones and report every diagnostic.
+    case reload
+    /// `STATS`: the server's counters.
+    case stats
+    /// `CLIENTS`: one line per connection.
+    case clients
+    /// `KICK <id>`: close a connection.
+    case kick(UInt64)
+    /// `SILENCE <rule-glob> <duration> [reason]`: stop pushing matching alerts for a while (they are still stored).
+    case silence(RuleGlob, seconds: Int, reason: String?)
+    /// `UNSILENCE <id>`: end a silence early.
+    case unsilence(String)
+    /// `SILENCES`: the active silences.
+    case listSilences
+    /// `RULE <id>`: one rule's source and counters.
+    case rule(String)
 
     /// The lowercase verb echoed as `command` in replies and logged as the `command` metadata.
     public var verb: String {
@@ -34,11 +52,33 @@ public enum Command: Sendable, Equatable {
         case .help: "help"
         case .publish(_, let form): form.rawValue
         case .beginArticle: "article"
+        case .auth: "auth"
+        case .reload: "reload"
+        case .stats: "stats"
+        case .clients: "clients"
+        case .kick: "kick"
+        case .silence: "silence"
+        case .unsilence: "unsilence"
+        case .listSilences: "silences"
+        case .rule: "rule"
+        }
+    }
+
+    /// The role a connection needs for this command; `nil` for commands anyone may send.
+    public var requiredRole: Role? {
+        switch self {
+        case .subscribe: .subscribe
+        case .publish, .beginArticle: .publish
+        case .reload, .stats, .clients, .kick, .silence, .unsilence, .listSilences, .rule: .admin
+        case .unsubscribe, .listSubscriptions, .listRules, .ping, .quit, .help, .auth: nil
         }
     }
 
     /// Every verb a client can send, for `HELP` and did-you-mean suggestions.
-    public static let verbs = ["sub", "unsub", "subs", "rules", "ping", "quit", "help", "pub", "article"]
+    public static let verbs = [
+        "sub", "unsub", "subs", "rules", "ping", "quit", "help", "pub", "article", "auth", "reload", "stats", "clients",
+        "kick", "silence", "unsilence", "silences", "rule",
+    ]
 }
 
 /// How an article arrived: a JSON article (`PUB`) or plain text (`ARTICLE` block).

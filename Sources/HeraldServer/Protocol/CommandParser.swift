@@ -62,8 +62,52 @@ public struct CommandParser: Sendable {
             try expectNoArguments("ARTICLE", arguments)
             return .beginArticle
         default:
+            return try adminCommand(word: word, arguments: arguments)
+        }
+    }
+
+    /// `AUTH` and the admin commands.
+    private func adminCommand(word: String, arguments: [String]) throws(ProtocolError) -> Command {
+        let verb = word.lowercased()
+        switch verb {
+        case "auth":
+            guard arguments.count == 1 else { throw ProtocolError(.badArguments, "write AUTH <token>") }
+            return .auth(token: arguments[0])
+        case "reload", "stats", "clients", "silences":
+            try expectNoArguments(verb.uppercased(), arguments)
+            return ["reload": .reload, "stats": .stats, "clients": .clients][verb] ?? .listSilences
+        case "kick":
+            guard arguments.count == 1, let id = UInt64(arguments[0]) else {
+                throw ProtocolError(.badArguments, "write KICK <connection-id> (CLIENTS lists them)")
+            }
+            return .kick(id)
+        case "silence":
+            guard arguments.count >= 2 else {
+                throw ProtocolError(.badArguments, "write SILENCE <rule-glob> <duration> [reason], e.g. SILENCE cn-* 2h drill")
+            }
+            let reason = arguments.count > 2 ? arguments[2...].joined(separator: " ") : nil
+            return try silence(glob: arguments[0], duration: arguments[1], reason: reason)
+        case "unsilence":
+            guard arguments.count == 1 else { throw ProtocolError(.badArguments, "write UNSILENCE <silence-id>") }
+            return .unsilence(arguments[0])
+        case "rule":
+            guard arguments.count == 1 else { throw ProtocolError(.badArguments, "write RULE <rule-id>") }
+            return .rule(arguments[0])
+        default:
             throw Self.unknownCommand(word)
         }
+    }
+
+    /// Builds a `SILENCE` command from its glob and a duration such as `90s`, `30m`, `2h` or `1d`.
+    func silence(glob: String, duration: String, reason: String?) throws(ProtocolError) -> Command {
+        var request = SubscriptionRequest(globs: [])
+        try addGlob(glob, to: &request)
+        guard let unit = duration.last, let amount = Int(duration.dropLast()), amount > 0,
+            let scale = ["s": 1, "m": 60, "h": 3600, "d": 86_400][String(unit).lowercased()]
+        else {
+            throw ProtocolError(.badArguments, "a silence duration is a number and s, m, h or d, e.g. 30m")
+        }
+        return .silence(RuleGlob(glob), seconds: amount * scale, reason: reason)
     }
 
     /// Builds a ``SubscriptionRequest`` from `SUB`'s words: `severity>=LEVEL`, `tag=TAG`, the rest are globs.

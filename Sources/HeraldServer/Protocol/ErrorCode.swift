@@ -24,6 +24,12 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case storageFailed = "storage_failed"
     /// A replay asked for alerts older than retention keeps; the message names the oldest id still held.
     case replayUnavailable = "replay_unavailable"
+    /// `AUTH` with a token the server does not know, or on a server with no auth configured.
+    case authFailed = "auth_failed"
+    /// `RELOAD` found errors in the rules; the message lists every diagnostic and the old rules stay loaded.
+    case reloadFailed = "reload_failed"
+    /// `KICK`, `UNSILENCE` or `RULE` named a connection, silence or rule that does not exist.
+    case notFound = "not_found"
 }
 
 /// An error to report to the client as one `error` line.

@@ -26,6 +26,19 @@ enum HelpText {
         Entry(verb: "ping", usage: "PING [token]", summary: "answered by pong with the same token"),
         Entry(verb: "help", usage: "HELP [command]", summary: "this list"),
         Entry(verb: "quit", usage: "QUIT", summary: "answered by bye; then the server closes the connection"),
+        Entry(verb: "auth", usage: "AUTH <token>", summary: "add the roles of a token from the server's auth file"),
+        Entry(
+            verb: "reload", usage: "RELOAD",
+            summary: "admin: recompile the rules; on errors keep the old ones and list every diagnostic"),
+        Entry(verb: "stats", usage: "STATS", summary: "admin: uptime, connections, articles, alerts, drops, rule-set hash"),
+        Entry(verb: "clients", usage: "CLIENTS", summary: "admin: one client line per connection, then ok"),
+        Entry(verb: "kick", usage: "KICK <connection-id>", summary: "admin: close a connection (it gets bye kicked)"),
+        Entry(
+            verb: "silence", usage: "SILENCE <rule-glob> <duration> [reason]",
+            summary: "admin: store but do not push matching alerts for a while (30m, 2h); subscribers get a notice"),
+        Entry(verb: "unsilence", usage: "UNSILENCE <silence-id>", summary: "admin: end a silence early"),
+        Entry(verb: "silences", usage: "SILENCES", summary: "admin: list the active silences"),
+        Entry(verb: "rule", usage: "RULE <rule-id>", summary: "admin: one rule as written, and its alert count"),
     ]
 
     static let notes =

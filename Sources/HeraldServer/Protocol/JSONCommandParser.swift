@@ -117,6 +117,49 @@ struct JSONCommandParser {
             }
             return .publish(try parser.article(text: text), form: .article)
         default:
+            return try adminCommand(verb, fields)
+        }
+    }
+
+    /// `{"cmd":"auth","token":…}` and the admin commands.
+    private func adminCommand(_ verb: String, _ fields: [String: Any]) throws(ProtocolError) -> Command {
+        switch verb {
+        case "auth":
+            try allowOnly(["token"], in: fields, for: verb)
+            guard let token = try string(fields["token"], key: "token") else {
+                throw ProtocolError(.badArguments, "\"auth\" needs \"token\"")
+            }
+            return .auth(token: token)
+        case "reload", "stats", "clients", "silences":
+            try allowOnly([], in: fields, for: verb)
+            return ["reload": .reload, "stats": .stats, "clients": .clients][verb] ?? .listSilences
+        case "kick":
+            try allowOnly(["connection"], in: fields, for: verb)
+            guard let number = fields["connection"] as? NSNumber, number.int64Value > 0 else {
+                throw ProtocolError(.badArguments, "\"kick\" needs \"connection\": a connection id")
+            }
+            return .kick(number.uint64Value)
+        case "silence":
+            try allowOnly(["rules", "duration", "reason"], in: fields, for: verb)
+            guard let glob = try string(fields["rules"], key: "rules"),
+                let duration = try string(fields["duration"], key: "duration")
+            else {
+                throw ProtocolError(.badArguments, "\"silence\" needs \"rules\" (a glob) and \"duration\" (e.g. \"2h\")")
+            }
+            return try parser.silence(glob: glob, duration: duration, reason: try string(fields["reason"], key: "reason"))
+        case "unsilence":
+            try allowOnly(["silence"], in: fields, for: verb)
+            guard let id = try string(fields["silence"], key: "silence") else {
+                throw ProtocolError(.badArguments, "\"unsilence\" needs \"silence\": a silence id")
+            }
+            return .unsilence(id)
+        case "rule":
+            try allowOnly(["rule"], in: fields, for: verb)
+            guard let id = try string(fields["rule"], key: "rule") else {
+                throw ProtocolError(.badArguments, "\"rule\" needs \"rule\": a rule id")
+            }
+            return .rule(id)
+        default:
             throw CommandParser.unknownCommand(verb)
         }
     }

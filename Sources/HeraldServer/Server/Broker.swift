@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 import NIOConcurrencyHelpers
 import NIOCore
@@ -35,32 +36,46 @@ struct Delivery: Sendable {
 /// filters match. Delivery only enqueues into each subscriber's bounded ``Outbox``, so a publisher never waits
 /// for a slow reader.
 final class Broker: Sendable {
-    private struct Entry {
+    struct Entry {
         var handle: SessionHandle
+        var info: ClientInfo
         var subscriptions: SubscriptionSet
         /// While the session replays stored lines, live lines wait here so that none is lost or sent twice.
         var held: [Delivery]?
         var heldBytes = 0
     }
 
-    private struct State {
+    struct State {
         var entries: [UInt64: Entry] = [:]
         var isShuttingDown = false
+        /// Silences live here, beside the entries, so a delivery and a silence starting never interleave.
+        var silences: [Silence] = []
+        var nextSilence = 0
     }
 
-    private let state = NIOLockedValueBox(State())
-    private let slowConsumerGrace: TimeAmount
+    let state = NIOLockedValueBox(State())
+    let slowConsumerGrace: TimeAmount
+    let statistics: ServerStatistics
 
-    init(slowConsumerGrace: TimeAmount) {
+    init(slowConsumerGrace: TimeAmount, statistics: ServerStatistics) {
         self.slowConsumerGrace = slowConsumerGrace
+        self.statistics = statistics
     }
 
     /// Adds a session; refused (returns `false`) once shutdown has begun, so a late connection is not missed by it.
-    func register(_ handle: SessionHandle, subscriptions: SubscriptionSet) -> Bool {
+    func register(_ handle: SessionHandle, info: ClientInfo, subscriptions: SubscriptionSet) -> Bool {
         state.withLockedValue { state in
             guard !state.isShuttingDown else { return false }
-            state.entries[handle.id] = Entry(handle: handle, subscriptions: subscriptions)
+            state.entries[handle.id] = Entry(handle: handle, info: info, subscriptions: subscriptions)
             return true
+        }
+    }
+
+    /// Records a session's new roles and name (after `AUTH`), for `CLIENTS` and `STATS`.
+    func update(_ id: UInt64, roles: [Role], name: String?) {
+        state.withLockedValue { state in
+            state.entries[id]?.info.roles = roles
+            state.entries[id]?.info.name = name
         }
     }
 
@@ -87,9 +102,15 @@ final class Broker: Sendable {
     @discardableResult
     func deliver(_ deliveries: [Delivery]) -> Int {
         guard !deliveries.isEmpty else { return 0 }
+        let now = Date()
         return state.withLockedValue { state in
             var queued = 0
             for delivery in deliveries {
+                if state.silences.contains(where: { $0.silences(delivery.facts.rule, at: now) }) {
+                    // Stored (and replayable) but not pushed: subscribers were told by a `notice` when it began.
+                    statistics.silenced()
+                    continue
+                }
                 for id in state.entries.keys.sorted() {
                     guard let entry = state.entries[id], entry.subscriptions.matches(delivery.facts) else { continue }
                     if entry.held != nil {

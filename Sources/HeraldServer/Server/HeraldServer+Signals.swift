@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 extension HeraldServer {
     /// Runs the server in a `ServiceGroup` that shuts it down gracefully on SIGINT or SIGTERM: stop accepting,
@@ -7,11 +8,22 @@ extension HeraldServer {
     ///
     /// For a command-line tool that has no other services; a program with more services puts the server in its
     /// own `ServiceGroup` instead. If the clients have not drained within `maximumShutdownDuration`, the group
-    /// escalates to cancellation so the process always ends.
+    /// escalates to cancellation so the process always ends. SIGHUP reloads the rules (see ``reloadRules()``).
     public func runUntilTerminated(logger: Logger, maximumShutdownDuration: Duration = .seconds(15)) async throws {
         var configuration = ServiceGroupConfiguration(
             services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = maximumShutdownDuration
+        // Trapped before the server starts, so a SIGHUP from then on reloads rather than kills the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let reloads = Task {
+            for await _ in hangups {
+                logger.notice("SIGHUP: reloading the rules")
+                if await self.reloadRules() == nil {
+                    logger.warning("SIGHUP ignored: this server has no rule reload configured")
+                }
+            }
+        }
+        defer { reloads.cancel() }
         try await ServiceGroup(configuration: configuration).run()
     }
 }

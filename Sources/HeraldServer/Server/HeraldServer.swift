@@ -16,12 +16,12 @@ import ServiceLifecycle
 /// `run()` binds, accepts until graceful shutdown (or cancellation), then stops accepting, sends `bye` to every
 /// client, lets their queues drain for at most ``HeraldServerConfiguration/closeGracePeriod`` and returns.
 public final class HeraldServer: Service, Sendable {
-    private let configuration: HeraldServerConfiguration
-    private let engine: AlertEngine
-    private let logger: Logger
-    private let broker: Broker
+    let configuration: HeraldServerConfiguration
+    let engine: AlertEngine
+    let logger: Logger
+    let broker: Broker
     /// Counters for connections, close reasons and errors.
-    public let statistics = ServerStatistics()
+    public let statistics: ServerStatistics
     private let state = NIOLockedValueBox(State.idle)
     private let connectionIDs = NIOLockedValueBox<UInt64>(0)
 
@@ -36,12 +36,14 @@ public final class HeraldServer: Service, Sendable {
         self.configuration = configuration
         self.engine = engine
         self.logger = logger
-        let broker = Broker(slowConsumerGrace: configuration.slowConsumerGracePeriod)
+        let statistics = ServerStatistics()
+        self.statistics = statistics
+        let broker = Broker(slowConsumerGrace: configuration.slowConsumerGracePeriod, statistics: statistics)
         self.broker = broker
         // Fan-out happens here, after each commit and in id order: nothing reaches a subscriber before it is
         // durable, and replay can meet the live stream exactly (see Session+Replay).
-        let statistics = self.statistics
         engine.store.observeCommits { entries in
+            statistics.committed(entries)
             statistics.queued(lines: broker.deliver(entries.compactMap(Delivery.init)))
         }
     }
@@ -50,6 +52,10 @@ public final class HeraldServer: Service, Sendable {
     ///
     /// - Throws: If the TLS files cannot be loaded or the address cannot be bound; never because of a client.
     public func run() async throws {
+        if configuration.auth == nil, !Self.isLoopback(configuration.host) {
+            throw ProtectedModeError(host: configuration.host)
+        }
+        statistics.ruleSetLoaded(hash: await engine.ruleSetHash, reload: false)
         let sslContext = try configuration.tls.makeContext()
         let serverChannel = try await bind(sslContext: sslContext)
         guard let address = serverChannel.channel.localAddress else {
@@ -64,6 +70,15 @@ public final class HeraldServer: Service, Sendable {
             // Shutdown was requested while binding.
             serverChannel.channel.close(promise: nil)
         }
+        // Bound before `onServerRunning`, so whoever waits for the server finds the metrics endpoint up too.
+        let metrics: (any Channel)?
+        do {
+            metrics = try await startMetrics()
+        } catch {
+            try? await serverChannel.channel.close()
+            throw error
+        }
+        defer { metrics?.close(promise: nil) }
         logger.info(
             "listening", metadata: ["address": "\(address)", "mutual_tls": "\(configuration.tls.clientCAPath != nil)"])
         await configuration.onServerRunning?(address)
@@ -71,6 +86,8 @@ public final class HeraldServer: Service, Sendable {
         let context = sessionContext()
         let retention = Task { await self.pruneRetainedLines() }
         defer { retention.cancel() }
+        let silences = Task { await self.expireSilences() }
+        defer { silences.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await serverChannel.executeThenClose { inbound in
@@ -147,11 +164,44 @@ public final class HeraldServer: Service, Sendable {
                 articleParser: ArticleParser(
                     maximumBytes: max(configuration.maximumLineBytes, configuration.maximumArticleBytes))),
             serverName: configuration.serverName, version: configuration.version, roles: configuration.roles,
+            auth: configuration.auth, reload: { await self.reloadRules() },
             maximumLineBytes: configuration.maximumLineBytes, maximumArticleBytes: configuration.maximumArticleBytes,
             maximumSubscriptions: configuration.maximumSubscriptions,
             maximumQueuedBytes: configuration.maximumQueuedBytes,
             closeGracePeriod: configuration.closeGracePeriod,
             slowConsumerGracePeriod: configuration.slowConsumerGracePeriod)
+    }
+
+    /// Binds the Prometheus endpoint on loopback when a metrics port is configured.
+    private func startMetrics() async throws -> (any Channel)? {
+        guard let port = configuration.metricsPort else { return nil }
+        let statistics = self.statistics
+        let broker = self.broker
+        let render: @Sendable () -> String = {
+            PrometheusText.render(statistics.snapshot, byRole: broker.connectionsByRole())
+        }
+        let channel = try await ServerBootstrap(group: configuration.eventLoopGroup)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(render: render))
+                }
+            }
+            // Loopback only, whatever --host says: the counters name rules and peers.
+            .bind(host: "127.0.0.1", port: port).get()
+        if let address = channel.localAddress {
+            logger.info("metrics endpoint listening", metadata: ["address": "\(address)"])
+            await configuration.onMetricsRunning?(address)
+        }
+        return channel
+    }
+
+    /// Ends silences that have run out, telling their subscribers, twice a second.
+    private func expireSilences() async {
+        while !Task.isCancelled {
+            broker.expireSilences()
+            try? await Task.sleep(for: .milliseconds(500))
+        }
     }
 
     /// Applies the retention policy now and every hour until cancelled.

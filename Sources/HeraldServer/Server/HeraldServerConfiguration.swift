@@ -27,9 +27,19 @@ public struct HeraldServerConfiguration: Sendable {
     public var closeGracePeriod: TimeAmount = .seconds(5)
     /// How long a slow consumer gets to read its `slow_consumer` error before the socket is cut.
     public var slowConsumerGracePeriod: TimeAmount = .seconds(1)
-    /// The roles every connection gets, announced in `hello`: `subscriber` allows `SUB`, `publisher` allows
-    /// `PUB` and `ARTICLE`.
-    public var roles: [String] = ["publisher", "subscriber"]
+    /// The roles every connection gets when no ``auth`` is configured (protected mode: loopback only), announced
+    /// in `hello`: `subscribe` allows `SUB`, `publish` allows `PUB` and `ARTICLE`, `admin` the admin commands.
+    public var roles: [Role] = Role.allCases
+    /// Tokens and client-certificate mappings. With `nil` (protected mode) the server refuses to bind a
+    /// non-loopback address and gives every client ``roles``; otherwise connections start with the roles their
+    /// client certificate maps to and gain more with `AUTH`.
+    public var auth: AuthFile?
+    /// Recompiles the rules and installs them in the engine, for `RELOAD` and SIGHUP; `nil` disables reloading.
+    public var reloadRules: (@Sendable () async -> ReloadOutcome)?
+    /// The port of the Prometheus endpoint (`GET /metrics`, plain HTTP on 127.0.0.1); `nil` turns it off.
+    public var metricsPort: Int?
+    /// Called once the metrics endpoint is bound, with its actual address.
+    public var onMetricsRunning: (@Sendable (SocketAddress) async -> Void)?
     /// The name announced in `hello`.
     public var serverName: String = "herald"
     /// The version announced in `hello`.

@@ -1,3 +1,5 @@
+import Foundation
+import HeraldCore
 import NIOConcurrencyHelpers
 
 /// Counters for everything the server limits or refuses, so an operator can see at a glance why clients were
@@ -21,6 +23,18 @@ public final class ServerStatistics: Sendable {
         public var alertsCreated = 0
         /// Alert lines queued to subscribers (one alert to three subscribers counts three).
         public var alertLinesQueued = 0
+        /// Alerts created per rule id, from the committed alert stream.
+        public var alertsByRule: [String: Int] = [:]
+        /// Deliveries held back by a silence (one alert held from three subscribers counts once).
+        public var silencedAlerts = 0
+        /// The loaded rule set's hash and when it was loaded.
+        public var ruleSetHash = ""
+        public var ruleSetLoadedAt = Date()
+        /// Successful and failed `RELOAD`s (and SIGHUPs).
+        public var reloads = 0
+        public var failedReloads = 0
+        /// When the counters started: the server's start.
+        public var startedAt = Date()
     }
 
     private let counters = NIOLockedValueBox(Snapshot())
@@ -36,6 +50,26 @@ public final class ServerStatistics: Sendable {
     func sessionClosed() { counters.withLockedValue { $0.sessionsOpen -= 1 } }
     func closed(_ reason: CloseReason) { counters.withLockedValue { $0.closeReasons[reason, default: 0] += 1 } }
     func error(_ code: ErrorCode) { counters.withLockedValue { $0.errors[code, default: 0] += 1 } }
+
+    /// Counts committed alerts by rule.
+    func committed(_ entries: [LogEntry]) {
+        counters.withLockedValue { counters in
+            for entry in entries where entry.kind == .alert { counters.alertsByRule[entry.rule, default: 0] += 1 }
+        }
+    }
+
+    func silenced() { counters.withLockedValue { $0.silencedAlerts += 1 } }
+
+    /// Records a loaded rule set (at start, or a successful reload).
+    func ruleSetLoaded(hash: String, reload: Bool) {
+        counters.withLockedValue {
+            $0.ruleSetHash = hash
+            $0.ruleSetLoadedAt = Date()
+            if reload { $0.reloads += 1 }
+        }
+    }
+
+    func reloadFailed() { counters.withLockedValue { $0.failedReloads += 1 } }
 
     /// Counts lines the fan-out queued to subscribers.
     func queued(lines: Int) {

@@ -23,12 +23,14 @@ public enum CloseReason: String, Sendable, Hashable, CaseIterable {
     case writeFailed = "write_failed"
     /// Any other I/O or TLS error after the handshake.
     case connectionError = "connection_error"
+    /// An admin sent `KICK`; the client was sent `bye` with reason `kicked`.
+    case kicked
 
     /// Whether this reason is routine, logged at debug level, rather than worth an info line.
     public var isRoutine: Bool {
         switch self {
         case .clientClosed, .quit, .serverShutdown, .uncleanShutdown, .closedBeforeHandshake: true
-        case .lineTooLong, .slowConsumer, .tlsHandshakeFailed, .tlsHandshakeTimeout, .writeFailed, .connectionError: false
+        case .kicked, .lineTooLong, .slowConsumer, .tlsHandshakeFailed, .tlsHandshakeTimeout, .writeFailed, .connectionError: false
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOSSL
@@ -35,7 +36,6 @@ struct Connection {
                     logHandshakeFailure(error, logger: logger)
                     return
                 }
-                logger[metadataKey: "roles"] = "\(context.roles.joined(separator: ","))"
                 if let client = tls.clientName { logger[metadataKey: "client"] = "\(client)" }
                 await serve(tls: tls, inbound: inbound, outbound: outbound, channel: channel, logger: logger)
             }
@@ -53,13 +53,26 @@ struct Connection {
     ) async {
         let handle = SessionHandle(
             id: id, outbox: Outbox(limit: context.maximumQueuedBytes), channel: channel, statistics: context.statistics)
-        let session = Session(handle: handle, context: context, logger: logger)
+        // Protected mode (no auth configured, loopback only) gives every role; otherwise a connection starts with
+        // what its client certificate maps to and gains more with AUTH.
+        var roles = context.roles
+        var name = tls.clientName
+        if let auth = context.auth {
+            let mapped = auth.roles(commonName: tls.clientName, fingerprint: tls.clientFingerprint)
+            roles = mapped?.roles ?? []
+            name = mapped?.name ?? tls.clientName
+        }
+        var logger = logger
+        logger[metadataKey: "roles"] = "\(roles.map(\.rawValue).joined(separator: ","))"
+        let session = Session(handle: handle, context: context, roles: roles, name: name, logger: logger)
         handle.send(
             ServerMessage.hello(
-                server: context.serverName, version: context.version, connection: id, roles: context.roles,
+                server: context.serverName, version: context.version, connection: id, roles: roles.map(\.rawValue),
                 client: tls.clientName, maximumLineBytes: context.maximumLineBytes),
             slowConsumerGrace: context.slowConsumerGracePeriod)
-        let registered = context.broker.register(handle, subscriptions: session.subscriptions)
+        let peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        let info = ClientInfo(peer: peer, roles: roles, name: name, connectedSince: Date())
+        let registered = context.broker.register(handle, info: info, subscriptions: session.subscriptions)
         if registered {
             context.statistics.sessionOpened()
             logger.info("connection opened", metadata: ["tls": "\(tls.tlsVersion ?? "?")"])

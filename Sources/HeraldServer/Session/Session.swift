@@ -12,12 +12,18 @@ struct Session: Sendable {
     let context: SessionContext
     var logger: Logger
     private(set) var subscriptions: SubscriptionSet
+    /// What this connection may do; grows with `AUTH`.
+    var roles: [Role]
+    /// The token's or client certificate's name, for logs and `CLIENTS`.
+    var name: String?
     /// The `ARTICLE` block being collected, if one is open.
     private var article: ArticleCollector?
 
-    init(handle: SessionHandle, context: SessionContext, logger: Logger) {
+    init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, logger: Logger) {
         self.handle = handle
         self.context = context
+        self.roles = roles
+        self.name = name
         self.logger = logger
         self.subscriptions = SubscriptionSet(limit: context.maximumSubscriptions)
     }
@@ -101,9 +107,15 @@ struct Session: Sendable {
         let command = request.command
         let ref = request.ref
         logger.debug("command", metadata: ["command": "\(command.verb)"])
+        if let role = command.requiredRole, !roles.contains(role) {
+            return forbidden(command, role: role, ref: ref)
+        }
         switch command {
+        case .auth(let token):
+            return authenticate(token, ref: ref)
+        case .reload, .stats, .clients, .kick, .silence, .unsilence, .listSilences, .rule:
+            return await administer(command, ref: ref)
         case .subscribe(let subscription):
-            guard allowed(role: "subscriber") else { return forbidden(command, ref: ref) }
             return await subscribe(subscription, ref: ref)
         case .unsubscribe(let patterns):
             let removed = subscriptions.remove(patterns)
@@ -152,10 +164,8 @@ struct Session: Sendable {
         case .help(let topic):
             return help(topic: topic, ref: ref)
         case .publish(let article, let form):
-            guard allowed(role: "publisher") else { return forbidden(command, ref: ref) }
             return await publish(article, form: form, ref: ref)
         case .beginArticle:
-            guard allowed(role: "publisher") else { return forbidden(command, ref: ref) }
             article = ArticleCollector(maximumBytes: context.maximumArticleBytes)
             return .read
         }
@@ -190,12 +200,17 @@ struct Session: Sendable {
         // or "SUB * tag=chian" match none. Alerts carry their rule's severity and tags, so this is exact.
         let rules = await context.engine.ruleSummaries()
         let matching = rules.filter { accepts(AlertFacts(rule: $0.id, severity: $0.severity, tags: $0.tags)) }.map(\.id)
+        // A subscription that starts inside a silence hears about it now, not by alerts failing to arrive.
+        let silenced = context.broker.activeSilences().filter { silence in
+            request.globs.contains { SubscriptionSet.overlap($0, silence.glob) }
+        }.map(\.id)
         let next = send(
             ServerMessage.ok("sub", ref: ref) { writer in
                 writer.strings("rules", request.globs.map(\.pattern))
                 writer.optionalString("severity", request.minimumSeverity?.name)
                 writer.optionalString("tag", request.tag)
                 writer.strings("matching_rules", matching)
+                if !silenced.isEmpty { writer.strings("silenced_by", silenced) }
                 writer.int("subscriptions", subscriptions.count)
                 if let cursor { writer.uint("replay_after", cursor) }
             })
@@ -277,24 +292,29 @@ struct Session: Sendable {
             })
     }
 
-    private func allowed(role: String) -> Bool { context.roles.contains(role) }
-
-    private func forbidden(_ command: Command, ref: String?) -> Next {
-        let needed = command.verb == "sub" ? "subscriber" : "publisher"
+    private func forbidden(_ command: Command, role: Role, ref: String?) -> Next {
+        logger.notice(
+            "command forbidden",
+            metadata: [
+                "command": "\(command.verb)", "needed_role": "\(role.rawValue)",
+                "roles": "\(roles.map(\.rawValue).joined(separator: ","))", "name": "\(name ?? "-")",
+            ])
+        let hint = context.auth == nil ? "" : "; AUTH with a token that has it"
         return reject(
-            ProtocolError(.forbidden, "\(command.verb.uppercased()) needs the \(needed) role, which this connection lacks"),
+            ProtocolError(
+                .forbidden, "\(command.verb.uppercased()) needs the \(role.rawValue) role, which this connection lacks\(hint)"),
             command: command.verb, ref: ref)
     }
 
     /// Sends an `error` line; the session goes on.
-    private func reject(_ error: ProtocolError, command: String?, ref: String?) -> Next {
+    func reject(_ error: ProtocolError, command: String?, ref: String?) -> Next {
         context.statistics.error(error.code)
         logger.debug(
             "command rejected", metadata: ["code": "\(error.code.rawValue)", "command": "\(command ?? "-")"])
         return send(ServerMessage.error(error, command: command, ref: ref))
     }
 
-    private func send(_ line: ByteBuffer) -> Next {
+    func send(_ line: ByteBuffer) -> Next {
         handle.send(line, slowConsumerGrace: context.slowConsumerGracePeriod) ? .read : .stop
     }
 }

@@ -10,7 +10,10 @@ struct SessionContext: Sendable {
     var parser: CommandParser
     var serverName: String
     var version: String
-    var roles: [String]
+    var roles: [Role]
+    var auth: AuthFile?
+    /// `RELOAD`: the server's reload, which also updates the statistics and logs.
+    var reload: @Sendable () async -> ReloadOutcome?
     var maximumLineBytes: Int
     var maximumArticleBytes: Int
     var maximumSubscriptions: Int

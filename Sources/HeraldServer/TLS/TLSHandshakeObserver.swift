@@ -1,3 +1,4 @@
+import HeraldCore
 import NIOCore
 import NIOSSL
 import NIOTLS
@@ -8,6 +9,8 @@ struct TLSHandshakeResult: Sendable {
     var tlsVersion: String?
     /// The client certificate's common name, when mutual TLS is on.
     var clientName: String?
+    /// The client certificate's SHA-256 fingerprint ("AB:CD:…"), when mutual TLS is on.
+    var clientFingerprint: String?
 }
 
 /// The client did not finish the TLS handshake within the configured time.
@@ -60,7 +63,10 @@ final class TLSHandshakeObserver: ChannelInboundHandler, RemovableChannelHandler
             let version = (try? pipeline.nioSSL_tlsVersion()).flatMap { $0 }.map(Self.name(of:))
             let certificate = (try? pipeline.nioSSL_peerCertificate()).flatMap { $0 }
             let commonName = certificate?.subjectName.first { $0.type == .commonName }?.value
-            complete(.success(TLSHandshakeResult(tlsVersion: version, clientName: commonName)))
+            let fingerprint = (try? certificate?.toDERBytes()).map { AuthFile.fingerprint(SHA256Digest.hash($0)) }
+            complete(
+                .success(
+                    TLSHandshakeResult(tlsVersion: version, clientName: commonName, clientFingerprint: fingerprint)))
         }
         context.fireUserInboundEventTriggered(event)
     }

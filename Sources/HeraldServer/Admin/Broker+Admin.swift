@@ -1,0 +1,111 @@
+import Foundation
+import HeraldCore
+import NIOCore
+
+/// What `CLIENTS` lists for one connection.
+struct ClientSnapshot: Sendable {
+    var id: UInt64
+    var info: ClientInfo
+    var subscriptions: [String]
+    var queuedBytes: Int
+}
+
+extension Broker {
+    /// Every registered connection, by id.
+    func clients() -> [ClientSnapshot] {
+        state.withLockedValue { state in
+            state.entries.keys.sorted().compactMap { id in
+                guard let entry = state.entries[id] else { return nil }
+                return ClientSnapshot(
+                    id: id, info: entry.info, subscriptions: entry.subscriptions.subscriptions.map(\.glob.pattern),
+                    queuedBytes: entry.handle.outbox.queuedBytes)
+            }
+        }
+    }
+
+    /// How many open connections hold each role.
+    func connectionsByRole() -> [Role: Int] {
+        state.withLockedValue { state in
+            var counts: [Role: Int] = [:]
+            for entry in state.entries.values {
+                for role in entry.info.roles { counts[role, default: 0] += 1 }
+            }
+            return counts
+        }
+    }
+
+    /// Closes connection `id` after a `bye` with reason `kicked`; `false` if there is no such connection.
+    func kick(_ id: UInt64, by admin: String, grace: TimeAmount) -> Bool {
+        guard let handle = state.withLockedValue({ $0.entries[id]?.handle }) else { return false }
+        handle.close(
+            reason: .kicked,
+            finalLine: ServerMessage.bye(reason: "kicked", message: "an administrator (\(admin)) closed this connection"),
+            grace: grace)
+        return true
+    }
+
+    /// Starts a silence and tells every subscriber whose subscriptions overlap its glob.
+    func addSilence(glob: RuleGlob, seconds: Int, reason: String?, createdBy: String, now: Date = Date()) -> Silence {
+        state.withLockedValue { state in
+            state.nextSilence += 1
+            let silence = Silence(
+                id: "s\(state.nextSilence)", glob: glob, reason: reason, createdBy: createdBy, startsAt: now,
+                endsAt: now.addingTimeInterval(Double(seconds)))
+            state.silences.append(silence)
+            notify(state, silence, event: "silenced", endedBy: nil)
+            return silence
+        }
+    }
+
+    /// Ends silence `id` early; `nil` if there is no such active silence.
+    func removeSilence(_ id: String, by admin: String) -> Silence? {
+        state.withLockedValue { state in
+            guard let index = state.silences.firstIndex(where: { $0.id == id }) else { return nil }
+            let silence = state.silences.remove(at: index)
+            notify(state, silence, event: "unsilenced", endedBy: admin)
+            return silence
+        }
+    }
+
+    /// The active silences, oldest first.
+    func activeSilences(now: Date = Date()) -> [Silence] {
+        state.withLockedValue { $0.silences.filter { $0.endsAt > now } }
+    }
+
+    /// Removes silences that have run out and tells their subscribers; called periodically by the server.
+    func expireSilences(now: Date = Date()) {
+        state.withLockedValue { state in
+            let expired = state.silences.filter { $0.endsAt <= now }
+            guard !expired.isEmpty else { return }
+            state.silences.removeAll { $0.endsAt <= now }
+            for silence in expired { notify(state, silence, event: "unsilenced", endedBy: "expired") }
+        }
+    }
+
+    /// A silence is never a silent drop: subscribers who would have received its alerts hear that it began and
+    /// ended.
+    private func notify(_ state: State, _ silence: Silence, event: String, endedBy: String?) {
+        let line = ServerMessage.line(type: "notice") { writer in
+            writer.string("event", event)
+            silence.write(to: &writer)
+            writer.optionalString("ended_by", endedBy)
+        }
+        for id in state.entries.keys.sorted() {
+            guard let entry = state.entries[id], entry.subscriptions.overlaps(silence.glob) else { continue }
+            entry.handle.send(line, slowConsumerGrace: slowConsumerGrace)
+        }
+    }
+}
+
+extension SubscriptionSet {
+    /// Whether any subscription could receive alerts that `glob` silences: either glob matches the other's text.
+    func overlaps(_ glob: RuleGlob) -> Bool {
+        subscriptions.contains { Self.overlap($0.glob, glob) }
+    }
+
+    /// Whether two globs could match a common rule id, approximated by either matching the other's text.
+    static func overlap(_ a: RuleGlob, _ b: RuleGlob) -> Bool {
+        a.matches(lowercasedScalars: Array(b.pattern.lowercased().unicodeScalars))
+            || b.matches(lowercasedScalars: Array(a.pattern.lowercased().unicodeScalars))
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import HeraldCore
+import Logging
+import NIOCore
+
+/// `AUTH` and the admin commands. The role check happens before any of these run (see `Session.execute`).
+extension Session {
+    /// `AUTH <token>`: adds the token's roles to the connection's.
+    mutating func authenticate(_ token: String, ref: String?) -> Next {
+        guard let auth = context.auth else {
+            return reject(
+                ProtocolError(.authFailed, "this server has no authentication configured; loopback clients have every role"),
+                command: "auth", ref: ref)
+        }
+        guard let entry = auth.authenticate(token: token) else {
+            // Logged without the token: a wrong token is often a real one pasted into the wrong place.
+            logger.notice("authentication failed", metadata: ["command": "auth"])
+            return reject(ProtocolError(.authFailed, "unknown token"), command: "auth", ref: ref)
+        }
+        roles = Array(Set(roles).union(entry.roles)).sorted()
+        name = entry.name
+        logger[metadataKey: "name"] = "\(entry.name)"
+        logger[metadataKey: "roles"] = "\(roles.map(\.rawValue).joined(separator: ","))"
+        context.broker.update(handle.id, roles: roles, name: entry.name)
+        logger.info("authenticated", metadata: ["token": "\(entry.name)"])
+        let roles = self.roles
+        return send(
+            ServerMessage.ok("auth", ref: ref) { writer in
+                writer.string("name", entry.name)
+                writer.strings("roles", roles.map(\.rawValue))
+            })
+    }
+
+    /// The admin commands.
+    func administer(_ command: Command, ref: String?) async -> Next {
+        let admin = name ?? "connection \(handle.id)"
+        logger.info("admin command", metadata: ["command": "\(command.verb)"])
+        switch command {
+        case .reload:
+            return reload(await context.reload(), ref: ref)
+        case .stats:
+            return send(
+                ServerMessage.ok("stats", ref: ref) { writer in
+                    StatsReport(
+                        statistics: context.statistics.snapshot, byRole: context.broker.connectionsByRole()
+                    ).write(to: &writer)
+                })
+        case .clients:
+            return clients(ref: ref)
+        case .kick(let id):
+            guard id != handle.id else {
+                return reject(ProtocolError(.badArguments, "KICK names another connection; use QUIT to leave"), command: "kick", ref: ref)
+            }
+            guard context.broker.kick(id, by: admin, grace: context.closeGracePeriod) else {
+                return reject(ProtocolError(.notFound, "no connection \(id); CLIENTS lists them"), command: "kick", ref: ref)
+            }
+            logger.notice("kicked a connection", metadata: ["kicked": "\(id)"])
+            return send(ServerMessage.ok("kick", ref: ref) { $0.uint("connection", id) })
+        case .silence(let glob, let seconds, let reason):
+            let silence = context.broker.addSilence(glob: glob, seconds: seconds, reason: reason, createdBy: admin)
+            logger.notice("silence started", metadata: ["silence": "\(silence.id)", "rules": "\(glob.pattern)"])
+            return send(ServerMessage.ok("silence", ref: ref) { silence.write(to: &$0) })
+        case .unsilence(let id):
+            guard let silence = context.broker.removeSilence(id, by: admin) else {
+                return reject(ProtocolError(.notFound, "no active silence \(id); SILENCES lists them"), command: "unsilence", ref: ref)
+            }
+            logger.notice("silence ended", metadata: ["silence": "\(silence.id)"])
+            return send(ServerMessage.ok("unsilence", ref: ref) { silence.write(to: &$0) })
+        case .listSilences:
+            let silences = context.broker.activeSilences()
+            return send(
+                ServerMessage.ok("silences", ref: ref) { writer in
+                    writer.beginArray("silences")
+                    for silence in silences {
+                        writer.beginObject()
+                        silence.write(to: &writer)
+                        writer.endObject()
+                    }
+                    writer.endArray()
+                })
+        case .rule(let id):
+            guard let rule = await context.engine.ruleDetail(id) else {
+                return reject(ProtocolError(.notFound, "no rule '\(id)'; RULES lists them"), command: "rule", ref: ref)
+            }
+            let matches = context.statistics.snapshot.alertsByRule[rule.id] ?? 0
+            return send(
+                ServerMessage.ok("rule", ref: ref) { writer in
+                    writer.string("id", rule.id)
+                    writer.string("title", rule.title)
+                    writer.string("severity", rule.severity)
+                    writer.strings("tags", rule.tags)
+                    writer.string("location", rule.location)
+                    writer.string("source", rule.source)
+                    writer.beginObject("counters")
+                    writer.int("alerts", matches)
+                    writer.endObject()
+                })
+        default:
+            return .read
+        }
+    }
+
+    private func reload(_ outcome: ReloadOutcome?, ref: String?) -> Next {
+        switch outcome {
+        case nil:
+            return reject(ProtocolError(.reloadFailed, "this server was started without a rule folder to reload"), command: "reload", ref: ref)
+        case .failed(let diagnostics):
+            return send(
+                ServerMessage.line(type: "error", ref: ref) { writer in
+                    writer.string("code", ErrorCode.reloadFailed.rawValue)
+                    writer.string(
+                        "message",
+                        "the rules have \(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"); the old rules stay loaded")
+                    writer.string("command", "reload")
+                    writer.strings("diagnostics", diagnostics)
+                })
+        case .reloaded(let change):
+            return send(
+                ServerMessage.ok("reload", ref: ref) { writer in
+                    writer.string("hash", change.hash)
+                    writer.int("rules", change.ruleCount)
+                    writer.strings("added", change.added)
+                    writer.strings("removed", change.removed)
+                    writer.strings("changed", change.changed)
+                })
+        }
+    }
+
+    private func clients(ref: String?) -> Next {
+        for client in context.broker.clients() {
+            let line = ServerMessage.line(type: "client", ref: ref) { writer in
+                writer.uint("connection", client.id)
+                writer.string("peer", client.info.peer)
+                writer.strings("roles", client.info.roles.map(\.rawValue))
+                writer.optionalString("name", client.info.name)
+                writer.strings("subscriptions", client.subscriptions)
+                writer.int("queued_bytes", client.queuedBytes)
+                writer.string("connected_since", Silence.format(client.info.connectedSince))
+            }
+            guard send(line) == .read else { return .stop }
+        }
+        return send(ServerMessage.ok("clients", ref: ref) { $0.int("count", context.broker.sessionCount) })
+    }
+}

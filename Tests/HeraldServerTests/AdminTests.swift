@@ -1,0 +1,222 @@
+import Foundation
+import HeraldCore
+import HeraldRules
+import HeraldServer
+import NIOConcurrencyHelpers
+import Testing
+
+/// The admin commands over real TLS: RELOAD, STATS, CLIENTS, KICK, SILENCE, RULE.
+@Suite("Admin commands", .timeLimit(.minutes(1)))
+struct AdminTests {
+    static let zebra = #"PUB {"title":"Zebra","body":"A zebra was seen."}"#
+
+    /// A server whose RELOAD recompiles `files`, which the test may change.
+    static func withReloadableServer(
+        _ body: @Sendable (TestServer, NIOLockedValueBox<[String: String]>) async throws -> Void
+    ) async throws {
+        let files = NIOLockedValueBox(TestServer.standardRules)
+        let ruleSet = try #require(RuleSetLoader(source: InMemoryRuleSource(TestServer.standardRules)).load("r").ruleSet)
+        let engine = try await TestEngine.make(ruleSet)
+        try await TestServer.run(
+            engine: engine, certificates: try TestCertificates.shared.get(),
+            configure: { configuration in
+                configuration.reloadRules = {
+                    let outcome = RuleSetLoader(source: InMemoryRuleSource(files.withLockedValue { $0 })).load("r")
+                    guard let ruleSet = outcome.ruleSet else { return .failed(diagnostics: outcome.diagnostics.map(\.description)) }
+                    return .reloaded(await engine.install(ruleSet))
+                }
+            }
+        ) { server in try await body(server, files) }
+    }
+
+    @Test("RELOAD with a broken file: every diagnostic returned, the old rules still fire")
+    func brokenReload() async throws {
+        try await Self.withReloadableServer { server, files in
+            let admin = try await TestClient.connected(to: server)
+            try await admin.request("SUB zebra-*")
+            let before = try await admin.request("STATS")["rule_set_hash"] as? String
+            files.withLockedValue { $0["r/broken.rules"] = "rule broken\n    require nothing_defined\nrule\n" }
+            try await admin.send("RELOAD")
+            let error = try await admin.expectError("reload_failed")
+            let diagnostics = try #require(error["diagnostics"] as? [String])
+            #expect(!diagnostics.isEmpty)
+            #expect(diagnostics.allSatisfy { $0.hasPrefix("r/broken.rules:") })
+            try await admin.send(Self.zebra)
+            #expect(try await admin.expect("alert")["rule"] as? String == "zebra-sighting")
+            try await admin.expect("ok")
+            let stats = try await admin.request("STATS")
+            #expect(stats["rule_set_hash"] as? String == before)
+            #expect(stats["failed_reloads"] as? Int == 1)
+            await admin.close()
+        }
+    }
+
+    @Test("a good RELOAD swaps the rules: the new rule fires for a subscriber that never reconnected")
+    func goodReload() async throws {
+        try await Self.withReloadableServer { server, files in
+            let subscriber = try await TestClient.connected(to: server)
+            try await subscriber.request("SUB *")
+            let admin = try await TestClient.connected(to: server)
+            files.withLockedValue { files in
+                files["r/birds.rules"] = """
+                    rule eagle-sighting
+                        title    "Eagle sighted"
+                        severity medium
+                        let e = "eagle"
+                        require e
+                    """
+                files["r/animals.rules"] = files["r/animals.rules"]?.replacingOccurrences(of: "severity low", with: "severity info")
+                files["r/weather.rules"] = nil
+            }
+            let ok = try await admin.request("RELOAD")
+            #expect(ok["added"] as? [String] == ["eagle-sighting"])
+            #expect(ok["removed"] as? [String] == ["cn-typhoon"])
+            #expect(ok["changed"] as? [String] == ["lion-sighting"])
+            let hash = try #require(ok["hash"] as? String)
+            try await admin.request(#"PUB {"title":"Eagle","body":"An eagle over the typhoon."}"#)
+            let alert = try await subscriber.expect("alert")
+            #expect(alert["rule"] as? String == "eagle-sighting")
+            await subscriber.expectNothing()
+            let stats = try await admin.request("STATS")
+            #expect(stats["rule_set_hash"] as? String == hash)
+            #expect(stats["reloads"] as? Int == 1)
+            let rule = try await admin.request("RULE eagle-sighting")
+            #expect((rule["source"] as? String)?.contains("require e") == true)
+            #expect((rule["counters"] as? [String: Any])?["alerts"] as? Int == 1)
+            try await admin.send("RULE cn-typhoon")
+            try await admin.expectError("not_found")
+            await admin.close()
+            await subscriber.close()
+        }
+    }
+
+    @Test("STATS counters move as articles flow")
+    func statsMove() async throws {
+        try await TestServer.run { server in
+            let subscriber = try await TestClient.connected(to: server)
+            try await subscriber.request("SUB *")
+            let admin = try await TestClient.connected(to: server)
+            let before = try await admin.request("STATS")
+            #expect(before["articles_in"] as? Int == 0)
+            #expect((before["connections_by_role"] as? [String: Int])?["admin"] == 2)
+            try await admin.request(Self.zebra)
+            try await admin.request(#"PUB {"title":"Lion","body":"A lion and a zebra."}"#)
+            let after = try await admin.request("STATS")
+            #expect(after["articles_in"] as? Int == 2)
+            #expect(after["alerts_out"] as? Int == 3)
+            #expect((after["alerts_by_rule"] as? [String: Int]) == ["zebra-sighting": 2, "lion-sighting": 1])
+            #expect((after["uptime_seconds"] as? Double ?? -1) >= 0)
+            await subscriber.close()
+            try await server.waitForStatistics { $0.closeReasons[.clientClosed, default: 0] + $0.closeReasons[.uncleanShutdown, default: 0] >= 1 }
+            let closed = try await admin.request("STATS")
+            #expect((closed["disconnects_by_reason"] as? [String: Int])?.values.reduce(0, +) == 1)
+            await admin.close()
+        }
+    }
+
+    @Test("CLIENTS lists every connection, then ok; KICK closes one with bye kicked")
+    func clientsAndKick() async throws {
+        try await TestServer.run { server in
+            let victim = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            let victimID = try #require(try await victim.expect("hello")["connection"] as? Int)
+            try await victim.request("SUB zebra-* lion-*")
+            let admin = try await TestClient.connected(to: server)
+            try await admin.send("CLIENTS")
+            let first = try await admin.expect("client")
+            #expect(first["connection"] as? Int == victimID)
+            #expect(first["subscriptions"] as? [String] == ["zebra-*", "lion-*"])
+            #expect(first["roles"] as? [String] == ["subscribe", "publish", "admin"])
+            #expect((first["peer"] as? String)?.hasPrefix("127.0.0.1:") == true)
+            #expect(first["queued_bytes"] as? Int == 0)
+            #expect(first["connected_since"] is String)
+            try await admin.expect("client")
+            #expect(try await admin.expect("ok")["count"] as? Int == 2)
+
+            try await admin.request("KICK \(victimID)")
+            let bye = try await victim.expect("bye")
+            #expect(bye["reason"] as? String == "kicked")
+            try await victim.expectClosed()
+            try await server.waitForStatistics { $0.closeReasons[.kicked] == 1 }
+            try await admin.send("KICK 999")
+            try await admin.expectError("not_found")
+            await admin.close()
+        }
+    }
+
+    @Test("SILENCE: matching alerts are stored, not pushed; subscribers get notices; UNSILENCE and expiry end it")
+    func silences() async throws {
+        try await TestServer.run { server in
+            let subscriber = try await TestClient.connected(to: server)
+            try await subscriber.request("SUB zebra-*")
+            let other = try await TestClient.connected(to: server)
+            try await other.request("SUB cn-*")
+            let admin = try await TestClient.connected(to: server)
+
+            let ok = try await admin.request("SILENCE zebra-* 1h drill in progress")
+            let id = try #require(ok["silence"] as? String)
+            #expect(ok["reason"] as? String == "drill in progress")
+            let notice = try await subscriber.expect("notice")
+            #expect(notice["event"] as? String == "silenced")
+            #expect(notice["rules"] as? String == "zebra-*")
+            await other.expectNothing()
+            // A subscription made during the silence is told in its ok.
+            let late = try await other.request("SUB zebra-sighting")
+            #expect(late["silenced_by"] as? [String] == [id])
+
+            let published = try await admin.request(Self.zebra)
+            #expect(published["alerts"] as? Int == 1)
+            await subscriber.expectNothing()
+            let listed = try await admin.request("SILENCES")
+            #expect((listed["silences"] as? [[String: Any]])?.first?["silence"] as? String == id)
+            #expect(try await admin.request("STATS")["alerts_silenced"] as? Int == 1)
+
+            try await admin.request("UNSILENCE \(id)")
+            #expect(try await subscriber.expect("notice")["event"] as? String == "unsilenced")
+            // Stored while silenced, so a replay still finds it.
+            try await subscriber.request("SUB zebra-* FROM 0")
+            try await subscriber.expect("alert")
+            try await subscriber.expect("replayed")
+
+            try await admin.request(#"{"cmd":"silence","rules":"zebra-*","duration":"1s"}"#)
+            try await subscriber.expect("notice")
+            let expired = try await subscriber.expect("notice", timeout: .seconds(5))
+            #expect(expired["ended_by"] as? String == "expired")
+            try await admin.request(Self.zebra.replacingOccurrences(of: "was seen", with: "was seen again"))
+            try await subscriber.expect("alert")
+            try await admin.send("UNSILENCE s99")
+            try await admin.expectError("not_found")
+            await admin.close()
+            await other.close()
+            await subscriber.close()
+        }
+    }
+}
+
+@Suite("Admin command parsing")
+struct AdminParsingTests {
+    @Test("text and JSON forms parse to the same commands; bad arguments are refused")
+    func parse() throws {
+        let parser = CommandParser()
+        let pairs: [(String, String, Command)] = [
+            ("AUTH abc", #"{"cmd":"auth","token":"abc"}"#, .auth(token: "abc")),
+            ("reload", #"{"cmd":"reload"}"#, .reload),
+            ("STATS", #"{"cmd":"stats"}"#, .stats),
+            ("CLIENTS", #"{"cmd":"clients"}"#, .clients),
+            ("KICK 4", #"{"cmd":"kick","connection":4}"#, .kick(4)),
+            ("SILENCE cn-* 2h storm drill", #"{"cmd":"silence","rules":"cn-*","duration":"2h","reason":"storm drill"}"#,
+             .silence(RuleGlob("cn-*"), seconds: 7200, reason: "storm drill")),
+            ("UNSILENCE s1", #"{"cmd":"unsilence","silence":"s1"}"#, .unsilence("s1")),
+            ("SILENCES", #"{"cmd":"silences"}"#, .listSilences),
+            ("RULE cn-typhoon", #"{"cmd":"rule","rule":"cn-typhoon"}"#, .rule("cn-typhoon")),
+        ]
+        for (text, json, command) in pairs {
+            #expect(try parser.parse(text)?.command == command, "\(text)")
+            #expect(try parser.parse(json)?.command == command, "\(json)")
+        }
+        for bad in ["AUTH", "KICK me", "SILENCE cn-*", "SILENCE cn-* forever", "UNSILENCE", "RULE", "STATS now"] {
+            #expect(throws: ProtocolError.self, "\(bad)") { try parser.parse(bad) }
+        }
+        #expect(Command.stats.requiredRole == .admin)
+        #expect(Command.listRules.requiredRole == nil)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import HeraldCore
+import HeraldRules
+import HeraldServer
+import Testing
+
+/// Roles from tokens and client certificates, and protected mode.
+@Suite("Authentication and roles", .timeLimit(.minutes(1)))
+struct AuthTests {
+    static let tokens = ["sub-token-1", "pub-token-2", "admin-token-3"]
+
+    static let authText = """
+        # name roles hash
+        \(AuthFile.tokenLine(name: "reader", roles: [.subscribe], token: tokens[0]))
+        \(AuthFile.tokenLine(name: "feeder", roles: [.publish], token: tokens[1]))
+        \(AuthFile.tokenLine(name: "ops", roles: [.admin], token: tokens[2]))
+        cert CN=analyst-1 roles=subscribe
+        """
+
+    static func auth() throws -> AuthFile { try AuthFile.parse(authText) }
+
+    @Test("protected mode: no auth configured and a non-loopback address: the server refuses to start")
+    func protectedModeRefusal() async throws {
+        let certificates = try TestCertificates.shared.get()
+        let configuration = HeraldServerConfiguration(
+            host: "0.0.0.0", port: 0,
+            tls: TLSSettings(
+                certificateChainPath: certificates.serverCertificate.path, privateKeyPath: certificates.serverKey.path))
+        let server = HeraldServer(
+            configuration: configuration, engine: try await TestEngine.make(.empty), logger: TestLogging.logger)
+        let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
+        #expect(error?.description.contains("herald token add") == true)
+    }
+
+    @Test("protected mode on loopback: every role, and AUTH says no auth is configured")
+    func protectedModeLoopback() async throws {
+        try await TestServer.run { server in
+            let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            #expect(try await client.expect("hello")["roles"] as? [String] == ["subscribe", "publish", "admin"])
+            try await client.request("STATS")
+            try await client.send("AUTH whatever")
+            try await client.expectError("auth_failed")
+            await client.close()
+        }
+    }
+
+    @Test("with auth configured a connection starts with no roles; each role is refused until a token grants it")
+    func tokens() async throws {
+        let auth = try Self.auth()
+        try await TestServer.run(configure: { $0.auth = auth }) { server in
+            let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            #expect(try await client.expect("hello")["roles"] as? [String] == [])
+            for command in ["SUB *", #"PUB {"title":"zebra","body":"zebra"}"#, "ARTICLE", "STATS", "RELOAD", "CLIENTS"] {
+                try await client.send(command)
+                let error = try await client.expectError("forbidden")
+                #expect((error["message"] as? String)?.contains("AUTH") == true)
+            }
+            // Commands that need no role still work.
+            try await client.request("PING", expecting: "pong")
+            try await client.request("RULES")
+            try await client.send("AUTH not-a-token")
+            try await client.expectError("auth_failed")
+
+            let reader = try await client.request("AUTH \(Self.tokens[0])")
+            #expect(reader["roles"] as? [String] == ["subscribe"])
+            #expect(reader["name"] as? String == "reader")
+            try await client.request("SUB *")
+            try await client.send(#"PUB {"title":"zebra","body":"zebra"}"#)
+            try await client.expectError("forbidden")
+
+            // Roles add up; the JSON form carries an id.
+            let feeder = try await client.request(#"{"cmd":"auth","token":"\#(Self.tokens[1])","id":7}"#)
+            #expect(feeder["roles"] as? [String] == ["subscribe", "publish"])
+            #expect(feeder["ref"] as? String == "7")
+            // A publisher that is subscribed gets its alert before its ok.
+            try await client.send(#"PUB {"title":"zebra","body":"A zebra."}"#)
+            try await client.expect("alert")
+            try await client.expect("ok")
+            try await client.send("STATS")
+            try await client.expectError("forbidden")
+
+            let admin = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            try await admin.expect("hello")
+            try await admin.request("AUTH \(Self.tokens[2])")
+            try await admin.request("STATS")
+            try await admin.send("SUB *")
+            try await admin.expectError("forbidden")
+            try await server.waitForStatistics { $0.errors[.forbidden] == 9 }
+            await admin.close()
+            await client.close()
+        }
+    }
+
+    @Test("mutual TLS: a certificate's common name or fingerprint maps to roles; unmapped certificates get none")
+    func mutualTLSRoles() async throws {
+        let certificates = try TestCertificates.shared.get()
+        let caPEM = try String(contentsOf: certificates.caCertificate, encoding: .utf8)
+        let caKeyPEM = try String(contentsOf: certificates.caKey, encoding: .utf8)
+        let analyst = try DevelopmentCertificates.issueClientCertificate(
+            commonName: "analyst-1", caCertificatePEM: caPEM, caKeyPEM: caKeyPEM)
+        let operatorCertificate = try DevelopmentCertificates.issueClientCertificate(
+            commonName: "ops-laptop", caCertificatePEM: caPEM, caKeyPEM: caKeyPEM)
+        let stranger = try DevelopmentCertificates.issueClientCertificate(
+            commonName: "stranger", caCertificatePEM: caPEM, caKeyPEM: caKeyPEM)
+        let fingerprint = try DevelopmentCertificates.fingerprintSHA256(pem: operatorCertificate.certificatePEM)
+        let auth = try AuthFile.parse(Self.authText + "\ncert sha256=\(fingerprint) roles=admin,publish\n")
+        try await TestServer.run(configure: {
+            $0.auth = auth
+            $0.tls.clientCAPath = certificates.caCertificate.path
+        }) { server in
+            let reader = try await TestClient.connect(
+                port: server.port, caPath: server.caPath, certificate: (analyst.certificatePEM, analyst.keyPEM))
+            #expect(try await reader.expect("hello")["roles"] as? [String] == ["subscribe"])
+            try await reader.request("SUB *")
+            try await reader.send("STATS")
+            try await reader.expectError("forbidden")
+
+            let ops = try await TestClient.connect(
+                port: server.port, caPath: server.caPath,
+                certificate: (operatorCertificate.certificatePEM, operatorCertificate.keyPEM))
+            #expect(try await ops.expect("hello")["roles"] as? [String] == ["publish", "admin"])
+            try await ops.request("STATS")
+            try await ops.request(#"PUB {"title":"zebra","body":"A zebra."}"#)
+            try await reader.expect("alert")
+
+            let nobody = try await TestClient.connect(
+                port: server.port, caPath: server.caPath, certificate: (stranger.certificatePEM, stranger.keyPEM))
+            #expect(try await nobody.expect("hello")["roles"] as? [String] == [])
+            try await nobody.send("SUB *")
+            try await nobody.expectError("forbidden")
+            // A token still works on top of a certificate.
+            try await nobody.request("AUTH \(Self.tokens[0])")
+            try await nobody.request("SUB *")
+            await nobody.close()
+            await ops.close()
+            await reader.close()
+        }
+    }
+
+    @Test("the auth file: tokens stored as hashes, cert mappings, line-numbered errors")
+    func authFile() throws {
+        let auth = try Self.auth()
+        #expect(auth.tokens.count == 3)
+        #expect(!Self.authText.contains(Self.tokens[0]))
+        #expect(auth.authenticate(token: Self.tokens[2])?.name == "ops")
+        #expect(auth.authenticate(token: "nope") == nil)
+        #expect(auth.roles(commonName: "analyst-1", fingerprint: nil)?.roles == [.subscribe])
+        #expect(throws: AuthFile.ParseError.self) { try AuthFile.parse("token bob roles=root sha256=00") }
+        do {
+            _ = try AuthFile.parse("# fine\nwhat is this roles=admin\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 2)
+        }
+    }
+}
