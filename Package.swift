@@ -52,8 +52,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "HeraldClient",
+            dependencies: [
+                "HeraldServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "HeraldCLI",
             dependencies: [
+                "HeraldClient",
                 "HeraldRules",
                 "HeraldCore",
                 "HeraldServer",

@@ -10,6 +10,12 @@ enum StandardStreams {
         FileHandle.standardOutput.write(Data(bytes))
     }
 
+    /// A progress line on a terminal, rewritten in place; `nil` clears it.
+    static func progress(_ text: String?) {
+        let line = "\r\u{1B}[K" + (text.map { String($0.prefix(100)) } ?? "")
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
     static func readStandardInput() -> [UInt8] {
         [UInt8](FileHandle.standardInput.readDataToEndOfFile())
     }

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// `herald publish` and `herald sub` against a real `herald serve`, all as child processes.
+@Suite("herald publish and herald sub", .timeLimit(.minutes(2)))
+struct ClientCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func connection(_ server: ServeProcess) -> [String] {
+        ["--port", String(server.port), "--ca", server.ca]
+    }
+
+    @Test("publish a folder, then sub --from 0 prints exactly the expected alerts as JSON lines")
+    func publishThenReplay() async throws {
+        try await ServeProcess.with(rules: Self.root.appendingPathComponent("Rules").path) { server in
+            let seeds = Self.root.appendingPathComponent("seeds").path
+            let published = try await HeraldProcess.run(["publish"] + connection(server) + [seeds])
+            #expect(published.status == 0, "\(published.stderr)")
+            #expect(published.stderr.contains("17 sent, 0 duplicates, 9 alerts, 0 errors"), "\(published.stderr)")
+            let again = try await HeraldProcess.run(["publish"] + connection(server) + [seeds + "/articles.jsonl"])
+            #expect(again.stderr.contains("4 sent, 4 duplicates, 0 alerts"), "\(again.stderr)")
+
+            let sub = try await HeraldProcess.run(["sub"] + connection(server) + ["--from", "0", "--max-alerts", "9"])
+            #expect(sub.status == 0, "\(sub.stderr)")
+            let lines = sub.stdout.split(separator: "\n")
+            #expect(lines.count == 9)
+            let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(objects.compactMap { $0["id"] as? Int } == Array(1...9))
+            let firms = Set(objects.compactMap { ($0["fields"] as? [String: String])?["firm"] })
+            #expect(firms == ["Zhipu AI", "ByteDance", "Lenovo", "Meituan", "Xiaomi", "MiniMax", "DeepSeek", "iFlytek", "NetEase"])
+        }
+    }
+
+    @Test("--state keeps the cursor across runs: the second run prints only what is new")
+    func stateFile() async throws {
+        try await ServeProcess.with(rules: Self.root.appendingPathComponent("Rules").path) { server in
+            let state = server.folder.appendingPathComponent("cursor").path
+            let jsonl = Self.root.appendingPathComponent("seeds/articles.jsonl").path
+            _ = try await HeraldProcess.run(["publish"] + connection(server) + [jsonl])
+            let first = try await HeraldProcess.run(
+                ["sub"] + connection(server) + ["--from", "0", "--max-alerts", "4", "--state", state])
+            #expect(first.stdout.split(separator: "\n").count == 4)
+            #expect(try String(contentsOfFile: state, encoding: .utf8) == "4\n")
+            let text = Self.root.appendingPathComponent("seeds/01-zhipu-bellevue-office.txt").path
+            _ = try await HeraldProcess.run(["publish"] + connection(server) + [text])
+            let second = try await HeraldProcess.run(["sub"] + connection(server) + ["--max-alerts", "1", "--state", state])
+            let line = try #require(second.stdout.split(separator: "\n").first)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["id"] as? Int == 5)
+            #expect((object["fields"] as? [String: String])?["firm"] == "Zhipu AI")
+        }
+    }
+
+    @Test("publish reports unreadable and malformed input with the file and reason, and exits 1")
+    func publishErrors() async throws {
+        try await ServeProcess.with(rules: Self.root.appendingPathComponent("Rules").path) { server in
+            let result = try await HeraldProcess.run(
+                ["publish"] + connection(server) + ["-", "/nonexistent/article.txt"], input: "{\"title\": oops\n")
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("0 sent, 0 duplicates, 0 alerts, 2 errors"), "\(result.stderr)")
+            #expect(result.stderr.contains("-:1: malformed JSON"))
+            #expect(result.stderr.contains("/nonexistent/article.txt: cannot read the file"))
+        }
+    }
+
+    @Test("sub refuses what retrying cannot fix, and says why")
+    func subFatal() async throws {
+        try await ServeProcess.with(rules: Self.root.appendingPathComponent("Rules").path) { server in
+            let result = try await HeraldProcess.run(["sub"] + connection(server) + ["--severity", "urgent", "--once"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("bad_arguments"), "\(result.stderr)")
+        }
+    }
+}
