@@ -52,6 +52,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "HeraldIngest",
+            dependencies: ["HeraldCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "HeraldClient",
             dependencies: [
                 "HeraldServer",
@@ -64,6 +68,7 @@ let package = Package(
             name: "HeraldCLI",
             dependencies: [
                 "HeraldClient",
+                "HeraldIngest",
                 "HeraldRules",
                 "HeraldCore",
                 "HeraldServer",
@@ -76,6 +81,10 @@ let package = Package(
         .executableTarget(name: "HeraldBench", dependencies: ["HeraldRules", "HeraldCore"]),
         .testTarget(name: "HeraldRulesTests", dependencies: ["HeraldRules"]),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
+        .testTarget(
+            name: "HeraldIngestTests",
+            dependencies: ["HeraldIngest", "HeraldCore", "HeraldRules", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "HeraldServerTests",
             dependencies: [
