@@ -81,7 +81,43 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The longest accepted protocol line in bytes; a longer line gets line_too_long and is disconnected.")
     public var maxLineBytes = 1 << 20
 
-    /// `--log-level`.
+    /// `--max-connections`.
+    @Option(
+        help: """
+            The most connections open at once, handshaking ones included; one more gets too_many_connections \
+            and is closed (0: no limit).
+            """)
+    public var maxConnections = 10_000
+
+    /// `--max-connections-per-address`.
+    @Option(help: "The most connections open at once from one IP address, loopback included (0: no limit).")
+    public var maxConnectionsPerAddress = 1_000
+
+    /// `--idle-timeout`.
+    @Option(
+        help: ArgumentHelp(
+            """
+            How long a connection with no subscription that has never published may go without sending a \
+            command before it gets idle_timeout and is closed: a number and s, m or h (0: never).
+            """, valueName: "duration"))
+    public var idleTimeout = "60s"
+
+    /// `--publish-rate`.
+    @Option(
+        help: """
+            Articles (PUB, ARTICLE) one connection may publish per second; beyond it the article is refused with \
+            rate_limited and retry_after_ms (0: no limit).
+            """)
+    public var publishRate = 200.0
+
+    /// `--publish-burst`.
+    @Option(
+        help: ArgumentHelp(
+            "Articles a connection may publish at once before --publish-rate applies (default: twice the rate).",
+            valueName: "n"))
+    public var publishBurst: Int?
+
+    /// `--retain`.
     @Option(
         help: ArgumentHelp(
             "How long alerts are kept for replay: a number and s, m, h, d or w (e.g. 30d); 0 keeps them forever.",
@@ -124,6 +160,14 @@ public struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--metrics-port must be between 0 and 65535")
         }
         guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard maxConnections >= 0, maxConnectionsPerAddress >= 0 else {
+            throw ValidationError("--max-connections and --max-connections-per-address cannot be negative")
+        }
+        guard Self.seconds(idleTimeout) != nil else {
+            throw ValidationError("--idle-timeout takes a number and a unit (s, m, h), such as 60s; 0 turns it off")
+        }
+        guard publishRate >= 0, publishRate.isFinite else { throw ValidationError("--publish-rate cannot be negative") }
+        if let publishBurst, publishBurst < 1 { throw ValidationError("--publish-burst must be at least 1") }
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -182,6 +226,12 @@ public struct ServeCommand: AsyncParsableCommand {
         configuration.maximumLineBytes = maxLineBytes
         configuration.maximumArticleBytes = max(maxLineBytes, 1 << 20)
         configuration.version = HeraldVersion.current
+        configuration.maximumConnections = maxConnections
+        configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
+        let idleSeconds = Self.seconds(idleTimeout) ?? 60
+        configuration.idleTimeout = idleSeconds > 0 ? .seconds(Int64(idleSeconds)) : nil
+        configuration.publishRate = publishRate
+        configuration.publishBurst = publishBurst
         let connectHost = Self.connectHost(for: host)
         let configuredPort = port
         configuration.onServerRunning = { address in

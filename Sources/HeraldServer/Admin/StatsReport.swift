@@ -10,6 +10,7 @@ struct StatsReport {
         writer.double("uptime_seconds", (Date().timeIntervalSince(statistics.startedAt) * 1000).rounded() / 1000)
         writer.int("connections_open", statistics.sessionsOpen)
         writer.int("connections_accepted", statistics.connectionsAccepted)
+        writer.int("sockets_open", statistics.socketsOpen)
         writer.beginObject("connections_by_role")
         for role in Role.allCases { writer.int(role.rawValue, byRole[role] ?? 0) }
         writer.endObject()

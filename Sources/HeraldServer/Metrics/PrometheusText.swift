@@ -17,6 +17,9 @@ enum PrometheusText {
         metric(
             "connections_by_role", "gauge", "Open sessions holding each role.",
             Role.allCases.map { ("role=\"\($0.rawValue)\"", Double(byRole[$0] ?? 0)) })
+        metric(
+            "sockets_open", "gauge", "TCP connections open, handshaking and refused ones included.",
+            [("", Double(statistics.socketsOpen))])
         metric("connections_accepted_total", "counter", "TCP connections accepted.", [("", Double(statistics.connectionsAccepted))])
         metric("articles_in_total", "counter", "Articles published, duplicates included.", [("", Double(statistics.articlesPublished))])
         metric("duplicate_articles_total", "counter", "Articles already seen.", [("", Double(statistics.duplicateArticles))])

@@ -30,6 +30,12 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case reloadFailed = "reload_failed"
     /// `KICK`, `UNSILENCE` or `RULE` named a connection, silence or rule that does not exist.
     case notFound = "not_found"
+    /// The server, or the client's address, has its maximum of connections; the connection is closed.
+    case tooManyConnections = "too_many_connections"
+    /// The connection sent no command for the idle timeout and holds no subscription; it is closed.
+    case idleTimeout = "idle_timeout"
+    /// A publisher exceeded its article rate; the article was not processed (`retry_after_ms` says when to retry).
+    case rateLimited = "rate_limited"
 }
 
 /// An error to report to the client as one `error` line.
@@ -42,12 +48,18 @@ public struct ProtocolError: Error, Sendable, Hashable {
     public var suggestion: String?
     /// For `bad_article`: the article parser's own reason (`missing_field`, `binary`, …).
     public var reason: String?
+    /// For `rate_limited`: how many milliseconds until the command would be accepted.
+    public var retryAfterMilliseconds: Int?
 
     /// Creates an error line's content.
-    public init(_ code: ErrorCode, _ message: String, suggestion: String? = nil, reason: String? = nil) {
+    public init(
+        _ code: ErrorCode, _ message: String, suggestion: String? = nil, reason: String? = nil,
+        retryAfterMilliseconds: Int? = nil
+    ) {
         self.code = code
         self.message = message
         self.suggestion = suggestion
         self.reason = reason
+        self.retryAfterMilliseconds = retryAfterMilliseconds
     }
 }

@@ -40,6 +40,7 @@ public enum ServerMessage {
             writer.optionalString("command", command)
             writer.optionalString("suggestion", error.suggestion)
             writer.optionalString("reason", error.reason)
+            if let retry = error.retryAfterMilliseconds { writer.int("retry_after_ms", retry) }
         }
     }
 

@@ -84,6 +84,9 @@ public final class HeraldServer: Service, Sendable {
         await configuration.onServerRunning?(address)
 
         let context = sessionContext()
+        let limiter = ConnectionLimiter(
+            maximumTotal: configuration.maximumConnections,
+            maximumPerAddress: configuration.maximumConnectionsPerAddress)
         let retention = Task { await self.pruneRetainedLines() }
         defer { retention.cancel() }
         let silences = Task { await self.expireSilences() }
@@ -93,9 +96,25 @@ public final class HeraldServer: Service, Sendable {
                 try await serverChannel.executeThenClose { inbound in
                     for try await accepted in inbound {
                         statistics.accepted()
-                        let connection = Connection(
+                        let address = accepted.channel.channel.remoteAddress?.ipAddress ?? "?"
+                        let admission = limiter.admit(address)
+                        var connection = Connection(
                             id: nextConnectionID(), accepted: accepted, context: context, logger: logger)
-                        group.addTask { await connection.run() }
+                        switch admission {
+                        case .admitted:
+                            break
+                        case .refused(let message):
+                            connection.refusal = message
+                        case .dropped:
+                            drop(accepted, address: address)
+                            continue
+                        }
+                        let admitted = admission == .admitted
+                        group.addTask {
+                            await connection.run()
+                            limiter.release(address, admitted: admitted)
+                            self.statistics.socketClosed()
+                        }
                     }
                 }
                 // The listening socket is closed; the group now waits for every connection to finish.
@@ -169,7 +188,9 @@ public final class HeraldServer: Service, Sendable {
             maximumSubscriptions: configuration.maximumSubscriptions,
             maximumQueuedBytes: configuration.maximumQueuedBytes,
             closeGracePeriod: configuration.closeGracePeriod,
-            slowConsumerGracePeriod: configuration.slowConsumerGracePeriod)
+            slowConsumerGracePeriod: configuration.slowConsumerGracePeriod,
+            idleTimeout: configuration.idleTimeout, publishRate: configuration.publishRate,
+            publishBurst: configuration.publishBurst ?? max(1, Int((configuration.publishRate * 2).rounded(.up))))
     }
 
     /// Binds the Prometheus endpoint on loopback when a metrics port is configured.
@@ -217,6 +238,17 @@ public final class HeraldServer: Service, Sendable {
             }
             try? await Task.sleep(for: .seconds(3600))
         }
+    }
+
+    /// Closes a connection over the limits without a handshake, when too many refusals are already in flight.
+    private func drop(_ accepted: AcceptedConnection, address: String) {
+        statistics.closed(.tooManyConnections)
+        statistics.socketClosed()
+        // The TLS layer sees the close first and fails the handshake future, which nobody waits on: nothing leaks.
+        accepted.channel.channel.close(promise: nil)
+        logger.debug(
+            "connection dropped before TLS",
+            metadata: ["close_reason": "\(CloseReason.tooManyConnections.rawValue)", "peer": "\(address)"])
     }
 
     private func nextConnectionID() -> UInt64 {

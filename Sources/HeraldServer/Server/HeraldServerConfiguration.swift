@@ -21,6 +21,17 @@ public struct HeraldServerConfiguration: Sendable {
     public var retentionAge: Double? = 30 * 86_400
     /// How many of the newest lines are kept at most (`nil`: no count limit).
     public var retentionCount: Int?
+    /// The most connections open at once, handshaking ones included (`too_many_connections` beyond; 0: no limit).
+    public var maximumConnections: Int = 10_000
+    /// The most connections open at once from one IP address, loopback included (0: no limit).
+    public var maximumConnectionsPerAddress: Int = 1_000
+    /// How long a connection that holds no subscription and has never published may go without sending a
+    /// command before it gets `idle_timeout` and is closed; `nil` turns the timeout off.
+    public var idleTimeout: TimeAmount? = .seconds(60)
+    /// Articles (`PUB`, `ARTICLE`) one connection may publish per second (`rate_limited` beyond; 0: no limit).
+    public var publishRate: Double = 200
+    /// How many articles one connection may publish at once before the rate applies; `nil`: twice the rate.
+    public var publishBurst: Int?
     /// How long a client has to complete the TLS handshake.
     public var handshakeTimeout: TimeAmount = .seconds(10)
     /// After `bye` or a closing `error`, how long the last lines may take to drain before the socket is cut.

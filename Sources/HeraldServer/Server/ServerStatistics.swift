@@ -9,6 +9,8 @@ public final class ServerStatistics: Sendable {
     public struct Snapshot: Sendable, Hashable {
         /// TCP connections accepted, including those whose TLS handshake then failed.
         public var connectionsAccepted = 0
+        /// TCP connections open, including those still in the TLS handshake or being refused.
+        public var socketsOpen = 0
         /// Connections that completed the TLS handshake and are still open.
         public var sessionsOpen = 0
         /// Closed connections by reason.
@@ -45,7 +47,13 @@ public final class ServerStatistics: Sendable {
     /// The current counters.
     public var snapshot: Snapshot { counters.withLockedValue { $0 } }
 
-    func accepted() { counters.withLockedValue { $0.connectionsAccepted += 1 } }
+    func accepted() {
+        counters.withLockedValue {
+            $0.connectionsAccepted += 1
+            $0.socketsOpen += 1
+        }
+    }
+    func socketClosed() { counters.withLockedValue { $0.socketsOpen -= 1 } }
     func sessionOpened() { counters.withLockedValue { $0.sessionsOpen += 1 } }
     func sessionClosed() { counters.withLockedValue { $0.sessionsOpen -= 1 } }
     func closed(_ reason: CloseReason) { counters.withLockedValue { $0.closeReasons[reason, default: 0] += 1 } }

@@ -25,12 +25,20 @@ public enum CloseReason: String, Sendable, Hashable, CaseIterable {
     case connectionError = "connection_error"
     /// An admin sent `KICK`; the client was sent `bye` with reason `kicked`.
     case kicked
+    /// The server or the client's address had its maximum of connections; the client was sent
+    /// `error` `too_many_connections` (or, when many refusals were already in flight, closed before TLS).
+    case tooManyConnections = "too_many_connections"
+    /// The connection sent no command for the idle timeout and held no subscription; it was sent
+    /// `error` `idle_timeout`.
+    case idleTimeout = "idle_timeout"
 
     /// Whether this reason is routine, logged at debug level, rather than worth an info line.
     public var isRoutine: Bool {
         switch self {
         case .clientClosed, .quit, .serverShutdown, .uncleanShutdown, .closedBeforeHandshake: true
-        case .kicked, .lineTooLong, .slowConsumer, .tlsHandshakeFailed, .tlsHandshakeTimeout, .writeFailed, .connectionError: false
+        case .kicked, .tooManyConnections, .idleTimeout, .lineTooLong, .slowConsumer, .tlsHandshakeFailed,
+            .tlsHandshakeTimeout, .writeFailed, .connectionError:
+            false
         }
     }
 }

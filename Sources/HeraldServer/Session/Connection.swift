@@ -19,6 +19,8 @@ struct Connection {
     let accepted: AcceptedConnection
     let context: SessionContext
     var logger: Logger
+    /// Set when the connection limits refused this connection: the message of its `too_many_connections` error.
+    var refusal: String?
 
     func run() async {
         var logger = self.logger
@@ -37,6 +39,10 @@ struct Connection {
                     return
                 }
                 if let client = tls.clientName { logger[metadataKey: "client"] = "\(client)" }
+                if let refusal {
+                    await refuse(refusal, outbound: outbound, logger: logger)
+                    return
+                }
                 await serve(tls: tls, inbound: inbound, outbound: outbound, channel: channel, logger: logger)
             }
         } catch {
@@ -81,8 +87,14 @@ struct Connection {
             handle.close(reason: .serverShutdown, finalLine: Broker.shutdownBye, grace: context.closeGracePeriod)
         }
 
-        enum Side { case reader, writer }
+        enum Side { case reader, writer, watchdog }
         await withTaskGroup(of: Side.self) { group in
+            if let timeout = context.idleTimeout {
+                group.addTask {
+                    await IdleWatchdog.watch(handle, timeout: timeout, grace: context.closeGracePeriod)
+                    return .watchdog
+                }
+            }
             group.addTask {
                 await Self.write(handle.outbox, to: outbound, handle: handle)
                 return .writer
@@ -92,10 +104,13 @@ struct Connection {
                 await session.run(inbound)
                 return .reader
             }
-            if await group.next() == .writer {
-                group.cancelAll()
+            // The writer ending first cancels the reader; once both have ended, the watchdog is cancelled too.
+            var running = 2
+            while let side = await group.next() {
+                if side == .watchdog { continue }
+                running -= 1
+                if side == .writer || running == 0 { group.cancelAll() }
             }
-            await group.waitForAll()
         }
 
         handle.finished()
@@ -105,6 +120,18 @@ struct Connection {
         if registered { context.statistics.sessionClosed() }
         let level: Logger.Level = reason.isRoutine ? .info : .notice
         logger.log(level: level, "connection closed", metadata: ["close_reason": "\(reason.rawValue)"])
+    }
+
+    /// Tells a connection over the limits why it is turned away, then lets it close.
+    private func refuse(_ message: String, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, logger: Logger) async {
+        let error = ProtocolError(.tooManyConnections, message)
+        context.statistics.error(error.code)
+        context.statistics.closed(.tooManyConnections)
+        // A client that is gone already needs no answer: a failed write changes nothing.
+        try? await outbound.write(ServerMessage.error(error))
+        outbound.finish()
+        logger.notice(
+            "connection refused", metadata: ["close_reason": "\(CloseReason.tooManyConnections.rawValue)"])
     }
 
     /// Drains the outbox into the socket, one flush per batch, then sends close_notify and half-closes.

@@ -18,6 +18,10 @@ struct Session: Sendable {
     var name: String?
     /// The `ARTICLE` block being collected, if one is open.
     private var article: ArticleCollector?
+    /// The publish rate limit; `nil` when publishing is unlimited.
+    private var publishTokens: TokenBucket?
+    /// Whether an article was published on this connection: a publisher is not idle-timed-out.
+    private var hasPublished = false
 
     init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, logger: Logger) {
         self.handle = handle
@@ -26,6 +30,9 @@ struct Session: Sendable {
         self.name = name
         self.logger = logger
         self.subscriptions = SubscriptionSet(limit: context.maximumSubscriptions)
+        if context.publishRate > 0 {
+            publishTokens = TokenBucket(rate: context.publishRate, capacity: Double(context.publishBurst))
+        }
     }
 
     /// Whether to keep reading after a line.
@@ -69,6 +76,9 @@ struct Session: Sendable {
     /// Handles one line (without its terminator).
     mutating func receive(_ line: ByteBuffer) async -> Next {
         guard !handle.isClosing else { return .stop }
+        // Any complete line is activity (a partial one never gets here): a half-sent line cannot keep a
+        // connection alive, but a PING or a slowly typed ARTICLE does.
+        if line.readableBytes > 0 { handle.noteActivity() }
         if var collector = article {
             // Taken out while it grows, so its buffer stays uniquely referenced and is not copied on every line.
             article = nil
@@ -104,6 +114,12 @@ struct Session: Sendable {
     }
 
     private mutating func execute(_ request: Request) async -> Next {
+        let next = await perform(request)
+        handle.noteEngaged(subscriptions.count > 0 || hasPublished)
+        return next
+    }
+
+    private mutating func perform(_ request: Request) async -> Next {
         let command = request.command
         let ref = request.ref
         logger.debug("command", metadata: ["command": "\(command.verb)"])
@@ -164,6 +180,10 @@ struct Session: Sendable {
         case .help(let topic):
             return help(topic: topic, ref: ref)
         case .publish(let article, let form):
+            if let wait = publishTokens?.take() {
+                return reject(Self.rateLimited(wait, rate: context.publishRate), command: form.rawValue, ref: ref)
+            }
+            hasPublished = true
             return await publish(article, form: form, ref: ref)
         case .beginArticle:
             article = ArticleCollector(maximumBytes: context.maximumArticleBytes)
@@ -304,6 +324,17 @@ struct Session: Sendable {
             ProtocolError(
                 .forbidden, "\(command.verb.uppercased()) needs the \(role.rawValue) role, which this connection lacks\(hint)"),
             command: command.verb, ref: ref)
+    }
+
+    /// The refusal of an article over the publish rate; the article is not processed, and the client is told.
+    private static func rateLimited(_ wait: TimeAmount, rate: Double) -> ProtocolError {
+        let milliseconds = max(1, Int((Double(wait.nanoseconds) / 1e6).rounded(.up)))
+        let perSecond = rate.rounded() == rate ? "\(Int(rate))" : "\(rate)"
+        return ProtocolError(
+            .rateLimited,
+            "over the publish rate of \(perSecond) articles a second; the article was not processed, "
+                + "send it again in \(milliseconds) ms",
+            retryAfterMilliseconds: milliseconds)
     }
 
     /// Sends an `error` line; the session goes on.

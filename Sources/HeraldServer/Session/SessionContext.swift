@@ -20,4 +20,9 @@ struct SessionContext: Sendable {
     var maximumQueuedBytes: Int
     var closeGracePeriod: TimeAmount
     var slowConsumerGracePeriod: TimeAmount
+    /// See ``HeraldServerConfiguration/idleTimeout``.
+    var idleTimeout: TimeAmount?
+    /// Articles per second per connection (0: no limit), and the burst allowed on top.
+    var publishRate: Double
+    var publishBurst: Int
 }

@@ -18,6 +18,11 @@ public final class SessionHandle: Sendable {
     private struct State {
         var reason: CloseReason?
         var deadline: Scheduled<Void>?
+        /// When the client last sent a complete command line: what the idle timeout counts from.
+        var lastActivity = NIODeadline.now()
+        /// Whether the connection holds a subscription or has published: then it is never idle-timed-out,
+        /// since alerts may be rare and a quiet subscriber is doing its job.
+        var isEngaged = false
     }
 
     /// Creates a handle for a connection on `channel`.
@@ -75,11 +80,33 @@ public final class SessionHandle: Sendable {
         stale?.cancel()
     }
 
+    /// Closes an idle connection with its `idle_timeout` error, counting the error now.
+    func timedOut(_ error: ProtocolError, grace: TimeAmount) {
+        statistics.error(error.code)
+        close(reason: .idleTimeout, finalLine: ServerMessage.error(error), grace: grace)
+    }
+
     /// Records `reason` if no reason was recorded before; the first cause is the one worth logging.
     func record(_ reason: CloseReason) {
         state.withLockedValue { state in
             if state.reason == nil { state.reason = reason }
         }
+    }
+
+    /// Notes that the client sent a complete command line (a `PING` counts): the idle timeout restarts.
+    func noteActivity() {
+        let now = NIODeadline.now()
+        state.withLockedValue { $0.lastActivity = now }
+    }
+
+    /// Notes whether the connection now holds a subscription or has published (see ``idleDeadline(after:)``).
+    func noteEngaged(_ engaged: Bool) {
+        state.withLockedValue { $0.isEngaged = engaged }
+    }
+
+    /// When the connection will have been idle for `timeout`, or `nil` while it is engaged.
+    func idleDeadline(after timeout: TimeAmount) -> NIODeadline? {
+        state.withLockedValue { $0.isEngaged ? nil : $0.lastActivity + timeout }
     }
 
     /// Called when the connection has ended: the deadline is no longer needed.
