@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCore
+import HeraldIngest
 import HeraldRules
 import HeraldServer
 import Logging
@@ -146,6 +147,15 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Serve Prometheus metrics over plain HTTP on 127.0.0.1:<port>/metrics (off by default).")
     public var metricsPort: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "A folder to watch: article files renamed into it are published, then moved to done/ or failed/.",
+            valueName: "dir"))
+    public var watch: String?
+
+    @Option(help: ArgumentHelp("How often to look in --watch, in seconds.", valueName: "seconds"))
+    public var watchInterval: Double = 2
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel = "info"
 
@@ -263,6 +273,15 @@ public struct ServeCommand: AsyncParsableCommand {
             return .reloaded(await engine.install(ruleSet))
         }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
+        var watcher: Task<Void, Never>?
+        if let watch {
+            let folder = URL(fileURLWithPath: watch, isDirectory: true)
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let ingest = FolderIngest(folder: folder, engine: engine, logger: logger)
+            let interval = Duration.milliseconds(Int(max(0.05, watchInterval) * 1000))
+            watcher = Task { await ingest.run(interval: interval) }
+        }
+        defer { watcher?.cancel() }
         do {
             try await server.runUntilTerminated(logger: logger)
         } catch {

@@ -72,4 +72,26 @@ struct ClientCommandTests {
             #expect(result.stderr.contains("bad_arguments"), "\(result.stderr)")
         }
     }
+
+    @Test("herald serve --watch publishes files renamed into the folder, and subscribers see the alerts")
+    func watchedFolder() async throws {
+        let rules = Self.root.appendingPathComponent("Rules").path
+        try await ServeProcess.with(rules: rules, extraArguments: ["--watch", "{folder}/inbox", "--watch-interval", "0.1"]) {
+            server in
+            let inbox = server.folder.appendingPathComponent("inbox")
+            let seed = Self.root.appendingPathComponent("seeds/04-meituan-title-only.txt")
+            // Write-then-rename, as documented: the .tmp name is never read.
+            try FileManager.default.copyItem(at: seed, to: inbox.appendingPathComponent("a.txt.tmp"))
+            try FileManager.default.moveItem(
+                at: inbox.appendingPathComponent("a.txt.tmp"), to: inbox.appendingPathComponent("a.txt"))
+            let sub = try await HeraldProcess.run(["sub"] + connection(server) + ["--from", "0", "--max-alerts", "1"])
+            #expect(sub.stdout.contains("\"firm\":\"Meituan\""), "\(sub.stdout) \(sub.stderr)")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !FileManager.default.fileExists(atPath: inbox.appendingPathComponent("done/a.txt").path) {
+                guard ContinuousClock.now < deadline else { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("done/a.txt").path))
+        }
+    }
 }

@@ -60,7 +60,9 @@ struct ServeProcess {
     let folder: URL
     var ca: String { folder.appendingPathComponent("certs/ca.pem").path }
 
-    static func with<T>(rules: String = "Rules", _ body: (ServeProcess) async throws -> T) async throws -> T {
+    static func with<T>(
+        rules: String = "Rules", extraArguments: [String] = [], _ body: (ServeProcess) async throws -> T
+    ) async throws -> T {
         guard let executable = HeraldProcess.executable else {
             throw HeraldProcess.Failure(description: "the herald executable is not built")
         }
@@ -73,7 +75,7 @@ struct ServeProcess {
         process.arguments = [
             "serve", "--port", "0", "--rules", rules, "--certs", folder.appendingPathComponent("certs").path,
             "--data", folder.appendingPathComponent("data").path, "--log-level", "warning",
-        ]
+        ] + extraArguments.map { $0.replacingOccurrences(of: "{folder}", with: folder.path) }
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = FileHandle.nullDevice
         try process.run()
