@@ -30,29 +30,12 @@ public struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Article format: auto, json or text.")
     public var format: ArticleFormat = .auto
 
-    @Option(help: "Server host name (verified against its certificate).")
-    public var host = "localhost"
-
-    @Option(help: "Server port.")
-    public var port = 7443
-
-    @Option(help: ArgumentHelp("CA certificate to trust (PEM); default certs/ca.pem when it exists.", valueName: "file"))
-    public var ca: String?
-
-    @Option(help: ArgumentHelp("Client certificate for mutual TLS (PEM).", valueName: "file"))
-    public var cert: String?
-
-    @Option(help: ArgumentHelp("Private key for --cert (PEM).", valueName: "file"))
-    public var key: String?
-
-    @Option(help: "Token to authenticate with (default: the HERALD_TOKEN environment variable).")
-    public var token: String?
+    @OptionGroup var connection: ServerConnectionOptions
 
     public init() {}
 
     public func validate() throws {
         if inputs.isEmpty { throw ValidationError("Give at least one file or folder, or '-' for standard input.") }
-        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together.") }
     }
 
     struct Summary {
@@ -64,9 +47,7 @@ public struct PublishCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let files = try expand(inputs)
-        let options = HeraldClientOptions(
-            host: host, port: port, caFile: ca ?? SubCommand.defaultCA, certificateFile: cert, keyFile: key,
-            token: token ?? ProcessInfo.processInfo.environment["HERALD_TOKEN"])
+        let options = connection.clientOptions
         let progress = isatty(STDERR_FILENO) == 1 && files.count > 1
         let parser = ArticleParser()
         let summary = try await HeraldConnection.with(options) { connection in

@@ -31,23 +31,7 @@ public struct SubCommand: AsyncParsableCommand {
     @Option(help: "Only alerts carrying this tag.")
     public var tag: String?
 
-    @Option(help: "Server host name (verified against its certificate).")
-    public var host = "localhost"
-
-    @Option(help: "Server port.")
-    public var port = 7443
-
-    @Option(help: ArgumentHelp("CA certificate to trust (PEM); default certs/ca.pem when it exists.", valueName: "file"))
-    public var ca: String?
-
-    @Option(help: ArgumentHelp("Client certificate for mutual TLS (PEM).", valueName: "file"))
-    public var cert: String?
-
-    @Option(help: ArgumentHelp("Private key for --cert (PEM).", valueName: "file"))
-    public var key: String?
-
-    @Option(help: "Token to authenticate with (default: the HERALD_TOKEN environment variable).")
-    public var token: String?
+    @OptionGroup var connection: ServerConnectionOptions
 
     @Option(help: ArgumentHelp("Replay stored alerts after this id first (0: everything kept).", valueName: "id"))
     public var from: UInt64?
@@ -75,13 +59,10 @@ public struct SubCommand: AsyncParsableCommand {
     public func validate() throws {
         if from != nil && since != nil { throw ValidationError("Give --from or --since, not both.") }
         if json && pretty { throw ValidationError("Give --json or --pretty, not both.") }
-        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together.") }
     }
 
     public func run() async throws {
-        let options = HeraldClientOptions(
-            host: host, port: port, caFile: ca ?? Self.defaultCA, certificateFile: cert, keyFile: key,
-            token: token ?? ProcessInfo.processInfo.environment["HERALD_TOKEN"])
+        let options = connection.clientOptions
         let readable = pretty || (!json && isatty(STDOUT_FILENO) == 1)
         var cursor = from ?? state.flatMap(Self.readState)
         // Without an id yet, a reconnect resumes from when the first subscription began, so a drop before the
@@ -150,10 +131,6 @@ public struct SubCommand: AsyncParsableCommand {
     static func iso8601(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         return formatter.string(from: date.addingTimeInterval(-1))
-    }
-
-    static var defaultCA: String? {
-        FileManager.default.fileExists(atPath: "certs/ca.pem") ? "certs/ca.pem" : nil
     }
 
     static func readState(_ path: String) -> UInt64? {
