@@ -53,7 +53,14 @@ let package = Package(
         ),
         .target(
             name: "HeraldIngest",
-            dependencies: ["HeraldCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "HeraldCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .target(
             name: "HeraldClient",
@@ -83,7 +90,16 @@ let package = Package(
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
         .testTarget(
             name: "HeraldIngestTests",
-            dependencies: ["HeraldIngest", "HeraldCore", "HeraldRules", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "HeraldIngest",
+                "HeraldCore",
+                "HeraldRules",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "HeraldServerTests",

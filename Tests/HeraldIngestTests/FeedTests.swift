@@ -1,0 +1,151 @@
+import Foundation
+import HeraldCore
+import Logging
+import Testing
+
+@testable import HeraldIngest
+
+@Suite("RSS and Atom feeds", .timeLimit(.minutes(1)))
+struct FeedTests {
+    static let rss = """
+        <?xml version="1.0"?>
+        <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Wire</title>
+        <link>https://example.com/</link>
+        <item><title>Zebra &amp; friends</title><link>https://example.com/1</link><guid>z-1</guid>
+        <pubDate>Thu, 06 Nov 2025 09:34:00 +0000</pubDate>
+        <description><![CDATA[<p>A <b>zebra</b> was seen.</p><p>It ran&nbsp;away &#8212; fast.</p><script>var x = 1;</script>]]></description></item>
+        <item><title>Weather</title><link>https://example.com/2</link><description>Rain.</description></item>
+        </channel></rss>
+        """
+
+    static let atom = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom wire</title>
+        <entry><id>tag:example.com,2025:a1</id><title>Another zebra</title>
+        <link rel="self" href="https://example.com/feed/a1"/><link rel="alternate" href="https://example.com/a1"/>
+        <updated>2025-11-06T10:00:00Z</updated><author><name>Desk</name></author>
+        <content type="html">&lt;p&gt;One more zebra.&lt;/p&gt;</content></entry>
+        </feed>
+        """
+
+    static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test("RSS: entities, CDATA and HTML become text; scripts are dropped; RFC 822 dates become ISO-8601")
+    func parseRSS() throws {
+        let items = try FeedParser.parse(Array(Self.rss.utf8))
+        #expect(items.count == 2)
+        #expect(
+            items[0]
+                == FeedItem(
+                    key: "z-1", title: "Zebra & friends", link: "https://example.com/1",
+                    text: "A zebra was seen.\n\nIt ran away \u{2014} fast.", published: "2025-11-06T09:34:00Z"))
+        // No guid: the link is the item's identity; no date: none is made up.
+        #expect(items[1].key == "https://example.com/2")
+        #expect(items[1].published == nil)
+    }
+
+    @Test("Atom: id, the alternate link (not self), escaped HTML content, nested author ignored")
+    func parseAtom() throws {
+        let items = try FeedParser.parse(Array(Self.atom.utf8))
+        #expect(
+            items == [
+                FeedItem(
+                    key: "tag:example.com,2025:a1", title: "Another zebra", link: "https://example.com/a1",
+                    text: "One more zebra.", published: "2025-11-06T10:00:00Z")
+            ])
+    }
+
+    @Test("HTML entities XML does not know, and bare ampersands, do not make the feed unreadable")
+    func htmlEntities() throws {
+        let feed = """
+            <rss version="2.0"><channel><item><title>Caf&eacute; &mdash; AT&T &amp; more&hellip;</title>
+            <description>Price&nbsp;rise &pound;5 &bogus; here</description></item></channel></rss>
+            """
+        let items = try FeedParser.parse(Array(feed.utf8))
+        #expect(items.first?.title == "Caf\u{E9} \u{2014} AT&T & more\u{2026}")
+        #expect(items.first?.text == "Price rise \u{A3}5 &bogus; here")
+    }
+
+    @Test("dates feeds really write are read; a wrong date is dropped, the item kept")
+    func dates() throws {
+        #expect(FeedDate.iso8601("Thu, 6 Nov 2025 09:34:00 GMT") == "2025-11-06T09:34:00Z")
+        #expect(FeedDate.iso8601("Thu, 06 Nov 2025 04:34:00 -0500") == "2025-11-06T09:34:00Z")
+        #expect(FeedDate.iso8601("2025-11-06T10:00:00.250+01:00") == "2025-11-06T09:00:00Z")
+        #expect(FeedDate.iso8601("yesterday-ish") == nil)
+        let feed = "<rss><channel><item><title>Zebra</title><pubDate>32 Smarch 2025</pubDate></item></channel></rss>"
+        let items = try FeedParser.parse(Array(feed.utf8))
+        #expect(items.count == 1 && items[0].published == nil && items[0].title == "Zebra")
+    }
+
+    @Test("malformed XML, a web page and binary are errors that say so, not crashes")
+    func malformed() {
+        #expect(throws: FeedParser.Failure.self) { try FeedParser.parse(Array("<rss><channel><item><title>x".utf8)) }
+        do {
+            _ = try FeedParser.parse(Array("<html><body>hi</body></html>".utf8))
+            Issue.record("a web page parsed as a feed")
+        } catch {
+            #expect(error.description.contains("not an RSS or Atom feed"))
+        }
+        #expect(throws: FeedParser.Failure.self) { try FeedParser.parse([0xFF, 0x00, 0x3C]) }
+        #expect(throws: FeedParser.Failure.self) { try FeedParser.parse([]) }
+    }
+
+    @Test("polling over HTTP: new items once, then a conditional GET answered 304; new items later; failures isolated")
+    func polling() async throws {
+        let server = try await FixtureHTTPServer.start([
+            "/rss.xml": .init(body: Self.rss, etag: "\"v1\""),
+            "/hang.xml": .init(hang: true),
+            "/atom.xml": .init(body: Self.atom, contentType: "application/atom+xml"),
+            "/broken.xml": .init(body: "<rss><channel><item>"),
+            "/moved": .init(status: 301, location: "/atom.xml"),
+        ])
+        let names = ["/rss.xml", "/hang.xml", "/atom.xml", "/broken.xml", "/missing.xml", "/moved"]
+        let feeds = names.compactMap { URL(string: server.url($0)) }.map { FeedPoller.Feed(url: $0) }
+        let engine = try await FolderIngestTests.engine()
+        let poller = FeedPoller(
+            feeds: feeds, engine: engine, fetcher: HTTPFetcher(timeout: .milliseconds(500)), logger: Self.logger)
+
+        let first = await poller.pollAll()
+        #expect(first[0].published == 2 && first[0].alerts == 1 && first[0].error == nil)
+        #expect(first[1].error?.contains("timed out") == true)
+        #expect(first[2].published == 1 && first[2].alerts == 1)
+        #expect(first[3].error?.contains("malformed feed XML") == true)
+        #expect(first[4].error == "HTTP 404")
+        // The redirect leads to the Atom feed already published: its item is the same content, so no new alert.
+        #expect(first[5].error == nil && first[5].published == 0 && first[5].skipped == 1)
+
+        let second = await poller.pollAll()
+        #expect(second[0].notModified)
+        let conditional = server.requests.filter { $0.path == "/rss.xml" }.last
+        #expect(conditional?.headers["if-none-match"] == "\"v1\"")
+        // No validators on the Atom feed: fetched again, its item skipped as seen.
+        #expect(!second[2].notModified && second[2].published == 0 && second[2].skipped == 1)
+
+        let updated = Self.rss.replacingOccurrences(
+            of: "<item><title>Weather",
+            with: "<item><title>Zebra news</title><guid>z-2</guid><description>A third zebra.</description></item><item><title>Weather")
+        server.set("/rss.xml", .init(body: updated, etag: "\"v2\""))
+        let third = await poller.poll(feeds[0].url)
+        #expect(third.published == 1 && third.skipped == 2 && third.alerts == 1)
+        await server.stop()
+    }
+
+    @Test("the fetcher refuses bodies over its limit and endless redirects, and non-HTTP URLs")
+    func fetcherLimits() async throws {
+        let server = try await FixtureHTTPServer.start([
+            "/big": .init(body: String(repeating: "x", count: 5_000)),
+            "/loop": .init(status: 302, location: "/loop"),
+        ])
+        let fetcher = HTTPFetcher(timeout: .seconds(5), maximumBodyBytes: 1_000)
+        await #expect(throws: HTTPFetcher.Failure(description: "response larger than 1000 bytes")) {
+            _ = try await fetcher.get(try #require(URL(string: server.url("/big"))))
+        }
+        await #expect(throws: HTTPFetcher.Failure(description: "more than 5 redirects")) {
+            _ = try await fetcher.get(try #require(URL(string: server.url("/loop"))))
+        }
+        await #expect(throws: HTTPFetcher.Failure.self) {
+            _ = try await fetcher.get(try #require(URL(string: "ftp://127.0.0.1/feed")))
+        }
+        await server.stop()
+    }
+}
