@@ -15,12 +15,19 @@ public struct CheckCommand: ParsableCommand {
             Warnings cover unused lists and macros, filters that no entry satisfies, and rules with nothing to \
             prefilter on. A summary (rules, lists, entries, rule-set hash) goes to standard output.
 
+            With --config FILE, the server config file is checked first (syntax, table and key names, types, \
+            ranges, feed URLs; each problem as file:line:col with a caret), then the rule folder it names, unless \
+            DIR is given.
+
             Exit status: 0 when there is no error (and, with --strict, no warning); 1 otherwise.
             """
     )
 
-    @Argument(help: "The rule folder, or a single .rules file.")
-    public var directory: String = "Rules"
+    @Argument(help: "The rule folder, or a single .rules file (default: the config's rules, else Rules).")
+    public var directory: String?
+
+    @Option(help: ArgumentHelp("Also validate this server config file, and check the rule folder it names.", valueName: "file"))
+    public var config: String?
 
     @Flag(help: "Treat warnings as errors.")
     public var strict = false
@@ -28,11 +35,24 @@ public struct CheckCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let outcome = RuleSetLoader().load(directory)
+        var rulesPath = directory ?? "Rules"
+        var configErrors = 0
+        if let config {
+            let (settings, diagnostics) = ServerSettings.load(configFile: config)
+            for diagnostic in diagnostics { StandardStreams.error(diagnostic.rendered) }
+            configErrors = diagnostics.count
+            if let settings {
+                print("config \(config): ok (listens on \(settings.host):\(settings.port), rules \(settings.rules), "
+                    + "data \(settings.data), \(settings.feeds.count) feed\(settings.feeds.count == 1 ? "" : "s")"
+                    + "\(settings.watch.map { ", watching \($0)" } ?? ""))")
+                if directory == nil { rulesPath = settings.rules }
+            }
+        }
+        let outcome = RuleSetLoader().load(rulesPath)
         for diagnostic in outcome.diagnostics {
             StandardStreams.error(diagnostic.rendered)
         }
-        let errors = outcome.errors.count
+        let errors = outcome.errors.count + configErrors
         let warnings = outcome.warnings.count
         if let ruleSet = outcome.ruleSet {
             let lists = ruleSet.lists.filter { !$0.isPhrase }

@@ -35,6 +35,14 @@ public struct ServeCommand: AsyncParsableCommand {
             on loopback only and every client has every role; it refuses a non-loopback --host. Create tokens \
             with `herald token add NAME --roles subscribe,publish,admin`.
 
+            Configuration: --config FILE reads a TOML file with [server], [tls], [auth], [limits], [alerts], \
+            [watch] and [[feed]] tables (every key is listed in README.md); relative paths in it are taken from \
+            its folder, and any flag given on the command line overrides the file. `herald check --config FILE` \
+            validates a file without starting a server.
+
+            Ingest: --watch DIR publishes article files renamed into DIR; --feed URL (repeatable) polls RSS and \
+            Atom feeds every --feed-interval with conditional GET and publishes new items.
+
             Logs go to standard error with connection id, peer, command and close reason as metadata.
 
             Exit status: 0 after a graceful shutdown; 1 when rules, certificates or the listening address are \
@@ -42,27 +50,35 @@ public struct ServeCommand: AsyncParsableCommand {
             """
     )
 
+    /// `--config`.
+    @Option(
+        help: ArgumentHelp(
+            "A config file (TOML; see README). Its relative paths are relative to its folder; flags override it.",
+            valueName: "file"))
+    public var config: String?
+
     /// `--host`.
-    @Option(help: "The address to listen on. Loopback by default; use 0.0.0.0 or :: to accept remote clients.")
-    public var host = "127.0.0.1"
+    @Option(help: "The address to listen on (default 127.0.0.1). Use 0.0.0.0 or :: to accept remote clients.")
+    public var host: String?
 
     /// `--port`.
-    @Option(help: "The TCP port to listen on (0 picks a free port, printed at start-up).")
-    public var port = 7443
+    @Option(help: "The TCP port to listen on (default 7443; 0 picks a free port, printed at start-up).")
+    public var port: Int?
 
     /// `--rules`.
-    @Option(help: ArgumentHelp("The rule folder (every *.rules file in it), or one .rules file.", valueName: "dir"))
-    public var rules = "Rules"
+    @Option(help: ArgumentHelp("The rule folder (every *.rules file in it), or one .rules file (default Rules).", valueName: "dir"))
+    public var rules: String?
 
     /// `--certs`.
     @Option(
         help: ArgumentHelp(
-            "Where the development CA and server certificate live, generated on first start.", valueName: "dir"))
-    public var certs = "certs"
+            "Where the development CA and server certificate live, generated on first start (default certs).",
+            valueName: "dir"))
+    public var certs: String?
 
     /// `--data`.
-    @Option(help: ArgumentHelp("The folder for server state (created if missing).", valueName: "dir"))
-    public var data = ".herald"
+    @Option(help: ArgumentHelp("The folder for server state, created if missing (default .herald).", valueName: "dir"))
+    public var data: String?
 
     /// `--cert`.
     @Option(help: ArgumentHelp("Your own server certificate chain (PEM); needs --key.", valueName: "file"))
@@ -79,37 +95,41 @@ public struct ServeCommand: AsyncParsableCommand {
     public var clientCA: String?
 
     /// `--max-line-bytes`.
-    @Option(help: "The longest accepted protocol line in bytes; a longer line gets line_too_long and is disconnected.")
-    public var maxLineBytes = 1 << 20
+    @Option(
+        help: """
+            The longest accepted protocol line in bytes (default 1048576); a longer line gets line_too_long and is \
+            disconnected.
+            """)
+    public var maxLineBytes: Int?
 
     /// `--max-connections`.
     @Option(
         help: """
-            The most connections open at once, handshaking ones included; one more gets too_many_connections \
-            and is closed (0: no limit).
+            The most connections open at once, handshaking ones included (default 10000); one more gets \
+            too_many_connections and is closed (0: no limit).
             """)
-    public var maxConnections = 10_000
+    public var maxConnections: Int?
 
     /// `--max-connections-per-address`.
-    @Option(help: "The most connections open at once from one IP address, loopback included (0: no limit).")
-    public var maxConnectionsPerAddress = 1_000
+    @Option(help: "The most connections open at once from one IP address, loopback included (default 1000; 0: no limit).")
+    public var maxConnectionsPerAddress: Int?
 
     /// `--idle-timeout`.
     @Option(
         help: ArgumentHelp(
             """
             How long a connection with no subscription that has never published may go without sending a \
-            command before it gets idle_timeout and is closed: a number and s, m or h (0: never).
+            command before it gets idle_timeout and is closed: a number and s, m or h (default 60s; 0: never).
             """, valueName: "duration"))
-    public var idleTimeout = "60s"
+    public var idleTimeout: String?
 
     /// `--publish-rate`.
     @Option(
         help: """
-            Articles (PUB, ARTICLE) one connection may publish per second; beyond it the article is refused with \
-            rate_limited and retry_after_ms (0: no limit).
+            Articles (PUB, ARTICLE) one connection may publish per second (default 200); beyond it the article is \
+            refused with rate_limited and retry_after_ms (0: no limit).
             """)
-    public var publishRate = 200.0
+    public var publishRate: Double?
 
     /// `--publish-burst`.
     @Option(
@@ -121,19 +141,20 @@ public struct ServeCommand: AsyncParsableCommand {
     /// `--retain`.
     @Option(
         help: ArgumentHelp(
-            "How long alerts are kept for replay: a number and s, m, h, d or w (e.g. 30d); 0 keeps them forever.",
+            "How long alerts are kept for replay: a number and s, m, h, d or w (default 30d); 0 keeps them forever.",
             valueName: "duration"))
-    public var retain = "30d"
+    public var retain: String?
 
     @Option(help: ArgumentHelp("Keep at most this many of the newest alert-log lines (default: no limit).", valueName: "n"))
     public var retainCount: Int?
 
     @Flag(
+        inversion: .prefixedNo,
         help: """
             Store repeats of an alert inside its rule's dedup window without pushing them as `update` lines \
             (they are pushed by default).
             """)
-    public var quietUpdates = false
+    public var quietUpdates: Bool?
 
     /// `--auth-file`.
     @Option(
@@ -153,39 +174,103 @@ public struct ServeCommand: AsyncParsableCommand {
             valueName: "dir"))
     public var watch: String?
 
-    @Option(help: ArgumentHelp("How often to look in --watch, in seconds.", valueName: "seconds"))
-    public var watchInterval: Double = 2
+    @Option(help: ArgumentHelp("How often to look in --watch, in seconds (default 2).", valueName: "seconds"))
+    public var watchInterval: Double?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    public var logLevel = "info"
+    @Option(
+        name: .customLong("feed"),
+        help: ArgumentHelp(
+            "An RSS or Atom feed URL to poll; repeat for several. Replaces the config file's [[feed]] list.",
+            valueName: "url"))
+    public var feeds: [String] = []
+
+    @Option(help: ArgumentHelp("How often to poll each --feed (default 5m).", valueName: "duration"))
+    public var feedInterval: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default info).")
+    public var logLevel: String?
 
     /// Creates the command with its defaults (ArgumentParser fills in the options).
     public init() {}
 
-    /// Rejects option combinations that cannot work, before anything starts.
+    /// Rejects flag values that cannot work, before anything starts; the config file is checked in ``settings()``.
     public func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 0 and 65535")
         }
-        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
-        guard maxConnections >= 0, maxConnectionsPerAddress >= 0 else {
+        if let maxLineBytes, maxLineBytes < 64 { throw ValidationError("--max-line-bytes must be at least 64") }
+        if (maxConnections ?? 0) < 0 || (maxConnectionsPerAddress ?? 0) < 0 {
             throw ValidationError("--max-connections and --max-connections-per-address cannot be negative")
         }
-        guard Self.seconds(idleTimeout) != nil else {
+        if let idleTimeout, ServerSettings.seconds(idleTimeout) == nil {
             throw ValidationError("--idle-timeout takes a number and a unit (s, m, h), such as 60s; 0 turns it off")
         }
-        guard publishRate >= 0, publishRate.isFinite else { throw ValidationError("--publish-rate cannot be negative") }
+        if let retain, ServerSettings.seconds(retain) == nil {
+            throw ValidationError("--retain takes a number and a unit (s, m, h, d, w), such as 30d; 0 keeps forever")
+        }
+        if let feedInterval, (ServerSettings.seconds(feedInterval) ?? 0) < 1 {
+            throw ValidationError("--feed-interval takes a number and a unit (s, m, h), such as 5m")
+        }
+        for feed in feeds {
+            guard let url = URL(string: feed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ValidationError("--feed '\(feed)' is not an http or https URL")
+            }
+        }
+        if let publishRate, publishRate < 0 || !publishRate.isFinite { throw ValidationError("--publish-rate cannot be negative") }
         if let publishBurst, publishBurst < 1 { throw ValidationError("--publish-burst must be at least 1") }
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+        if let watchInterval, watchInterval < 0.05 { throw ValidationError("--watch-interval must be at least 0.05") }
+        if let logLevel, !ServerSettings.logLevels.contains(logLevel.lowercased()) {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
     }
 
+    /// Defaults, then the config file, then the flags. Config errors are printed as file:line:col with a caret.
+    func settings() throws -> ServerSettings {
+        var settings = ServerSettings()
+        if let config {
+            let (loaded, diagnostics) = ServerSettings.load(configFile: config)
+            for diagnostic in diagnostics { StandardStreams.error(diagnostic.rendered) }
+            guard let loaded else {
+                StandardStreams.error("herald serve: the config file '\(config)' has errors; not starting")
+                throw ExitCode.failure
+            }
+            settings = loaded
+        }
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        if let rules { settings.rules = rules }
+        if let certs { settings.certs = certs }
+        if let data { settings.data = data }
+        if let cert { settings.cert = cert }
+        if let key { settings.key = key }
+        if let clientCA { settings.clientCA = clientCA }
+        if let maxLineBytes { settings.maxLineBytes = maxLineBytes }
+        if let maxConnections { settings.maxConnections = maxConnections }
+        if let maxConnectionsPerAddress { settings.maxConnectionsPerAddress = maxConnectionsPerAddress }
+        if let idleTimeout, let seconds = ServerSettings.seconds(idleTimeout) { settings.idleTimeoutSeconds = seconds }
+        if let publishRate { settings.publishRate = publishRate }
+        if let publishBurst { settings.publishBurst = publishBurst }
+        if let retain, let seconds = ServerSettings.seconds(retain) { settings.retainSeconds = seconds }
+        if let retainCount { settings.retainCount = retainCount }
+        if let quietUpdates { settings.quietUpdates = quietUpdates }
+        if let authFile { settings.authFile = authFile }
+        if let metricsPort { settings.metricsPort = metricsPort }
+        if let watch { settings.watch = watch }
+        if let watchInterval { settings.watchIntervalSeconds = watchInterval }
+        if !feeds.isEmpty {
+            let interval = feedInterval.flatMap(ServerSettings.seconds) ?? ServerSettings.defaultFeedIntervalSeconds
+            settings.feeds = feeds.map { ServerSettings.Feed(url: $0, intervalSeconds: interval) }
+        }
+        if let logLevel { settings.logLevel = logLevel.lowercased() }
+        guard (settings.cert == nil) == (settings.key == nil) else { throw ValidationError("--cert and --key go together") }
+        return settings
+    }
+
     /// Loads rules and certificates, then serves until SIGINT or SIGTERM.
     public func run() async throws {
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        let settings = try settings()
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -194,76 +279,75 @@ public struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "herald.server")
 
         // Before anything is generated or opened: protected mode refuses a public address outright.
-        let auth = try loadAuth()
-        let outcome = RuleSetLoader().load(rules)
+        let auth = try Self.loadAuth(settings)
+        let outcome = RuleSetLoader().load(settings.rules)
         for diagnostic in outcome.diagnostics {
             StandardStreams.error(diagnostic.rendered)
         }
         guard let ruleSet = outcome.ruleSet else {
-            StandardStreams.error("herald serve: the rules in '\(rules)' have errors; not starting")
+            StandardStreams.error("herald serve: the rules in '\(settings.rules)' have errors; not starting")
             throw ExitCode.failure
         }
         logger.info("rules loaded", metadata: ["rules": "\(ruleSet.rules.count)", "hash": "\(ruleSet.hash)"])
 
         do {
             try FileManager.default.createDirectory(
-                atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                atPath: settings.data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            StandardStreams.error("herald serve: cannot create the data folder '\(data)': \(error.localizedDescription)")
+            StandardStreams.error(
+                "herald serve: cannot create the data folder '\(settings.data)': \(error.localizedDescription)")
             throw ExitCode.failure
         }
 
         let tls: TLSSettings
         let caFile: String?
-        if let cert, let key {
-            tls = TLSSettings(certificateChainPath: cert, privateKeyPath: key, clientCAPath: clientCA)
+        if let cert = settings.cert, let key = settings.key {
+            tls = TLSSettings(certificateChainPath: cert, privateKeyPath: key, clientCAPath: settings.clientCA)
             caFile = nil
         } else {
-            let (files, created) = try ensureDevelopmentCertificates()
+            let (files, created) = try Self.ensureDevelopmentCertificates(settings)
             if created {
                 StandardStreams.error(
-                    "herald serve: generated a development CA and server certificate in \(certs)/ (trust \(certs)/ca.pem)")
+                    "herald serve: generated a development CA and server certificate in \(settings.certs)/ "
+                        + "(trust \(settings.certs)/ca.pem)")
             }
             tls = TLSSettings(
                 certificateChainPath: files.serverCertificate.path, privateKeyPath: files.serverKey.path,
-                clientCAPath: clientCA)
-            caFile = (certs as NSString).appendingPathComponent("ca.pem")
+                clientCAPath: settings.clientCA)
+            caFile = (settings.certs as NSString).appendingPathComponent("ca.pem")
         }
 
-        var configuration = HeraldServerConfiguration(host: host, port: port, tls: tls)
+        var configuration = HeraldServerConfiguration(host: settings.host, port: settings.port, tls: tls)
         configuration.auth = auth
-        configuration.metricsPort = metricsPort
-        configuration.maximumLineBytes = maxLineBytes
-        configuration.maximumArticleBytes = max(maxLineBytes, 1 << 20)
+        configuration.metricsPort = settings.metricsPort
+        configuration.maximumLineBytes = settings.maxLineBytes
+        configuration.maximumArticleBytes = max(settings.maxLineBytes, 1 << 20)
         configuration.version = HeraldVersion.current
-        configuration.maximumConnections = maxConnections
-        configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
-        let idleSeconds = Self.seconds(idleTimeout) ?? 60
+        configuration.maximumConnections = settings.maxConnections
+        configuration.maximumConnectionsPerAddress = settings.maxConnectionsPerAddress
+        let idleSeconds = settings.idleTimeoutSeconds
         configuration.idleTimeout = idleSeconds > 0 ? .seconds(Int64(idleSeconds)) : nil
-        configuration.publishRate = publishRate
-        configuration.publishBurst = publishBurst
-        let connectHost = Self.connectHost(for: host)
-        let configuredPort = port
+        configuration.publishRate = settings.publishRate
+        configuration.publishBurst = settings.publishBurst
+        let connectHost = Self.connectHost(for: settings.host)
+        let configuredPort = settings.port
         configuration.onServerRunning = { address in
             Self.printConnectCommands(host: connectHost, port: address.port ?? configuredPort, caFile: caFile)
         }
-        guard let retentionSeconds = Self.seconds(retain) else {
-            throw ValidationError("--retain takes a number and a unit (s, m, h, d, w), such as 30d; 0 keeps forever")
-        }
-        configuration.retentionAge = retentionSeconds > 0 ? Double(retentionSeconds) : nil
-        configuration.retentionCount = retainCount
-        let storePath = (data as NSString).appendingPathComponent("alerts.sqlite")
+        configuration.retentionAge = settings.retainSeconds > 0 ? Double(settings.retainSeconds) : nil
+        configuration.retentionCount = settings.retainCount
+        let storePath = (settings.data as NSString).appendingPathComponent("alerts.sqlite")
         let store: SQLiteAlertStore
         let engine: AlertEngine
         do {
             store = try SQLiteAlertStore(path: storePath)
-            engine = try await AlertEngine(ruleSet: ruleSet, store: store, pushUpdates: !quietUpdates)
+            engine = try await AlertEngine(ruleSet: ruleSet, store: store, pushUpdates: !settings.quietUpdates)
         } catch {
             StandardStreams.error("herald serve: cannot open the alert log \(storePath): \(error)")
             throw ExitCode.failure
         }
         logger.info("alert log open", metadata: ["path": "\(storePath)"])
-        let rulesPath = rules
+        let rulesPath = settings.rules
         // The server knows no rule syntax: it calls this for RELOAD and SIGHUP.
         configuration.reloadRules = {
             let outcome = RuleSetLoader().load(rulesPath)
@@ -273,15 +357,8 @@ public struct ServeCommand: AsyncParsableCommand {
             return .reloaded(await engine.install(ruleSet))
         }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
-        var watcher: Task<Void, Never>?
-        if let watch {
-            let folder = URL(fileURLWithPath: watch, isDirectory: true)
-            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let ingest = FolderIngest(folder: folder, engine: engine, logger: logger)
-            let interval = Duration.milliseconds(Int(max(0.05, watchInterval) * 1000))
-            watcher = Task { await ingest.run(interval: interval) }
-        }
-        defer { watcher?.cancel() }
+        let sources = Self.startIngestSources(settings, engine: engine, logger: logger)
+        defer { for source in sources { source.cancel() } }
         do {
             try await server.runUntilTerminated(logger: logger)
         } catch {
@@ -292,10 +369,32 @@ public struct ServeCommand: AsyncParsableCommand {
         await store.close()
     }
 
+    /// The watched folder and the feed poller, each a task publishing into the engine until cancelled.
+    private static func startIngestSources(_ settings: ServerSettings, engine: AlertEngine, logger: Logger) -> [Task<Void, Never>] {
+        var tasks: [Task<Void, Never>] = []
+        if let watch = settings.watch {
+            let folder = URL(fileURLWithPath: watch, isDirectory: true)
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let ingest = FolderIngest(folder: folder, engine: engine, logger: logger)
+            let interval = Duration.milliseconds(Int(max(0.05, settings.watchIntervalSeconds) * 1000))
+            tasks.append(Task { await ingest.run(interval: interval) })
+        }
+        let feeds = settings.feeds.compactMap { feed in
+            URL(string: feed.url).map { FeedPoller.Feed(url: $0, interval: .seconds(feed.intervalSeconds)) }
+        }
+        if !feeds.isEmpty {
+            logger.info("polling feeds", metadata: ["feeds": "\(feeds.count)"])
+            let poller = FeedPoller(feeds: feeds, engine: engine, logger: logger)
+            tasks.append(Task { await poller.run() })
+        }
+        return tasks
+    }
+
     /// Reads the auth file, and refuses protected mode beyond loopback before anything starts.
-    private func loadAuth() throws -> AuthFile? {
-        let defaultPath = (data as NSString).appendingPathComponent("tokens")
-        let path = authFile ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
+    private static func loadAuth(_ settings: ServerSettings) throws -> AuthFile? {
+        let defaultPath = (settings.data as NSString).appendingPathComponent("tokens")
+        let path = settings.authFile ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
+        let host = settings.host
         guard let path else {
             guard ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") else {
                 StandardStreams.error("herald serve: \(ProtectedModeError(host: host))")
@@ -314,15 +413,8 @@ public struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// `90s`, `30m`, `24h`, `30d`, `2w`, or `0`.
-    static func seconds(_ text: String) -> Int? {
-        if text == "0" { return 0 }
-        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0 else { return nil }
-        let scale = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800][String(unit)]
-        return scale.map { amount * $0 }
-    }
-
-    private func ensureDevelopmentCertificates() throws -> (DevelopmentCertificates, created: Bool) {
+    private static func ensureDevelopmentCertificates(_ settings: ServerSettings) throws -> (DevelopmentCertificates, created: Bool) {
+        let host = settings.host
         var hostnames = ["localhost"]
         var addresses = ["127.0.0.1", "::1"]
         // Listening on a specific non-loopback address: put it in the certificate too, so clients can verify it.
@@ -335,7 +427,7 @@ public struct ServeCommand: AsyncParsableCommand {
         }
         do {
             return try DevelopmentCertificates.ensure(
-                in: URL(fileURLWithPath: certs, isDirectory: true), hostnames: hostnames, ipAddresses: addresses)
+                in: URL(fileURLWithPath: settings.certs, isDirectory: true), hostnames: hostnames, ipAddresses: addresses)
         } catch {
             StandardStreams.error("herald serve: \(error)")
             throw ExitCode.failure

@@ -54,8 +54,8 @@ extension String {
 }
 
 /// Suggests the closest known name for a misspelt one.
-enum Suggestion {
-    static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+public enum Suggestion {
+    public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
         var best: (String, Int)?
         let lower = name.lowercased()
         for candidate in candidates {

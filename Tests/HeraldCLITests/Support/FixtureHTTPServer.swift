@@ -1,0 +1,1 @@
+../../HeraldIngestTests/Support/FixtureHTTPServer.swift
