@@ -150,6 +150,7 @@ public final class HeraldServer: Service, Sendable {
     private func bind(sslContext: NIOSSLContext) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let maximumLineBytes = configuration.maximumLineBytes
         let handshakeTimeout = configuration.handshakeTimeout
+        let maximumQueuedBytes = configuration.maximumQueuedBytes
         return try await ServerBootstrap(group: configuration.eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -168,10 +169,15 @@ public final class HeraldServer: Service, Sendable {
                         ByteToMessageHandler(
                             LineFrameDecoder(maximumLineLength: maximumLineBytes),
                             maximumBufferSize: maximumLineBytes + 2))
+                    let outbox = Outbox(limit: maximumQueuedBytes)
+                    let writerEnded = channel.eventLoop.makePromise(of: OutboxWriter.End.self)
+                    try pipeline.addHandler(OutboxWriter(outbox: outbox, ended: writerEnded))
                     let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(isOutboundHalfClosureEnabled: true))
-                    return AcceptedConnection(channel: asyncChannel, handshake: handshake.futureResult)
+                    return AcceptedConnection(
+                        channel: asyncChannel, handshake: handshake.futureResult, outbox: outbox,
+                        writerEnded: writerEnded.futureResult)
                 }
             }
     }

@@ -3,17 +3,21 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// An accepted TCP connection: the async channel, and the future of its TLS handshake.
+/// An accepted TCP connection: the async channel, the future of its TLS handshake, and its outbox with the
+/// future of the event-loop writer that drains it.
 struct AcceptedConnection: Sendable {
     var channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     var handshake: EventLoopFuture<TLSHandshakeResult>
+    var outbox: Outbox
+    var writerEnded: EventLoopFuture<OutboxWriter.End>
 }
 
 /// Runs one connection from handshake to close. Never throws: whatever one client does, it ends here.
 ///
-/// Two tasks per connection: the reader runs ``Session`` over incoming lines; the writer drains the ``Outbox``
-/// into the socket. If the reader ends first (end of input, `QUIT`, a long line) the writer flushes what is
-/// queued and half-closes; if the writer ends first (shutdown `bye` sent, write failure) the reader is cancelled.
+/// The reader task runs ``Session`` over incoming lines; the ``OutboxWriter`` on the event loop drains the
+/// ``Outbox`` into the socket. If the reader ends first (end of input, `QUIT`, a long line) the writer flushes
+/// what is queued and half-closes; if the writer finishes first (shutdown `bye` sent, a slow consumer cut off)
+/// the reader is cancelled.
 struct Connection {
     let id: UInt64
     let accepted: AcceptedConnection
@@ -43,7 +47,7 @@ struct Connection {
                     await refuse(refusal, outbound: outbound, logger: logger)
                     return
                 }
-                await serve(tls: tls, inbound: inbound, outbound: outbound, channel: channel, logger: logger)
+                await serve(tls: tls, inbound: inbound, channel: channel, logger: logger)
             }
         } catch {
             logger.debug("error while closing the connection", metadata: ["error": "\(error)"])
@@ -53,12 +57,11 @@ struct Connection {
     private func serve(
         tls: TLSHandshakeResult,
         inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
         channel: any Channel,
         logger: Logger
     ) async {
         let handle = SessionHandle(
-            id: id, outbox: Outbox(limit: context.maximumQueuedBytes), channel: channel, statistics: context.statistics)
+            id: id, outbox: accepted.outbox, channel: channel, statistics: context.statistics)
         // Protected mode (no auth configured, loopback only) gives every role; otherwise a connection starts with
         // what its client certificate maps to and gains more with AUTH.
         var roles = context.roles
@@ -95,21 +98,22 @@ struct Connection {
                     return .watchdog
                 }
             }
+            let writerEnded = accepted.writerEnded
             group.addTask {
-                await Self.write(handle.outbox, to: outbound, handle: handle)
-                return .writer
+                // The channel closing under the writer ends the reader's input too: let it end by itself, so
+                // the close reason is the reader's (client closed, unclean shutdown), not a cancellation.
+                let end = try? await writerEnded.get()
+                if end == .channelClosed(linesPending: true) { handle.record(.writeFailed) }
+                return end == .drained ? .writer : .watchdog
             }
             group.addTask {
                 var session = session
                 await session.run(inbound)
                 return .reader
             }
-            // The writer ending first cancels the reader; once both have ended, the watchdog is cancelled too.
-            var running = 2
+            // The writer finishing first cancels the reader; once the reader has ended, the rest is cancelled too.
             while let side = await group.next() {
-                if side == .watchdog { continue }
-                running -= 1
-                if side == .writer || running == 0 { group.cancelAll() }
+                if side == .writer || side == .reader { group.cancelAll() }
             }
         }
 
@@ -132,23 +136,6 @@ struct Connection {
         outbound.finish()
         logger.notice(
             "connection refused", metadata: ["close_reason": "\(CloseReason.tooManyConnections.rawValue)"])
-    }
-
-    /// Drains the outbox into the socket, one flush per batch, then sends close_notify and half-closes.
-    private static func write(
-        _ outbox: Outbox,
-        to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        handle: SessionHandle
-    ) async {
-        do {
-            while let batch = await outbox.nextBatch() {
-                try await outbound.write(contentsOf: batch)
-            }
-            outbound.finish()
-        } catch {
-            handle.record(.writeFailed)
-            outbox.close()
-        }
     }
 
     private func logHandshakeFailure(_ error: Error, logger: Logger) {

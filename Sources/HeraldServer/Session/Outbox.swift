@@ -2,7 +2,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// A connection's bounded outbound queue: many producers (its own replies, fan-out from any publisher), one
-/// consumer (the task that writes to the socket).
+/// consumer that writes to the socket: the ``OutboxWriter`` on the channel's event loop (push mode, see
+/// ``attachConsumer(_:)``), or a task calling ``nextBatch()``.
 ///
 /// Enqueueing never waits. A publisher hands an alert to every subscriber's outbox and moves on, so one client
 /// that stops reading cannot slow anybody else down; instead its queue fills up, ``enqueue(_:)`` reports
@@ -23,6 +24,9 @@ public final class Outbox: Sendable {
         var queuedBytes = 0
         var isClosed = false
         var waiter: CheckedContinuation<[ByteBuffer]?, Never>?
+        /// Push mode: called when lines arrive (or the outbox closes) and no call is outstanding.
+        var consumer: (@Sendable () -> Void)?
+        var consumerKicked = false
     }
 
     /// The byte limit; one line is always accepted into an empty queue, however long it is.
@@ -49,6 +53,31 @@ public final class Outbox: Sendable {
         }
         wakeUp?.resume()
         return result
+    }
+
+    /// Switches the outbox to push mode: `kick` is called, outside the lock, when a line is queued or the outbox
+    /// closes while no earlier kick is outstanding; the consumer answers it with ``take(into:)``. One kick per
+    /// burst of lines, however many publishers queue them, is what lets the writer coalesce them.
+    public func attachConsumer(_ kick: @escaping @Sendable () -> Void) {
+        let kickNow = state.withLockedValue { state -> Bool in
+            state.consumer = kick
+            state.consumerKicked = !state.queue.isEmpty || state.isClosed
+            return state.consumerKicked
+        }
+        if kickNow { kick() }
+    }
+
+    /// Push mode: moves every queued line into `batch` (which should be empty; its storage is reused, so a
+    /// steady stream allocates nothing) and re-arms the kick.
+    ///
+    /// - Returns: Whether the outbox is closed: with an empty batch, the stream has ended.
+    public func take(into batch: inout CircularBuffer<ByteBuffer>) -> Bool {
+        state.withLockedValue { state in
+            swap(&state.queue, &batch)
+            state.queuedBytes = 0
+            state.consumerKicked = false
+            return state.isClosed
+        }
     }
 
     /// Closes the outbox: nothing more is accepted; `finalLine`, if any, is queued last; the consumer sees the end
@@ -104,10 +133,14 @@ public final class Outbox: Sendable {
 
 /// A consumer to resume, and what to resume it with, taken under the lock and resumed after releasing it.
 private struct WakeUp {
-    var waiter: CheckedContinuation<[ByteBuffer]?, Never>
+    var waiter: CheckedContinuation<[ByteBuffer]?, Never>?
     var batch: [ByteBuffer]?
+    var kick: (@Sendable () -> Void)?
 
-    func resume() { waiter.resume(returning: batch) }
+    func resume() {
+        waiter?.resume(returning: batch)
+        kick?()
+    }
 }
 
 extension Outbox.State {
@@ -122,6 +155,11 @@ extension Outbox.State {
     /// If the consumer is waiting, hands it over with everything queued (or `nil` for the end), to be resumed
     /// by the caller outside the lock.
     fileprivate mutating func wakeUpWaiter() -> WakeUp? {
+        if let consumer {
+            guard !consumerKicked else { return nil }
+            consumerKicked = true
+            return WakeUp(waiter: nil, batch: nil, kick: consumer)
+        }
         guard let waiter else { return nil }
         self.waiter = nil
         let batch = queue.isEmpty ? nil : drain()
