@@ -57,14 +57,23 @@ public actor AlertEngine {
     /// Matches an article, stores what it produced and returns once that is durable (and handed to the store's
     /// commit observer). A duplicate of content seen before produces nothing and says so.
     public func publish(_ article: Article, now: Date = Date()) async throws -> PublishOutcome {
+        let (outcome, ticket) = try await submit(article, now: now)
+        try await ticket?.durable()
+        return outcome
+    }
+
+    /// Matches an article and queues what it produced for the store, returning without waiting for the commit:
+    /// the ticket says when it is durable (`nil` for a duplicate, which stores nothing). Submissions are committed
+    /// in the order they return, so a publisher can pipeline articles and answer each from its ticket.
+    public func submit(_ article: Article, now: Date = Date()) async throws -> (PublishOutcome, CommitTicket?) {
         if let original = seen[article.contentID] {
-            return PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: [])
+            return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
         }
         // Remembered before the store is asked, so the same content arriving meanwhile is already a duplicate.
         remember(article)
         if let original = try await log.article(contentID: article.contentID) {
             seen[article.contentID] = original
-            return PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: [])
+            return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
         }
         // From here to `submit` nothing suspends: ids are taken and queued in one step, in order.
         let report = ruleSet.match(title: article.title, body: article.body)
@@ -102,9 +111,9 @@ public actor AlertEngine {
             gate.expire(now: now, longestWindow: ruleSet.rules.map(\.dedupWindow).max() ?? 0)
         }
         let ticket = log.submit(article: ArticleRecord(article, receivedAt: now), entries: entries)
-        try await ticket.durable()
-        return PublishOutcome(
+        let outcome = PublishOutcome(
             articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts, entries: entries)
+        return (outcome, ticket)
     }
 
     /// The durable log the engine writes; the server observes its commits to fan lines out.

@@ -115,11 +115,11 @@ public protocol AlertStore: Sendable {
 /// A submitted commit: wait on it to know the lines are durable.
 public final class CommitTicket: Sendable {
     private enum State {
-        case pending([CheckedContinuation<Void, any Error>])
+        case pending([CheckedContinuation<Void, any Error>], [@Sendable (StorageError?) -> Void])
         case done(StorageError?)
     }
 
-    private let state = Mutex(State.pending([]))
+    private let state = Mutex(State.pending([], []))
 
     public init() {}
 
@@ -135,9 +135,9 @@ public final class CommitTicket: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let outcome: StorageError?? = state.withLock { state in
                 switch state {
-                case .pending(var waiters):
+                case .pending(var waiters, let callbacks):
                     waiters.append(continuation)
-                    state = .pending(waiters)
+                    state = .pending(waiters, callbacks)
                     return .none
                 case .done(let error):
                     return .some(error)
@@ -148,12 +148,31 @@ public final class CommitTicket: Sendable {
         }
     }
 
-    func resolve(_ error: StorageError?) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-            guard case .pending(let waiters) = state else { return [] }
-            state = .done(error)
-            return waiters
+    /// Calls `callback` once the submission is durable (with `nil`) or failed (with the error): on the store's
+    /// writer thread, after the commit observer and in submission order across tickets; at once when the ticket
+    /// is already resolved. This is how a publisher pipelines: it answers each article from here, in order,
+    /// without a task waiting per article.
+    public func onDurable(_ callback: @escaping @Sendable (StorageError?) -> Void) {
+        let outcome: StorageError?? = state.withLock { state in
+            switch state {
+            case .pending(let waiters, var callbacks):
+                callbacks.append(callback)
+                state = .pending(waiters, callbacks)
+                return .none
+            case .done(let error):
+                return .some(error)
+            }
         }
+        if let outcome { callback(outcome) }
+    }
+
+    func resolve(_ error: StorageError?) {
+        let (waiters, callbacks) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [@Sendable (StorageError?) -> Void]) in
+            guard case .pending(let waiters, let callbacks) = state else { return ([], []) }
+            state = .done(error)
+            return (waiters, callbacks)
+        }
+        for callback in callbacks { callback(error) }
         for waiter in waiters {
             if let error { waiter.resume(throwing: error) } else { waiter.resume() }
         }
