@@ -96,7 +96,7 @@ public final class HeraldServer: Service, Sendable {
                 try await serverChannel.executeThenClose { inbound in
                     for try await accepted in inbound {
                         statistics.accepted()
-                        let address = accepted.channel.channel.remoteAddress?.ipAddress ?? "?"
+                        let address = accepted.channel.remoteAddress?.ipAddress ?? "?"
                         let admission = limiter.admit(address)
                         var connection = Connection(
                             id: nextConnectionID(), accepted: accepted, context: context, logger: logger)
@@ -169,14 +169,13 @@ public final class HeraldServer: Service, Sendable {
                         ByteToMessageHandler(
                             LineFrameDecoder(maximumLineLength: maximumLineBytes),
                             maximumBufferSize: maximumLineBytes + 2))
+                    let inbound = InboundQueue()
+                    try pipeline.addHandler(LineInbox(queue: inbound))
                     let outbox = Outbox(limit: maximumQueuedBytes)
                     let writerEnded = channel.eventLoop.makePromise(of: OutboxWriter.End.self)
                     try pipeline.addHandler(OutboxWriter(outbox: outbox, ended: writerEnded))
-                    let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: true))
                     return AcceptedConnection(
-                        channel: asyncChannel, handshake: handshake.futureResult, outbox: outbox,
+                        channel: channel, handshake: handshake.futureResult, inbound: inbound, outbox: outbox,
                         writerEnded: writerEnded.futureResult)
                 }
             }
@@ -251,7 +250,7 @@ public final class HeraldServer: Service, Sendable {
         statistics.closed(.tooManyConnections)
         statistics.socketClosed()
         // The TLS layer sees the close first and fails the handshake future, which nobody waits on: nothing leaks.
-        accepted.channel.channel.close(promise: nil)
+        accepted.channel.close(promise: nil)
         logger.debug(
             "connection dropped before TLS",
             metadata: ["close_reason": "\(CloseReason.tooManyConnections.rawValue)", "peer": "\(address)"])

@@ -3,21 +3,24 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// An accepted TCP connection: the async channel, the future of its TLS handshake, and its outbox with the
-/// future of the event-loop writer that drains it.
+/// An accepted TCP connection: the channel, the future of its TLS handshake, its inbound queue, and its outbox
+/// with the future of the event-loop writer that drains it.
 struct AcceptedConnection: Sendable {
-    var channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    var channel: any Channel
     var handshake: EventLoopFuture<TLSHandshakeResult>
+    var inbound: InboundQueue
     var outbox: Outbox
     var writerEnded: EventLoopFuture<OutboxWriter.End>
 }
 
 /// Runs one connection from handshake to close. Never throws: whatever one client does, it ends here.
 ///
-/// The reader task runs ``Session`` over incoming lines; the ``OutboxWriter`` on the event loop drains the
-/// ``Outbox`` into the socket. If the reader ends first (end of input, `QUIT`, a long line) the writer flushes
-/// what is queued and half-closes; if the writer finishes first (shutdown `bye` sent, a slow consumer cut off)
-/// the reader is cancelled.
+/// The event loop does the I/O: ``LineInbox`` queues complete lines in the ``InboundQueue`` and ``OutboxWriter``
+/// drains the ``Outbox`` into the socket. Commands are handled by a pump task that exists only while lines are
+/// waiting, so an idle connection holds no task stack but the small one of ``run()``, which waits for the end.
+/// If the session ends first (end of input, `QUIT`, a long line) the writer flushes what is queued and
+/// half-closes; if the writer finishes first (shutdown `bye` sent, a slow consumer cut off) the channel is
+/// closed, which ends the session.
 struct Connection {
     let id: UInt64
     let accepted: AcceptedConnection
@@ -29,39 +32,45 @@ struct Connection {
     func run() async {
         var logger = self.logger
         logger[metadataKey: "connection"] = "\(id)"
-        if let peer = accepted.channel.channel.remoteAddress {
+        if let peer = accepted.channel.remoteAddress {
             logger[metadataKey: "peer"] = "\(peer)"
         }
-        let channel = accepted.channel.channel
-        do {
-            try await accepted.channel.executeThenClose { inbound, outbound in
-                let tls: TLSHandshakeResult
-                do {
-                    tls = try await accepted.handshake.get()
-                } catch {
-                    logHandshakeFailure(error, logger: logger)
-                    return
-                }
-                if let client = tls.clientName { logger[metadataKey: "client"] = "\(client)" }
-                if let refusal {
-                    await refuse(refusal, outbound: outbound, logger: logger)
-                    return
-                }
-                await serve(tls: tls, inbound: inbound, channel: channel, logger: logger)
-            }
-        } catch {
-            logger.debug("error while closing the connection", metadata: ["error": "\(error)"])
+        // Setting up runs in a task of its own, so its deeper frames do not stay allocated in this long-lived one.
+        let started = await Task { [self, logger] in await start(logger: logger) }.value
+        if let started {
+            _ = try? await started.finished.get()
+            finish(started, logger: logger)
         }
+        try? await accepted.channel.close()
     }
 
-    private func serve(
-        tls: TLSHandshakeResult,
-        inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
-        channel: any Channel,
-        logger: Logger
-    ) async {
-        let handle = SessionHandle(
-            id: id, outbox: accepted.outbox, channel: channel, statistics: context.statistics)
+    /// What a started session leaves for the end of the connection.
+    private struct Started: Sendable {
+        var handle: SessionHandle
+        var registered: Bool
+        var watchdog: IdleWatchdog?
+        var logger: Logger
+        /// Succeeds once the session has stopped and the writer has finished.
+        var finished: EventLoopFuture<Void>
+    }
+
+    /// Waits for the handshake, greets the client, registers the session and starts handling its lines.
+    private func start(logger: Logger) async -> Started? {
+        var logger = logger
+        let tls: TLSHandshakeResult
+        do {
+            tls = try await accepted.handshake.get()
+        } catch {
+            logHandshakeFailure(error, logger: logger)
+            return nil
+        }
+        if let client = tls.clientName { logger[metadataKey: "client"] = "\(client)" }
+        if let refusal {
+            await refuse(refusal, logger: logger)
+            return nil
+        }
+        let channel = accepted.channel
+        let handle = SessionHandle(id: id, outbox: accepted.outbox, channel: channel, statistics: context.statistics)
         // Protected mode (no auth configured, loopback only) gives every role; otherwise a connection starts with
         // what its client certificate maps to and gains more with AUTH.
         var roles = context.roles
@@ -71,7 +80,6 @@ struct Connection {
             roles = mapped?.roles ?? []
             name = mapped?.name ?? tls.clientName
         }
-        var logger = logger
         logger[metadataKey: "roles"] = "\(roles.map(\.rawValue).joined(separator: ","))"
         let session = Session(handle: handle, context: context, roles: roles, name: name, logger: logger)
         handle.send(
@@ -89,51 +97,51 @@ struct Connection {
             // Accepted just as shutdown began: greet, say goodbye, close.
             handle.close(reason: .serverShutdown, finalLine: Broker.shutdownBye, grace: context.closeGracePeriod)
         }
-
-        enum Side { case reader, writer, watchdog }
-        await withTaskGroup(of: Side.self) { group in
-            if let timeout = context.idleTimeout {
-                group.addTask {
-                    await IdleWatchdog.watch(handle, timeout: timeout, grace: context.closeGracePeriod)
-                    return .watchdog
-                }
-            }
-            let writerEnded = accepted.writerEnded
-            group.addTask {
-                // The channel closing under the writer ends the reader's input too: let it end by itself, so
-                // the close reason is the reader's (client closed, unclean shutdown), not a cancellation.
-                let end = try? await writerEnded.get()
-                if end == .channelClosed(linesPending: true) { handle.record(.writeFailed) }
-                return end == .drained ? .writer : .watchdog
-            }
-            group.addTask {
-                var session = session
-                await session.run(inbound)
-                return .reader
-            }
-            // The writer finishing first cancels the reader; once the reader has ended, the rest is cancelled too.
-            while let side = await group.next() {
-                if side == .writer || side == .reader { group.cancelAll() }
+        var watchdog: IdleWatchdog?
+        if let timeout = context.idleTimeout {
+            watchdog = IdleWatchdog(
+                handle: handle, eventLoop: channel.eventLoop, timeout: timeout, grace: context.closeGracePeriod)
+            watchdog?.start()
+        }
+        accepted.writerEnded.whenSuccess { end in
+            switch end {
+            case .drained:
+                // The outbox closed first (shutdown `bye`, slow consumer, idle timeout, kick): closing the channel
+                // ends the input, so the session stops without waiting for the client to speak.
+                channel.close(promise: nil)
+            case .channelClosed(let linesPending):
+                if linesPending { handle.record(.writeFailed) }
             }
         }
+        let stopped = channel.eventLoop.makePromise(of: Void.self)
+        let pump = SessionPump(session: session, queue: accepted.inbound, stopped: stopped)
+        accepted.inbound.attach { Task { await pump.run() } }
+        // The session closed the outbox on its way out; the writer then flushes what is queued (bounded by the
+        // close grace, after which the channel is closed under it).
+        let writerEnded = accepted.writerEnded
+        let finished = stopped.futureResult.flatMap { writerEnded.map { _ in () } }
+        return Started(handle: handle, registered: registered, watchdog: watchdog, logger: logger, finished: finished)
+    }
 
-        handle.finished()
+    private func finish(_ started: Started, logger: Logger) {
+        started.watchdog?.stop()
+        started.handle.finished()
         context.broker.unregister(id)
-        let reason = handle.closeReason ?? .connectionError
+        let reason = started.handle.closeReason ?? .connectionError
         context.statistics.closed(reason)
-        if registered { context.statistics.sessionClosed() }
+        if started.registered { context.statistics.sessionClosed() }
         let level: Logger.Level = reason.isRoutine ? .info : .notice
-        logger.log(level: level, "connection closed", metadata: ["close_reason": "\(reason.rawValue)"])
+        started.logger.log(level: level, "connection closed", metadata: ["close_reason": "\(reason.rawValue)"])
     }
 
     /// Tells a connection over the limits why it is turned away, then lets it close.
-    private func refuse(_ message: String, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, logger: Logger) async {
+    private func refuse(_ message: String, logger: Logger) async {
         let error = ProtocolError(.tooManyConnections, message)
         context.statistics.error(error.code)
         context.statistics.closed(.tooManyConnections)
         // A client that is gone already needs no answer: a failed write changes nothing.
-        try? await outbound.write(ServerMessage.error(error))
-        outbound.finish()
+        accepted.outbox.close(finalLine: ServerMessage.error(error))
+        _ = try? await accepted.writerEnded.get()
         logger.notice(
             "connection refused", metadata: ["close_reason": "\(CloseReason.tooManyConnections.rawValue)"])
     }

@@ -30,6 +30,8 @@ final class OutboxWriter: ChannelInboundHandler, RemovableChannelHandler {
     private let ended: EventLoopPromise<End>
     private var batch = CircularBuffer<ByteBuffer>()
     private var isFinished = false
+    /// The end of the stream was reached and the output is being closed: nothing more to drain.
+    private var isFinishing = false
 
     init(outbox: Outbox, ended: EventLoopPromise<End>) {
         self.outbox = outbox
@@ -62,17 +64,19 @@ final class OutboxWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes what is queued while the channel can take it; at the end of the stream, closes the output side.
     private func drain(context: ChannelHandlerContext) {
-        guard !isFinished, context.channel.isActive else { return }
+        guard !isFinished, !isFinishing, context.channel.isActive else { return }
         var wrote = false
         while context.channel.isWritable {
             let closed = outbox.take(into: &batch)
             if batch.isEmpty {
                 if closed {
                     if wrote { context.flush() }
-                    // close_notify and a half-close, like NIOAsyncChannel's outbound finish: the reader side
-                    // still gets the client's last lines.
-                    context.close(mode: .output, promise: nil)
-                    finish(.drained)
+                    // close_notify and a half-close once the pending writes are out, like NIOAsyncChannel's
+                    // outbound finish; only then is the writing over (and the channel may be closed outright).
+                    isFinishing = true
+                    let closed = context.eventLoop.makePromise(of: Void.self)
+                    context.close(mode: .output, promise: closed)
+                    closed.futureResult.assumeIsolated().whenComplete { _ in self.finish(.drained) }
                     return
                 }
                 break

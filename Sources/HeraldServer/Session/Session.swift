@@ -46,31 +46,31 @@ struct Session: Sendable {
         case stop
     }
 
-    /// Reads lines until the client leaves, the session closes, or the connection fails; records why.
-    mutating func run(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async {
-        do {
-            for try await line in inbound {
-                if await receive(line) == .stop { return }
-            }
+    /// Handles one inbound event; `.stop` once the session is over (the reason is recorded and the outbox closed).
+    mutating func handle(_ event: InboundEvent) async -> Next {
+        switch event {
+        case .line(let line):
+            return await receive(line)
+        case .end:
             if article != nil {
                 logger.debug("connection ended inside an ARTICLE block; the block was discarded")
             }
             // `printf 'PUB …\n' | client` closes its side at once: its articles are still answered.
             await settle()
             handle.close(reason: .clientClosed, grace: context.closeGracePeriod)
-        } catch is LineTooLongError {
-            closeForLongLine()
-        } catch is ByteToMessageDecoderError.PayloadTooLargeError {
-            closeForLongLine()
-        } catch NIOSSLError.uncleanShutdown {
-            handle.close(reason: .uncleanShutdown, grace: context.closeGracePeriod)
-        } catch is CancellationError {
-            // The writer ended first (shutdown or write failure) and cancelled the reader: the reason is recorded.
-            handle.close(reason: .connectionError, grace: context.closeGracePeriod)
-        } catch {
-            logger.debug("connection error", metadata: ["error": "\(error)"])
-            handle.close(reason: .connectionError, grace: context.closeGracePeriod)
+        case .failure(let error):
+            switch error {
+            case is LineTooLongError, is ByteToMessageDecoderError.PayloadTooLargeError:
+                await settle()
+                closeForLongLine()
+            case NIOSSLError.uncleanShutdown:
+                handle.close(reason: .uncleanShutdown, grace: context.closeGracePeriod)
+            default:
+                logger.debug("connection error", metadata: ["error": "\(error)"])
+                handle.close(reason: .connectionError, grace: context.closeGracePeriod)
+            }
         }
+        return .stop
     }
 
     private func closeForLongLine() {

@@ -1,0 +1,98 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// What a connection's reader has to handle: a complete line, the end of the client's input, or a failure.
+enum InboundEvent: Sendable {
+    case line(ByteBuffer)
+    /// The client closed its side, or the channel closed.
+    case end
+    /// The line framer or TLS failed (a line too long, an unclean shutdown, an I/O error).
+    case failure(any Error)
+}
+
+/// A connection's inbound lines, queued on the event loop and handled by a task that exists only while there is
+/// something to handle.
+///
+/// An idle subscriber is what a server holds most of. A task blocked reading per connection would keep its stack
+/// (and the stack slabs of the deepest command it ever ran) for the connection's whole life; here the event loop
+/// queues lines and, when the queue goes from empty to not, starts one pump task that handles them in order and
+/// ends when the queue is empty. Reading pauses while the queue is over its high-water mark, so a client that
+/// sends faster than its commands are handled is pushed back by TCP.
+final class InboundQueue: Sendable {
+    private struct State {
+        var events = CircularBuffer<InboundEvent>(initialCapacity: 4)
+        var pumpRunning = false
+        var startPump: (@Sendable () -> Void)?
+        var readPaused = false
+        var resumeReading: (@Sendable () -> Void)?
+        var ended = false
+    }
+
+    static let highWaterMark = 256
+    static let lowWaterMark = 64
+
+    private let state = NIOLockedValueBox(State())
+
+    /// Queues an event (from the event loop). Returns whether reading should pause.
+    func push(_ event: InboundEvent) -> Bool {
+        let (start, pause) = state.withLockedValue { state -> ((@Sendable () -> Void)?, Bool) in
+            if state.ended { return (nil, false) }
+            if case .line = event {} else { state.ended = true }
+            state.events.append(event)
+            let pause = state.events.count >= Self.highWaterMark
+            if pause { state.readPaused = true }
+            guard !state.pumpRunning, let startPump = state.startPump else { return (nil, pause) }
+            state.pumpRunning = true
+            return (startPump, pause)
+        }
+        start?()
+        return pause
+    }
+
+    /// Whether reading is paused for back-pressure (asked by the handler before forwarding a read).
+    var isReadPaused: Bool { state.withLockedValue { $0.readPaused } }
+
+    /// How to resume reading after a pause (installed by ``LineInbox``: it hops to the event loop).
+    func setResumeReading(_ resumeReading: @escaping @Sendable () -> Void) {
+        state.withLockedValue { $0.resumeReading = resumeReading }
+    }
+
+    /// Installs the pump starter once the session exists; starts a pump at once if lines arrived during the
+    /// handshake and greeting.
+    func attach(startPump: @escaping @Sendable () -> Void) {
+        let startNow = state.withLockedValue { state -> Bool in
+            state.startPump = startPump
+            guard !state.events.isEmpty, !state.pumpRunning else { return false }
+            state.pumpRunning = true
+            return true
+        }
+        if startNow { startPump() }
+    }
+
+    /// The next event for the running pump, or `nil` when there is none: the pump must then end (a later event
+    /// starts a new one). Resumes reading once the queue has drained below its low-water mark.
+    func next() -> InboundEvent? {
+        let (event, resume) = state.withLockedValue { state -> (InboundEvent?, (@Sendable () -> Void)?) in
+            guard let event = state.events.popFirst() else {
+                state.pumpRunning = false
+                return (nil, nil)
+            }
+            var resume: (@Sendable () -> Void)?
+            if state.readPaused, state.events.count <= Self.lowWaterMark {
+                state.readPaused = false
+                resume = state.resumeReading
+            }
+            return (event, resume)
+        }
+        resume?()
+        return event
+    }
+
+    /// Drops whatever is queued: the session stopped and will handle nothing more.
+    func discardAll() {
+        state.withLockedValue { state in
+            state.events.removeAll()
+            state.ended = true
+        }
+    }
+}

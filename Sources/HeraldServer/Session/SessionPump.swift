@@ -1,0 +1,32 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Handles a connection's queued inbound events in order, one pump task at a time.
+///
+/// The ``InboundQueue`` starts ``run()`` in a new task when events arrive and none is running, and the task ends
+/// when the queue is empty, so the session state is kept here between pumps rather than on a task's stack.
+final class SessionPump: Sendable {
+    private let session: NIOLockedValueBox<Session?>
+    private let queue: InboundQueue
+    private let stopped: EventLoopPromise<Void>
+
+    init(session: Session, queue: InboundQueue, stopped: EventLoopPromise<Void>) {
+        self.session = NIOLockedValueBox(session)
+        self.queue = queue
+        self.stopped = stopped
+    }
+
+    /// Handles events until the queue is empty or the session stops. Only one runs at a time (the queue's
+    /// `pumpRunning` flag), so taking the session out of its box for the duration is safe.
+    func run() async {
+        guard var current = session.withLockedValue({ $0.take() }) else { return }
+        while let event = queue.next() {
+            if await current.handle(event) == .stop {
+                queue.discardAll()
+                stopped.succeed()
+                return
+            }
+        }
+        session.withLockedValue { $0 = current }
+    }
+}
