@@ -157,6 +157,9 @@ public final class HeraldServer: Service, Sendable {
             // Lets a client that sends its commands and then closes its side (`printf … | client`) still
             // receive the replies.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Commands and TLS records from clients are small; the buffer grows for a busy publisher and an idle
+            // subscriber keeps a 512-byte one instead of NIO's default 2 KB.
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handshake = channel.eventLoop.makePromise(of: TLSHandshakeResult.self)

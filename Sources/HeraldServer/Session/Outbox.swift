@@ -20,7 +20,7 @@ public final class Outbox: Sendable {
     }
 
     fileprivate struct State {
-        var queue = CircularBuffer<ByteBuffer>()
+        var queue = CircularBuffer<ByteBuffer>(initialCapacity: 2)
         var queuedBytes = 0
         var isClosed = false
         var waiter: CheckedContinuation<[ByteBuffer]?, Never>?

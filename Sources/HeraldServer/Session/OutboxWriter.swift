@@ -28,7 +28,7 @@ final class OutboxWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     private let outbox: Outbox
     private let ended: EventLoopPromise<End>
-    private var batch = CircularBuffer<ByteBuffer>()
+    private var batch = CircularBuffer<ByteBuffer>(initialCapacity: 2)
     private var isFinished = false
     /// The end of the stream was reached and the output is being closed: nothing more to drain.
     private var isFinishing = false

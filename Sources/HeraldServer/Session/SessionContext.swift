@@ -3,26 +3,68 @@ import Logging
 import NIOCore
 
 /// What every session shares: the engine, the broker, the counters and the limits.
-struct SessionContext: Sendable {
-    var engine: AlertEngine
-    var broker: Broker
-    var statistics: ServerStatistics
-    var parser: CommandParser
-    var serverName: String
-    var version: String
-    var roles: [Role]
-    var auth: AuthFile?
+///
+/// A class, so each of thousands of sessions holds one reference rather than its own copy of every field.
+final class SessionContext: Sendable {
+    let engine: AlertEngine
+    let broker: Broker
+    let statistics: ServerStatistics
+    let parser: CommandParser
+    let serverName: String
+    let version: String
+    let roles: [Role]
+    let auth: AuthFile?
     /// `RELOAD`: the server's reload, which also updates the statistics and logs.
-    var reload: @Sendable () async -> ReloadOutcome?
-    var maximumLineBytes: Int
-    var maximumArticleBytes: Int
-    var maximumSubscriptions: Int
-    var maximumQueuedBytes: Int
-    var closeGracePeriod: TimeAmount
-    var slowConsumerGracePeriod: TimeAmount
+    let reload: @Sendable () async -> ReloadOutcome?
+    let maximumLineBytes: Int
+    let maximumArticleBytes: Int
+    let maximumSubscriptions: Int
+    let maximumQueuedBytes: Int
+    let closeGracePeriod: TimeAmount
+    let slowConsumerGracePeriod: TimeAmount
     /// See ``HeraldServerConfiguration/idleTimeout``.
-    var idleTimeout: TimeAmount?
+    let idleTimeout: TimeAmount?
     /// Articles per second per connection (0: no limit), and the burst allowed on top.
-    var publishRate: Double
-    var publishBurst: Int
+    let publishRate: Double
+    let publishBurst: Int
+
+    init(
+        engine: AlertEngine,
+        broker: Broker,
+        statistics: ServerStatistics,
+        parser: CommandParser,
+        serverName: String,
+        version: String,
+        roles: [Role],
+        auth: AuthFile?,
+        reload: @escaping @Sendable () async -> ReloadOutcome?,
+        maximumLineBytes: Int,
+        maximumArticleBytes: Int,
+        maximumSubscriptions: Int,
+        maximumQueuedBytes: Int,
+        closeGracePeriod: TimeAmount,
+        slowConsumerGracePeriod: TimeAmount,
+        idleTimeout: TimeAmount?,
+        publishRate: Double,
+        publishBurst: Int
+    ) {
+        self.engine = engine
+        self.broker = broker
+        self.statistics = statistics
+        self.parser = parser
+        self.serverName = serverName
+        self.version = version
+        self.roles = roles
+        self.auth = auth
+        self.reload = reload
+        self.maximumLineBytes = maximumLineBytes
+        self.maximumArticleBytes = maximumArticleBytes
+        self.maximumSubscriptions = maximumSubscriptions
+        self.maximumQueuedBytes = maximumQueuedBytes
+        self.closeGracePeriod = closeGracePeriod
+        self.slowConsumerGracePeriod = slowConsumerGracePeriod
+        self.idleTimeout = idleTimeout
+        self.publishRate = publishRate
+        self.publishBurst = publishBurst
+    }
 }
