@@ -187,6 +187,9 @@ struct EnglishRuleTests {
         let either = Self.errors(Self.rule("a Chinese firm opens a Californian AI team"))
         #expect(either.map(\.message) == ["unknown place or object modifier 'Californian'"])
         #expect(either.first?.hint?.contains("known places: American, Chinese, Texas, US") == true)
+        let place = Self.errors(Self.rule("a firm opens an office in Texs"))
+        #expect(place.map(\.message) == ["unknown place 'Texs'"])
+        #expect(place.first?.hint?.hasPrefix("did you mean 'Texas'? known places:") == true, "as the lexicon spells it")
     }
 
     @Test("a missing verb, a missing place after 'in', and words after the end")

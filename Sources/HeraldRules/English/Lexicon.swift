@@ -78,8 +78,17 @@ struct Lexicon: Sendable {
             .sorted { $0.lowercased() < $1.lowercased() }
     }
 
-    /// Every form a slot accepts, for did-you-mean.
+    /// Every form a slot accepts, as the lexicon spells it ("opens", "California"), for did-you-mean.
     func forms(_ slot: Slot) -> [String] {
-        entries.filter { $0.slot == slot }.flatMap { $0.forms.map { $0.joined(separator: " ") } }
+        entries.filter { $0.slot == slot }.flatMap { entry in
+            entry.phrases.flatMap { phrase -> [String] in
+                let joined = phrase.joined(separator: " ")
+                switch slot {
+                case .verb: return Inflector.verbForms(joined)
+                case .object: return Inflector.nounForms(joined)
+                default: return [joined]
+                }
+            }
+        }
     }
 }

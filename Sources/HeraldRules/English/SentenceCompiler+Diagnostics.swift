@@ -24,8 +24,7 @@ extension SentenceCompiler {
                 }
             }
         }
-        // A word that some cheapest reading maps is not reported as unknown in another.
-        var diagnostics: [Diagnostic] = []
+        // Reported in sentence order; at one word, an unknown word before a missing slot before a trailing word.
         var events: [(Int, Int, Diagnostic)] = []
         for (index, slots) in unknown {
             let word = sentence.words[index]
@@ -36,7 +35,6 @@ extension SentenceCompiler {
             events.append((index, 0, Diagnostic(.error, at: word.span, "unknown \(what) '\(word.text)'", hint: suggestion + known)))
         }
         for (index, slots) in missing {
-            // Missing slots are only worth reporting when no unknown word already explains the gap.
             let what = slots.map(\.title).joined(separator: " or ")
             let span: Syntax.Span
             let place: String
@@ -60,8 +58,7 @@ extension SentenceCompiler {
                     .error, at: word.span, "unexpected '\(word.text)' after the end of the sentence",
                     hint: "a sentence ends with its object or with 'in PLACE'; \(grammarHint)")))
         }
-        for (_, _, diagnostic) in events.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { diagnostics.append(diagnostic) }
-        return diagnostics
+        return events.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }
 
     /// Several readings of a sentence with every word known. When they split the words the same way and differ
@@ -126,6 +123,7 @@ extension SentenceCompiler {
     }
 
     var grammarHint: String {
-        "the grammar is: when [a|an|any] [NATIONALITY] SUBJECT VERB [a|an|the|its] [PLACE] [MODIFIER…] OBJECT [in PLACE]"
+        "the grammar is: when [a|an|any|the] [NATIONALITY] SUBJECT VERB [a|an|the|its|their|any] [PLACE] [MODIFIER…] "
+            + "[OBJECT] [in [the] PLACE]"
     }
 }
