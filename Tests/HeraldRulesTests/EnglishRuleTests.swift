@@ -244,6 +244,9 @@ struct EnglishRuleTests {
         let bad = Self.errors(Self.rule("a firm opens"), lexicon: Self.lexicon + "\nsubjet bank = @BANK\nnationality Dutch = @FIRM\n")
         #expect(bad.map(\.message) == ["unknown lexicon entry 'subjet'", "expected an attribute filter such as [country=CN], found '@'"])
         #expect(bad.first?.hint == "did you mean 'subject'?")
+        let grammarWord = Self.errors(Self.rule("a firm opens"), lexicon: Self.lexicon + "\nplace in Austin = @PLACE\n")
+        #expect(grammarWord.map(\.message) == ["'in Austin' starts with 'in', which the sentence grammar reads itself"])
+        #expect(grammarWord.first?.hint == "write it without: place Austin")
     }
 
     @Test("an unknown list in the lexicon is reported at the lexicon's line")

@@ -82,6 +82,13 @@ struct LexiconParser {
             phrases[phrases.count - 1].append(token.text)
         }
         guard phrases.allSatisfy({ !$0.isEmpty }) else { throw cursor.error("expected the \(slot.title) it defines\(cursor.found)") }
+        // The sentence grammar reads determiners and "in" itself, so an alias starting with one would never match.
+        if let phrase = phrases.first(where: { SentenceParser.reserved.contains($0[0].lowercased()) }) {
+            let alias = phrase.joined(separator: " ")
+            throw cursor.error(
+                "'\(alias)' starts with '\(phrase[0])', which the sentence grammar reads itself", at: keyword,
+                hint: "write it without: \(kind) \(phrase.dropFirst().joined(separator: " "))")
+        }
         _ = try cursor.expectSymbol("=")
         var entry = Lexicon.Entry(slot: slot, phrases: phrases, forms: Self.forms(phrases, slot: slot), span: cursor.span(keyword))
         if slot == .nationality {
