@@ -75,6 +75,8 @@ public struct RuleSetLoader: Sendable {
     /// (one clause per line, fixed order), a `when` rule as the clauses its sentence compiles to.
     public func explain(rule id: String, in path: String) -> Explanation {
         let root = PathUtilities.normalize(path)
+        // Loaded twice, once to check and once to keep the parsed rules: simpler than threading the parse through
+        // the compiler, and a command run by hand does not notice the extra load.
         let outcome = load(root)
         let state: LoadState
         if root.hasSuffix(".md"), let markdown = try? source.read(root) {
