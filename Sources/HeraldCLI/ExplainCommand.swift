@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HeraldRules
 
 /// `herald explain RULE`: print one rule in the ordinary rule syntax, a `when` sentence compiled.
@@ -43,7 +44,9 @@ public struct ExplainCommand: ParsableCommand {
         }
         guard let text = explanation.text else {
             var message = "error: no rule '\(rule)' in \(rules)"
-            if let closest = RuleSetLoader.closestRuleID(to: rule, in: explanation.ruleIDs) {
+            if let folder = subfolder(holding: rule) {
+                message += "\n  hint: it is in a subfolder, which is loaded on its own: herald explain \(rule) --rules \(folder)"
+            } else if let closest = RuleSetLoader.closestRuleID(to: rule, in: explanation.ruleIDs) {
                 message += "\n  hint: did you mean '\(closest)'?"
             } else {
                 message += "\n  hint: rules in subfolders are loaded only with --rules pointing at them"
@@ -52,5 +55,21 @@ public struct ExplainCommand: ParsableCommand {
             throw ExitCode.failure
         }
         print(text)
+    }
+
+    /// The subfolder of the rule folder that defines `id` (such as Rules/sentences), so the error can say where
+    /// the rule is instead of only that it is not at the top.
+    func subfolder(holding id: String) -> String? {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: rules) else { return nil }
+        for name in names.sorted() {
+            let path = (rules as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+                let files = try? manager.contentsOfDirectory(atPath: path), files.contains(where: { $0.hasSuffix(".rules") })
+            else { continue }
+            if RuleSetLoader().explain(rule: id, in: path).text != nil { return path }
+        }
+        return nil
     }
 }

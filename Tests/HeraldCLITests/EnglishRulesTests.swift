@@ -118,5 +118,9 @@ struct EnglishRulesTests {
         let explanation = RuleSetLoader().explain(rule: "cn-us-ai-tem", in: Self.sentences)
         #expect(explanation.text == nil)
         #expect(RuleSetLoader.closestRuleID(to: "cn-us-ai-tem", in: explanation.ruleIDs) == "cn-us-ai-team-en")
+        let top = Self.root.appendingPathComponent("Rules").path
+        let fromTop = try #require(try HeraldCommand.parseAsRoot(["explain", "cn-us-ai-team-en", "--rules", top]) as? ExplainCommand)
+        #expect(fromTop.subfolder(holding: "cn-us-ai-team-en") == Self.sentences, "the error points at Rules/sentences")
+        #expect(fromTop.subfolder(holding: "no-such-rule") == nil)
     }
 }
