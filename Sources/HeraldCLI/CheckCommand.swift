@@ -13,7 +13,10 @@ public struct CheckCommand: ParsableCommand {
             Problems are printed to standard error as `file:line:col: error: message`, followed by the source line \
             with a caret under the problem and a hint (for example a did-you-mean for a misspelt list name). \
             Warnings cover unused lists and macros, filters that no entry satisfies, and rules with nothing to \
-            prefilter on. A summary (rules, lists, entries, rule-set hash) goes to standard output.
+            prefilter on. A rule written as an English sentence (`when a Chinese firm opens a US AI team`) is read \
+            against the lexicon its file includes: each word the lexicon cannot map is reported with the words its \
+            slot knows, and an ambiguous word or sentence with each reading. A summary (rules, lists, entries, \
+            rule-set hash) goes to standard output.
 
             With --config FILE, the server config file is checked first (syntax, table and key names, types, \
             ranges, feed URLs; each problem as file:line:col with a caret), then the rule folder it names, unless \

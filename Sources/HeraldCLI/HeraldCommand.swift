@@ -11,11 +11,13 @@ public struct HeraldCommand: AsyncParsableCommand {
             newline-delimited JSON over a TLS socket (see PROTOCOL.md).
 
             Start a server on its embedded defaults with `herald serve`; check a rule folder with `herald check`; \
-            try rules on articles without a server with `herald match FILE`.
+            see the clauses a rule (or a `when` sentence) compiles to with `herald explain RULE`; try rules on \
+            articles without a server with `herald match FILE`.
             """,
         version: HeraldVersion.current,
         subcommands: [
-            ServeCommand.self, CheckCommand.self, MatchCommand.self, PublishCommand.self, SubCommand.self, TokenCommand.self,
+            ServeCommand.self, CheckCommand.self, ExplainCommand.self, MatchCommand.self, PublishCommand.self, SubCommand.self,
+            TokenCommand.self,
         ]
     )
 

@@ -9,7 +9,7 @@ struct CommandLineTests {
     @Test("herald --help lists every subcommand with its abstract")
     func help() {
         let help = HeraldCommand.helpMessage()
-        for name in ["serve", "check", "match", "publish", "sub"] {
+        for name in ["serve", "check", "explain", "match", "publish", "sub"] {
             #expect(help.contains("  \(name) "), "\(name) missing from:\n\(help)")
         }
         #expect(help.contains("USAGE: herald <subcommand>"))

@@ -9,7 +9,7 @@ struct RuleFileParser {
 
     static let topLevelKeywords = ["include", "macro", "rule"]
     static let clauseKeywords = [
-        "title", "severity", "tags", "scope", "let", "require", "reject", "emit", "dedup", "throttle", "prefer",
+        "title", "severity", "tags", "scope", "let", "require", "reject", "when", "emit", "dedup", "throttle", "prefer",
         "expect",
     ]
     static let severities = ["info", "low", "medium", "high", "critical"]
@@ -145,6 +145,7 @@ struct RuleFileParser {
             current.scope = scope.text.lowercased()
             current.scopeSpan = cursor.span(scope)
         case "let":
+            try rejectMixing(keyword, with: current, cursor: cursor)
             let name = try cursor.expectWord("a binding name")
             _ = try cursor.expectSymbol("=")
             let terms = try parseTerms(&cursor)
@@ -155,15 +156,38 @@ struct RuleFileParser {
             current.bindings.append(
                 Syntax.Binding(name: name.text, terms: terms, constraints: constraints, span: cursor.span(name)))
         case "require":
+            try rejectMixing(keyword, with: current, cursor: cursor)
             guard current.require == nil else {
                 throw cursor.error("a rule has one 'require'", at: keyword, hint: "combine conditions with 'and'")
             }
             current.require = try parseExpression(&cursor)
         case "reject":
+            try rejectMixing(keyword, with: current, cursor: cursor)
             let first = cursor.current ?? keyword
             let terms = try parseTerms(&cursor)
             let constraint = cursor.isAtEnd ? nil : try parseConstraint(&cursor)
             current.rejects.append(Syntax.Reject(terms: terms, constraint: constraint, span: cursor.span(from: first)))
+        case "when":
+            guard current.sentence == nil else {
+                throw cursor.error("a rule has one 'when'", at: keyword, hint: "one sentence per rule; write a second rule for another")
+            }
+            if let other = ["let", "require", "reject"].first(where: { Self.has($0, current) }) {
+                throw mixingError(keyword: keyword, other: other, cursor: cursor)
+            }
+            var words: [Syntax.Word] = []
+            while let token = cursor.advance() {
+                guard token.kind != .symbol && token.kind != .string else {
+                    throw cursor.error(
+                        "a 'when' sentence is plain words; unexpected '\(token.text)'", at: token,
+                        hint: "write it as you would say it: when a Chinese firm opens a US AI team")
+                }
+                words.append(Syntax.Word(text: token.text, span: cursor.span(token)))
+            }
+            guard !words.isEmpty else {
+                throw cursor.error(
+                    "expected a sentence after 'when'", hint: "for example: when a Chinese firm opens a US AI team")
+            }
+            current.sentence = Syntax.Sentence(words: words, span: cursor.span(from: keyword))
         case "emit":
             while !cursor.isAtEnd {
                 if cursor.skip(",") { continue }
@@ -219,6 +243,29 @@ struct RuleFileParser {
             throw cursor.error("unknown clause '\(keyword.text)'", at: keyword, hint: hint)
         }
         try cursor.expectEnd()
+    }
+
+    /// Whether a rule already has a `let`, `require` or `reject` clause.
+    private static func has(_ clause: String, _ rule: Syntax.Rule) -> Bool {
+        switch clause {
+        case "let": !rule.bindings.isEmpty
+        case "require": rule.require != nil
+        default: !rule.rejects.isEmpty
+        }
+    }
+
+    /// A rule states its condition one way: as a `when` sentence, or with `let`/`require`/`reject`. Mixing them
+    /// would leave it unclear which bindings the sentence's own `require` covers.
+    private func rejectMixing(_ keyword: LexToken, with rule: Syntax.Rule, cursor: TokenCursor) throws(TokenCursor.Failure) {
+        guard rule.sentence != nil else { return }
+        throw mixingError(keyword: keyword, other: "when", cursor: cursor)
+    }
+
+    private func mixingError(keyword: LexToken, other: String, cursor: TokenCursor) -> TokenCursor.Failure {
+        cursor.error(
+            "'\(keyword.text.lowercased())' cannot be mixed with '\(other)' in one rule", at: keyword,
+            hint: "state the condition either as a 'when' sentence or with let/require/reject; "
+                + "'herald explain RULE' prints a sentence's let/require/reject lines to start from")
     }
 
     private func parseValueWord(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> String {
@@ -293,7 +340,7 @@ struct RuleFileParser {
             hint: token.kind == .word ? "lists are written with '@' (@\(token.text.uppercased())), phrases in quotes (\"\(token.text)\")" : nil)
     }
 
-    private func parseConditions(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> [Syntax.Condition] {
+    func parseConditions(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> [Syntax.Condition] {
         let open = try cursor.expectSymbol("[")
         var conditions: [Syntax.Condition] = []
         while true {

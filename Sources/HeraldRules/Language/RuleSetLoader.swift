@@ -24,7 +24,6 @@ public struct RuleSetLoader: Sendable {
     /// Loads every `*.rules` file directly inside `directory`, or one file when `directory` names a file.
     public func load(_ directory: String) -> Outcome {
         let root = PathUtilities.normalize(directory)
-        let roots: [String]
         if root.hasSuffix(".md") {
             do {
                 let (examples, path) = MarkdownExamples.source(markdown: try source.read(root), path: root)
@@ -32,6 +31,7 @@ public struct RuleSetLoader: Sendable {
                 outcome.diagnostics = outcome.diagnostics.map { diagnostic in
                     var adjusted = diagnostic
                     adjusted.location.file = adjusted.location.file.replacingOccurrences(of: "#lists.list", with: "")
+                        .replacingOccurrences(of: "#lexicon.lexicon", with: "")
                     return adjusted
                 }
                 return outcome
@@ -40,29 +40,65 @@ public struct RuleSetLoader: Sendable {
                 return Outcome(ruleSet: nil, diagnostics: [Diagnostic(.error, at: location, "cannot read '\(root)': \(error)")])
             }
         }
-        if root.hasSuffix(".rules") || root.hasSuffix(".list") {
-            roots = [root]
-        } else {
-            do {
-                roots = try source.fileNames(in: root).filter { $0.hasSuffix(".rules") }.sorted().map { PathUtilities.join(root, $0) }
-            } catch {
-                let location = SourceLocation(file: root, line: 1, column: 1)
-                return Outcome(ruleSet: nil, diagnostics: [Diagnostic(.error, at: location, "cannot read rule folder: \(error)")])
-            }
-            if roots.isEmpty {
-                let location = SourceLocation(file: root, line: 1, column: 1)
-                return Outcome(
-                    ruleSet: nil,
-                    diagnostics: [Diagnostic(.error, at: location, "no .rules files in '\(root)'", hint: "rule files end in .rules")])
-            }
+        switch roots(root) {
+        case .success(let roots): return loadFiles(roots)
+        case .failure(let diagnostic): return Outcome(ruleSet: nil, diagnostics: [diagnostic])
         }
-        return loadFiles(roots)
+    }
+
+    /// The files `load` starts from: the file itself, or the `*.rules` files at the top of a folder.
+    private func roots(_ root: String) -> Result<[String], Diagnostic> {
+        if root.hasSuffix(".rules") || root.hasSuffix(".list") { return .success([root]) }
+        let location = SourceLocation(file: root, line: 1, column: 1)
+        let names: [String]
+        do {
+            names = try source.fileNames(in: root).filter { $0.hasSuffix(".rules") }.sorted().map { PathUtilities.join(root, $0) }
+        } catch {
+            return .failure(Diagnostic(.error, at: location, "cannot read rule folder: \(error)"))
+        }
+        guard !names.isEmpty else {
+            return .failure(Diagnostic(.error, at: location, "no .rules files in '\(root)'", hint: "rule files end in .rules"))
+        }
+        return .success(names)
+    }
+
+    /// What `herald explain` prints: one rule in the ordinary syntax, and the diagnostics of loading its folder.
+    public struct Explanation: Sendable {
+        /// The rule as ordinary clauses (a `when` sentence compiled), or nil when there is no such rule.
+        public var text: String?
+        public var outcome: Outcome
+        /// The ids of the rules that were loaded, for a did-you-mean.
+        public var ruleIDs: [String]
+    }
+
+    /// Loads `path` like ``load(_:)`` and prints rule `id` in the ordinary syntax: a hand-written rule normalised
+    /// (one clause per line, fixed order), a `when` rule as the clauses its sentence compiles to.
+    public func explain(rule id: String, in path: String) -> Explanation {
+        let root = PathUtilities.normalize(path)
+        // Loaded twice, once to check and once to keep the parsed rules: simpler than threading the parse through
+        // the compiler, and a command run by hand does not notice the extra load.
+        let outcome = load(root)
+        let state: LoadState
+        if root.hasSuffix(".md"), let markdown = try? source.read(root) {
+            let (examples, path) = MarkdownExamples.source(markdown: markdown, path: root)
+            state = RuleSetLoader(source: examples).gather([PathUtilities.normalize(path)])
+        } else if case .success(let files) = roots(root) {
+            state = gather(files)
+        } else {
+            return Explanation(text: nil, outcome: outcome, ruleIDs: [])
+        }
+        let rule = state.parsed.rules.first { $0.id == id }
+        return Explanation(text: rule.map(RulePrinter.print), outcome: outcome, ruleIDs: state.parsed.rules.map(\.id))
+    }
+
+    /// The closest rule id to a misspelt one.
+    public static func closestRuleID(to id: String, in ids: [String]) -> String? {
+        Suggestion.closest(to: id, in: ids)
     }
 
     /// Loads the given root files and whatever they include.
     func loadFiles(_ roots: [String]) -> Outcome {
-        var state = LoadState()
-        for path in roots { loadFile(path, from: nil, state: &state) }
+        let state = gather(roots)
         var hasher = FNV1a()
         for (path, text) in state.texts {
             hasher.add(path)
@@ -81,11 +117,25 @@ public struct RuleSetLoader: Sendable {
         return Outcome(ruleSet: ruleSet, diagnostics: diagnostics)
     }
 
-    private struct LoadState {
+    /// Reads the root files and their includes, then turns every `when` sentence into ordinary clauses.
+    func gather(_ roots: [String]) -> LoadState {
+        var state = LoadState()
+        for path in roots { loadFile(path, from: nil, state: &state) }
+        if state.parsed.rules.contains(where: { $0.sentence != nil }) {
+            let sentences = SentenceCompiler(lexicon: state.lexicon, lists: state.parsed.lists)
+            for index in state.parsed.rules.indices where state.parsed.rules[index].sentence != nil {
+                state.diagnostics += sentences.expand(&state.parsed.rules[index])
+            }
+        }
+        return state
+    }
+
+    struct LoadState {
         var loaded = Set<String>()
         var stack: [String] = []
         var texts: [(String, String)] = []
         var parsed = RuleCompiler.Parsed()
+        var lexicon = Lexicon()
         var diagnostics: [Diagnostic] = []
     }
 
@@ -115,6 +165,12 @@ public struct RuleSetLoader: Sendable {
         if path.hasSuffix(".list") {
             let result = ListFileParser(file: file).parse()
             state.parsed.lists += result.lists
+            state.diagnostics += result.diagnostics
+            return
+        }
+        if path.hasSuffix(".lexicon") {
+            let result = LexiconParser(file: file).parse()
+            state.lexicon.merge(result.lexicon)
             state.diagnostics += result.diagnostics
             return
         }

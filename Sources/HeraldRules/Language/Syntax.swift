@@ -118,6 +118,22 @@ enum Syntax {
         var sourceLines: [String] = []
         /// A clause failed to parse: checks for missing parts would only repeat that error.
         var hasSyntaxErrors = false
+        /// `when <sentence>`: the condition as controlled English, turned into bindings by ``SentenceCompiler``.
+        var sentence: Sentence?
+    }
+
+    /// One word of a `when` sentence, with its place for diagnostics.
+    struct Word: Sendable, Hashable {
+        var text: String
+        var span: Span
+    }
+
+    /// `when a Chinese firm opens a US AI team`: the words after `when`, and the whole clause's span.
+    struct Sentence: Sendable, Hashable {
+        var words: [Word]
+        var span: Span
+
+        var text: String { words.map(\.text).joined(separator: " ") }
     }
 
     struct Macro: Sendable {

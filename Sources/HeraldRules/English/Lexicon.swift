@@ -1,0 +1,94 @@
+/// The words a `when` sentence may use, each mapped to an ordinary rule fragment (lists, filters, phrases).
+/// Loaded from `.lexicon` files that rule files `include`, so an analyst extends it like a list.
+struct Lexicon: Sendable {
+    /// The slot of a sentence an entry fills; one word may have entries in several slots ("Chinese" is a
+    /// nationality before the subject and a place modifier after the verb): the position decides.
+    enum Slot: String, Sendable, Hashable, CaseIterable {
+        case nationality, subject, verb, place, modifier, object
+
+        /// How diagnostics name the slot.
+        var title: String {
+            switch self {
+            case .nationality: "nationality"
+            case .subject: "subject noun"
+            case .verb: "verb"
+            case .place: "place"
+            case .modifier: "object modifier"
+            case .object: "object noun"
+            }
+        }
+
+        var plural: String {
+            switch self {
+            case .nationality: "nationalities"
+            default: title + "s"
+            }
+        }
+    }
+
+    struct Entry: Sendable {
+        var slot: Slot
+        /// The aliases as written, each split into words (`semiconductor maker` → two words).
+        var phrases: [[String]]
+        /// The aliases in every form a sentence may use them: verbs inflected ("opens"), object nouns pluralised.
+        var forms: [[String]]
+        /// What the word stands for: the list(s) of a subject, verb, place, object or modifier.
+        var terms: [Syntax.Term] = []
+        /// A nationality's attribute filter, applied to the subject's lists (`[country=CN]`).
+        var conditions: [Syntax.Condition] = []
+        /// A verb's opposites, rejected anywhere in the scope (`opens` ↔ `closes`).
+        var opposites: [Syntax.Term] = []
+        /// A modifier's distance before the object noun.
+        var within: Int?
+        /// A modifier may instead be satisfied by the subject itself (`or subject[sector=ai]`: an AI company's
+        /// team needs no "AI" in front of it).
+        var subjectAlternative: [Syntax.Condition] = []
+        var span: Syntax.Span
+
+        var name: String { phrases.first?.joined(separator: " ") ?? "" }
+    }
+
+    var entries: [Entry] = []
+    /// `negation = @NEGATION`: words that, just before the verb, veto a match.
+    var negation: [Syntax.Term] = []
+    var negationSpan: Syntax.Span?
+    /// `window subject 20` and friends: the distances of the compiled rule.
+    var windows: [String: Int] = [:]
+
+    static let windowNames = ["subject", "object", "negation"]
+    static let defaultWindows = ["subject": 20, "object": 8, "negation": 4]
+    static let defaultModifierWindow = 4
+
+    func window(_ name: String) -> Int { windows[name] ?? Self.defaultWindows[name] ?? 8 }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    mutating func merge(_ other: Lexicon) {
+        entries += other.entries
+        if negation.isEmpty {
+            negation = other.negation
+            negationSpan = other.negationSpan
+        }
+        windows.merge(other.windows) { first, _ in first }
+    }
+
+    /// The known words of a slot, for "known: …" hints.
+    func known(_ slot: Slot) -> [String] {
+        Array(Set(entries.filter { $0.slot == slot }.flatMap { $0.phrases.map { $0.joined(separator: " ") } }))
+            .sorted { $0.lowercased() < $1.lowercased() }
+    }
+
+    /// Every form a slot accepts, as the lexicon spells it ("opens", "California"), for did-you-mean.
+    func forms(_ slot: Slot) -> [String] {
+        entries.filter { $0.slot == slot }.flatMap { entry in
+            entry.phrases.flatMap { phrase -> [String] in
+                let joined = phrase.joined(separator: " ")
+                switch slot {
+                case .verb: return Inflector.verbForms(joined)
+                case .object: return Inflector.nounForms(joined)
+                default: return [joined]
+                }
+            }
+        }
+    }
+}
