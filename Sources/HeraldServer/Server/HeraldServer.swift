@@ -151,6 +151,7 @@ public final class HeraldServer: Service, Sendable {
         let maximumLineBytes = configuration.maximumLineBytes
         let handshakeTimeout = configuration.handshakeTimeout
         let maximumQueuedBytes = configuration.maximumQueuedBytes
+        let drainSchedulers = DrainSchedulers()
         return try await ServerBootstrap(group: configuration.eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -176,7 +177,10 @@ public final class HeraldServer: Service, Sendable {
                     try pipeline.addHandler(LineInbox(queue: inbound))
                     let outbox = Outbox(limit: maximumQueuedBytes)
                     let writerEnded = channel.eventLoop.makePromise(of: OutboxWriter.End.self)
-                    try pipeline.addHandler(OutboxWriter(outbox: outbox, ended: writerEnded))
+                    try pipeline.addHandler(
+                        OutboxWriter(
+                            outbox: outbox, ended: writerEnded,
+                            scheduler: drainSchedulers.scheduler(for: channel.eventLoop)))
                     return AcceptedConnection(
                         channel: channel, handshake: handshake.futureResult, inbound: inbound, outbox: outbox,
                         writerEnded: writerEnded.futureResult)

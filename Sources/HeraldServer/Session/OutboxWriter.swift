@@ -28,23 +28,25 @@ final class OutboxWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     private let outbox: Outbox
     private let ended: EventLoopPromise<End>
+    private let scheduler: DrainScheduler
     private var batch = CircularBuffer<ByteBuffer>(initialCapacity: 2)
     private var isFinished = false
     /// The end of the stream was reached and the output is being closed: nothing more to drain.
     private var isFinishing = false
 
-    init(outbox: Outbox, ended: EventLoopPromise<End>) {
+    init(outbox: Outbox, ended: EventLoopPromise<End>, scheduler: DrainScheduler) {
         self.outbox = outbox
         self.ended = ended
+        self.scheduler = scheduler
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         let writer = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loopContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let eventLoop = context.eventLoop
-        outbox.attachConsumer {
-            eventLoop.execute { writer.value.drain(context: loopContext.value) }
-        }
+        // Made once per connection; every kick reuses it.
+        let drain: @Sendable () -> Void = { writer.value.drain(context: loopContext.value) }
+        let scheduler = self.scheduler
+        outbox.attachConsumer { scheduler.schedule(drain) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
