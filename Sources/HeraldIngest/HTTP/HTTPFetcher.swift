@@ -109,8 +109,9 @@ public struct HTTPFetcher: Sendable {
         let result: Result<Response, Failure>
         do {
             result = try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(.head(head))
-                try await outbound.write(.end(nil))
+                // One write for both parts: a server that answers and closes at once must not find half a
+                // request still to be written (that would fail as I/O on a closed channel).
+                try await outbound.write(contentsOf: [.head(head), .end(nil)])
                 var status = 0
                 var headers: [(name: String, value: String)] = []
                 var body: [UInt8] = []
