@@ -26,7 +26,8 @@ struct Session: Sendable {
     /// in order; any other reply first waits for these (``settle()``), so replies never overtake each other.
     private var inFlight = CircularBuffer<CommitTicket>()
     /// How many articles one connection may have in flight before reading waits (TCP pushes back on the client).
-    static let maximumPipelinedArticles = 64
+    /// Large enough that a slow fsync is shared by many articles rather than throttling a busy publisher.
+    static let maximumPipelinedArticles = 512
 
     init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, logger: Logger) {
         self.handle = handle
