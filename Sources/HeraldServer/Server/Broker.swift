@@ -43,6 +43,10 @@ final class Broker: Sendable {
         /// While the session replays stored lines, live lines wait here so that none is lost or sent twice.
         var held: [Delivery]?
         var heldBytes = 0
+        /// After a replay: lines up to this id that the replayed filters accept were sent by the replay. One of
+        /// them can still arrive live after the hold ended, when the replay read it from the store before the
+        /// store's notifier had handed it to the broker; it is dropped then. Cleared by the first later id.
+        var replayed: (through: UInt64, filters: [Subscription])?
     }
 
     struct State {
@@ -115,6 +119,13 @@ final class Broker: Sendable {
                 // is what a thousand subscribers per alert would otherwise cost.
                 for index in state.entries.values.indices {
                     guard state.entries.values[index].subscriptions.matches(delivery.facts) else { continue }
+                    if let replayed = state.entries.values[index].replayed {
+                        if delivery.id > replayed.through {
+                            state.entries.values[index].replayed = nil
+                        } else if delivery.id > 0, replayed.filters.contains(where: { $0.matches(delivery.facts) }) {
+                            continue
+                        }
+                    }
                     if state.entries.values[index].held != nil {
                         state.entries.values[index].held?.append(delivery)
                         state.entries.values[index].heldBytes += delivery.line.readableBytes
@@ -152,13 +163,22 @@ final class Broker: Sendable {
     /// - Parameters:
     ///   - replayedThrough: The highest id the replay read from the store.
     ///   - replayed: Whether the replay sent a given line (it matched the replayed subscription).
-    func endHold(_ id: UInt64, replayedThrough: UInt64, replayed: (AlertFacts) -> Bool) {
+    func endHold(_ id: UInt64, replayedThrough: UInt64, replayed filters: [Subscription]) {
+        let replayed: (AlertFacts) -> Bool = { facts in filters.contains { $0.matches(facts) } }
         state.withLockedValue { state in
             guard let entry = state.entries[id], let held = entry.held else { return }
             state.entries[id]?.held = nil
             state.entries[id]?.heldBytes = 0
-            for delivery in held where !(delivery.id <= replayedThrough && replayed(delivery.facts)) {
+            var through = replayedThrough
+            for delivery in held {
+                through = max(through, delivery.id)
+                guard !(delivery.id <= replayedThrough && replayed(delivery.facts)) else { continue }
                 entry.handle.send(delivery.line, slowConsumerGrace: slowConsumerGrace)
+            }
+            // Only lines at or below what the replay read can still be late; a held line above it proves the
+            // broker is past them.
+            if through == replayedThrough, !filters.isEmpty {
+                state.entries[id]?.replayed = (replayedThrough, filters)
             }
         }
     }

@@ -258,10 +258,10 @@ struct Session: Sendable {
                 writer.uint("through", through)
             }
             _ = send(marker)
-            context.broker.endHold(handle.id, replayedThrough: through, replayed: accepts)
+            context.broker.endHold(handle.id, replayedThrough: through, replayed: filters)
             logger.info("replayed", metadata: ["after": "\(cursor)", "through": "\(through)", "lines": "\(sent)"])
         } catch {
-            context.broker.endHold(handle.id, replayedThrough: cursor, replayed: { _ in false })
+            context.broker.endHold(handle.id, replayedThrough: cursor, replayed: [])
             return reject(
                 ProtocolError(.storageFailed, "the replay failed part-way (\(error)); the subscription is live"),
                 command: "sub", ref: ref)
