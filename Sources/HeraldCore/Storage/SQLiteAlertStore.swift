@@ -6,9 +6,8 @@ import Synchronization
 /// power loss.
 ///
 /// Writes go through one writer thread that takes every commit waiting at that moment into a single transaction
-/// (group commit): a burst of publishers pays one fsync, not one each. A second thread tells the commit observer
-/// and resolves the tickets, in commit order, so fanning one commit out overlaps the next commit's fsync. Reads
-/// use a separate connection, which WAL lets run beside the writer.
+/// (group commit): a burst of publishers pays one fsync, not one each. Reads use a second connection, which WAL
+/// lets run beside the writer.
 public final class SQLiteAlertStore: AlertStore {
     private struct Request {
         var article: ArticleRecord?
@@ -24,9 +23,6 @@ public final class SQLiteAlertStore: AlertStore {
 
     private let queue = Mutex(Queue())
     private let wake = DispatchSemaphore(value: 0)
-    /// Committed (or failed) batches waiting for the notifier thread, oldest first.
-    private let notifications = Mutex<[(batch: [Request], outcome: StorageError?)]>([])
-    private let notify = DispatchSemaphore(value: 0)
     private let writer: Mutex<SQLiteConnection>
     private let reader: Mutex<SQLiteConnection>
     private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
@@ -46,9 +42,6 @@ public final class SQLiteAlertStore: AlertStore {
         let thread = Thread { [self] in self.runWriter() }
         thread.name = "herald-store-writer"
         thread.start()
-        let notifier = Thread { [self] in self.runNotifier() }
-        notifier.name = "herald-store-notifier"
-        notifier.start()
     }
 
     static let schema = """
@@ -91,37 +84,13 @@ public final class SQLiteAlertStore: AlertStore {
             }
             if !batch.isEmpty { write(batch) }
             if closing && batch.isEmpty {
-                // Every notification is queued before this marker, so close returns after the last ticket resolved.
-                notifications.withLock { $0.append((batch: [], outcome: nil)) }
-                notify.signal()
+                let waiters = queue.withLock { queue in
+                    let waiters = queue.closeWaiters
+                    queue.closeWaiters = []
+                    return waiters
+                }
+                for waiter in waiters { waiter.resume() }
                 return
-            }
-        }
-    }
-
-    /// Tells the observer about each committed batch, then resolves its tickets, strictly in commit order.
-    private func runNotifier() {
-        while true {
-            notify.wait()
-            let pending = notifications.withLock { notifications in
-                defer { notifications.removeAll(keepingCapacity: true) }
-                return notifications
-            }
-            for (batch, outcome) in pending {
-                if batch.isEmpty {
-                    let waiters = queue.withLock { queue in
-                        let waiters = queue.closeWaiters
-                        queue.closeWaiters = []
-                        return waiters
-                    }
-                    for waiter in waiters { waiter.resume() }
-                    return
-                }
-                if outcome == nil, let observer = observer.withLock({ $0 }) {
-                    let committed = batch.flatMap(\.entries)
-                    if !committed.isEmpty { observer(committed) }
-                }
-                for request in batch { request.ticket.resolve(outcome) }
             }
         }
     }
@@ -170,8 +139,11 @@ public final class SQLiteAlertStore: AlertStore {
             $0.transactions += 1
             $0.requests += batch.count
         }
-        notifications.withLock { $0.append((batch: batch, outcome: outcome)) }
-        notify.signal()
+        if outcome == nil, let observer = observer.withLock({ $0 }) {
+            let committed = batch.flatMap(\.entries)
+            if !committed.isEmpty { observer(committed) }
+        }
+        for request in batch { request.ticket.resolve(outcome) }
     }
 
     public func highestID() async throws -> UInt64 {

@@ -44,8 +44,8 @@ final class Broker: Sendable {
         var held: [Delivery]?
         var heldBytes = 0
         /// After a replay: lines up to this id that the replayed filters accept were sent by the replay. One of
-        /// them can still arrive live after the hold ended, when the replay read it from the store before the
-        /// store's notifier had handed it to the broker; it is dropped then. Cleared by the first later id.
+        /// them can still arrive live after the hold ended: the store commits, then tells the broker, and a replay
+        /// may read the line in between. It is dropped then. Cleared by the first later id.
         var replayed: (through: UInt64, filters: [Subscription])?
     }
 
