@@ -21,7 +21,7 @@ struct FastPathTests {
     func asciiTokens() {
         for word in ["Alibaba", "U.S.", "JD.com", "didn't", "AI", "team", "12,416", "x", "MiXeD"] {
             let scalars = Array(word.unicodeScalars)[...]
-            let (text, key) = Tokenizer.textAndKey(scalars)
+            let (text, key) = Tokenizer.textAndKey(ascii: Array(word.utf8)[...])
             let general = Tokenizer.normalizedText(scalars)
             #expect(text == general)
             #expect(key == Tokenizer.lowercase(general))
@@ -31,8 +31,8 @@ struct FastPathTests {
     @Test("scalars of ASCII and non-ASCII text, and ASCII evidence text")
     func scalarsAndText() {
         for text in ["Plain ASCII text.", "Curly “quotes” and 中文", ""] {
-            #expect(AnalyzedText.scalars(of: text) == Array(text.unicodeScalars))
             let analyzed = AnalyzedText(text)
+            #expect(analyzed.scalars == Array(text.unicodeScalars))
             #expect(analyzed.text(from: 0, to: analyzed.scalars.count) == text)
         }
         #expect(AnalyzedText("Moonshot AI grew.").text(from: 9, to: 11) == "AI")
@@ -69,5 +69,60 @@ struct FastPathTests {
         }
         #expect(throws: LineLexer.Failure.self) { try LineLexer.lex(#"title "unterminated"#) }
         #expect(throws: LineLexer.Failure.self) { try LineLexer.lex("let x = ~") }
+    }
+}
+
+@Suite("The UTF-8 tokenizer agrees with the scalar reference")
+struct TokenizerEquivalenceTests {
+    static let samples = [
+        "China’s “AI” team opened in Sunnyvale, Calif. on Monday. The U.S. Senate voted!",
+        "JD.com and Pony.ai grew 3.5% to 12,416 units; didn't O'Brien say “won’t”?",
+        "阿里巴巴在Sunnyvale成立团队。百度关闭了实验室。ＡＩ Ｔｅａｍ — ﬁne…",
+        "Silicon Valley's firms' U.S.A. A.I. e.g. i.e. x's 's ' s\n\nNew paragraph\nwrapped line.\n",
+        "Café naïve résumé Ünïcödé Straße İstanbul ǅ ﬀ ™ ① ½ \u{00AD}soft\u{200B}zero \u{00A0}nbsp",
+        "Emoji 👍🏽 and 𝒜 math, combining e\u{0301} and 한국어 텍스트, ひらがな カタカナ.",
+        "1,000,000 and 1,2 and a,1 and 3.14.15 and v2.0. and 'quoted' \"double\" (paren) [b] {c}",
+        "\u{0}\u{1}\u{FFFD}x \t\r\n\u{2028}\u{2029}\u{85} end",
+        "",
+    ]
+
+    @Test("tokens, offsets, texts and keys are identical")
+    func tokens() {
+        var generator = SplitMix(seed: 7)
+        var inputs = Self.samples
+        // Random mixtures of the samples' scalars, so joins and boundaries land everywhere.
+        let pool = Array(Self.samples.joined().unicodeScalars)
+        for _ in 0..<300 {
+            var view = String.UnicodeScalarView()
+            for _ in 0..<Int(generator.next() % 60) { view.append(pool[Int(generator.next() % UInt64(pool.count))]) }
+            inputs.append(String(view))
+        }
+        for text in inputs {
+            let expected = ReferenceTokenizer().tokenize(text)
+            #expect(Tokenizer().tokenize(text) == expected, "\(text.debugDescription)")
+            let analyzed = AnalyzedText(text)
+            #expect(analyzed.tokens == expected, "\(text.debugDescription)")
+            let segments = Segmenter().segment(expected)
+            #expect(analyzed.sentences == segments.sentences, "\(text.debugDescription)")
+            #expect(analyzed.paragraphs == segments.paragraphs, "\(text.debugDescription)")
+            let scalars = Array(text.unicodeScalars)
+            for token in expected {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[token.start..<token.end])
+                #expect(analyzed.text(from: token.start, to: token.end) == String(view))
+            }
+        }
+    }
+}
+
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -10,8 +10,8 @@ extension RuleSet {
         var candidateRules = Set<Int>()
         let parts: [(String, TextPart)] = [(title ?? "", .title), (body, .body)]
         for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
-            let analyzed = AnalyzedText(text)
-            let hits = HitResolver.resolve(index.scan(analyzed.tokens), entityLists: entityLists)
+            let analyzed = AnalyzedText(text, vocabulary: index.vocabulary)
+            let hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
             var selected = Set(unanchoredRules)
             for list in Set(hits.map(\.list)) {
                 if let anchored = rulesByAnchor[list] { selected.formUnion(anchored) }
@@ -41,8 +41,8 @@ extension RuleSet {
     }
 
     private func units(of scope: Scope, part: TextPart, in text: AnalyzedText) -> [Segment] {
-        guard let first = text.tokens.first, let last = text.tokens.last else { return [] }
-        let whole = Segment(firstToken: 0, endToken: text.tokens.count, start: first.start, end: last.end)
+        guard let first = text.textTokens.first, let last = text.textTokens.last else { return [] }
+        let whole = Segment(firstToken: 0, endToken: text.textTokens.count, start: first.start, end: last.end)
         if part == .title { return [whole] }
         switch scope {
         case .sentence: return text.sentences

@@ -59,27 +59,26 @@ struct PhraseIndex: Sendable {
         self.patternCount = patternCount
     }
 
-    /// Every raw occurrence of every pattern in `tokens`, before overlap resolution.
-    func scan(_ tokens: [Token], in range: Range<Int>? = nil) -> [Hit] {
-        let range = range ?? tokens.indices
-        var ids = [Int32](repeating: -1, count: tokens.count)
-        for index in range {
-            ids[index] = vocabulary.id(of: tokens[index].key)
-        }
+    /// Every raw occurrence of every pattern in `text`, before overlap resolution. The text must have been analysed
+    /// with this index's vocabulary: token ids are looked up while tokenising.
+    func scan(_ text: AnalyzedText) -> [Hit] {
+        let tokens = text.textTokens
         var hits: [Hit] = []
-        for start in range where ids[start] >= 0 {
-            var node = rootChildren[Int(ids[start])]
+        for start in tokens.indices {
+            let id = tokens[start].id
+            guard id >= 0 else { continue }
+            var node = rootChildren[Int(id)]
             var cursor = start + 1
             while node >= 0 {
                 for position in Int(patternStart[Int(node)])..<Int(patternStart[Int(node) + 1])
-                where caseMatches(position, tokens: tokens, from: start) {
+                where caseMatches(position, text: text, from: start) {
                     hits.append(
                         Hit(
                             list: patternLists[position], entry: patternEntries[position], firstToken: start,
                             endToken: cursor, firstWord: tokens[start].wordIndex, lastWord: Self.lastWord(tokens, start, cursor)))
                 }
-                guard cursor < range.upperBound, ids[cursor] >= 0 else { break }
-                node = child(of: node, token: ids[cursor])
+                guard cursor < tokens.count, tokens[cursor].id >= 0 else { break }
+                node = child(of: node, token: tokens[cursor].id)
                 cursor += 1
             }
         }
@@ -102,17 +101,17 @@ struct PhraseIndex: Sendable {
         return -1
     }
 
-    private static func lastWord(_ tokens: [Token], _ start: Int, _ end: Int) -> Int {
+    private static func lastWord(_ tokens: [TextToken], _ start: Int, _ end: Int) -> Int {
         let last = tokens[end - 1]
         return last.isWordLike ? last.wordIndex : max(tokens[start].wordIndex, last.wordIndex - 1)
     }
 
-    private func caseMatches(_ pattern: Int, tokens: [Token], from start: Int) -> Bool {
+    private func caseMatches(_ pattern: Int, text: AnalyzedText, from start: Int) -> Bool {
         let first = Int(checkStart[pattern])
         for index in first..<Int(checkStart[pattern + 1]) {
             guard let check = caseChecks[index] else { continue }
-            let text = tokens[start + index - first].text
-            if text != check.exact && text != check.upper { return false }
+            let token = start + index - first
+            if !text.tokenText(token, equals: check.exact) && !text.tokenText(token, equals: check.upper) { return false }
         }
         return true
     }

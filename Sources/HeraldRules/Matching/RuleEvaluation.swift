@@ -150,8 +150,8 @@ struct RuleEvaluation {
         var spans: [BoundSpan] = []
         for (index, hit) in assignment.enumerated() {
             guard let hit else { continue }
-            let start = text.tokens[hit.firstToken].start
-            let end = text.tokens[hit.endToken - 1].end
+            let start = text.textTokens[hit.firstToken].start
+            let end = text.textTokens[hit.endToken - 1].end
             spans.append(BoundSpan(name: rule.bindings[index].name, start: start, end: end, text: text.text(from: start, to: end)))
         }
         let ranks = rule.preferences.map { preference -> Int in
@@ -180,7 +180,7 @@ struct RuleEvaluation {
             return entries(of: hit)[Int(hit.entry)].attributes[key]
         case .text(let index):
             guard let hit = assignment[index] else { return nil }
-            return text.text(from: text.tokens[hit.firstToken].start, to: text.tokens[hit.endToken - 1].end)
+            return text.text(from: text.textTokens[hit.firstToken].start, to: text.textTokens[hit.endToken - 1].end)
         }
     }
 }
