@@ -14,6 +14,7 @@ struct FastPathTests {
             #expect(CharacterClass.isAlphabetic(scalar) == scalar.properties.isAlphabetic, "\(scalar.value)")
             let skippable = scalar.properties.isWhitespace || scalar.properties.isDefaultIgnorableCodePoint
             #expect(CharacterClass.isSkippable(scalar) == skippable, "\(scalar.value)")
+            #expect(CharacterClass.isDigit(scalar) == (scalar.properties.generalCategory == .decimalNumber), "\(scalar.value)")
         }
     }
 

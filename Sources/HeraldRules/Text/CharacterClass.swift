@@ -51,8 +51,10 @@ enum CharacterClass {
         return scalar.properties.isWhitespace || scalar.properties.isDefaultIgnorableCodePoint
     }
 
+    /// A decimal digit. Asked at every comma after a word ("12,416"), so ASCII is answered without the tables.
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .decimalNumber
+        if scalar.isASCII { return scalar.value >= 0x30 && scalar.value <= 0x39 }
+        return scalar.properties.generalCategory == .decimalNumber
     }
 
     static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {

@@ -79,6 +79,10 @@ public struct Tokenizer: Sendable {
                 lowers += byte &- 0x61 < 26 ? 1 : 0
                 probe.add(isUpper ? byte | 0x20 : byte)
             }
+            if kind == .word && (ascii ? uppers + lowers == 0 : !containsAlphabetic(UnsafeBufferPointer(rebasing: bytes[start..<end]))) {
+                // No alphabetic scalar: a number. (In ASCII only letters are alphabetic.)
+                token.kind = .number
+            }
             if ascii {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 if end - start == 1 { token.mark = UInt32(slice[0]) }
@@ -100,30 +104,47 @@ public struct Tokenizer: Sendable {
                 output.keys.append(key)
             }
             output.tokens.append(token)
-            if kind == .word || kind == .number || kind == .cjk { words += 1 }
+            if token.isWordLike { words += 1 }
             newlines = 0
         }
 
         while index < count {
-            if bytes[index] == UInt8(ascii: "\n") {
-                newlines += 1
-                index += 1
-                scalarIndex += 1
-                continue
+            let byte = bytes[index]
+            let scalar: Unicode.Scalar
+            let length: Int
+            let isWordStart: Bool
+            if byte < 0x80 {
+                // ASCII, most of every English article: classified on the byte, as CharacterClass would.
+                if byte == UInt8(ascii: "\n") {
+                    newlines += 1
+                    index += 1
+                    scalarIndex += 1
+                    continue
+                }
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    index += 1
+                    scalarIndex += 1
+                    continue
+                }
+                scalar = Unicode.Scalar(byte)
+                length = 1
+                isWordStart = (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10
+            } else {
+                (scalar, length) = decode(bytes, index)
+                if CharacterClass.isSkippable(scalar) {
+                    index += length
+                    scalarIndex += 1
+                    continue
+                }
+                if CharacterClass.isCJK(scalar) {
+                    append(.cjk, index, index + length, scalarIndex, scalarIndex + 1)
+                    index += length
+                    scalarIndex += 1
+                    continue
+                }
+                isWordStart = CharacterClass.isWordScalar(scalar)
             }
-            let (scalar, length) = decode(bytes, index)
-            if CharacterClass.isSkippable(scalar) {
-                index += length
-                scalarIndex += 1
-                continue
-            }
-            if CharacterClass.isCJK(scalar) {
-                append(.cjk, index, index + length, scalarIndex, scalarIndex + 1)
-                index += length
-                scalarIndex += 1
-                continue
-            }
-            if CharacterClass.isWordScalar(scalar) {
+            if isWordStart {
                 let start = index
                 let scalarStart = scalarIndex
                 (index, scalarIndex) = scanWord(bytes, from: index, scalarIndex: scalarIndex)
@@ -134,8 +155,8 @@ public struct Tokenizer: Sendable {
                     index += 1
                     scalarIndex += 1
                 }
-                let isNumber = !containsAlphabetic(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                append(isNumber ? .number : .word, start, index, scalarStart, scalarIndex)
+                // `append` tells a number (no alphabetic scalar) from a word.
+                append(.word, start, index, scalarStart, scalarIndex)
                 // A possessive 's (straight or curly apostrophe) becomes its own, non-word token.
                 if index < count {
                     let (apostrophe, apostropheLength) = decode(bytes, index)
