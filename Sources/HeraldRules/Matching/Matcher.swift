@@ -9,8 +9,10 @@ extension RuleSet {
         var explanation: [String] = []
         var candidateRules = Set<Int>()
         let parts: [(String, TextPart)] = [(title ?? "", .title), (body, .body)]
+        var analyzedParts: [AnalyzedText?] = [nil, nil]
         for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
             let analyzed = AnalyzedText(text, vocabulary: index.vocabulary)
+            analyzedParts[partIndex] = analyzed
             let hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
             var selected = Set(unanchoredRules)
             for list in Set(hits.map(\.list)) {
@@ -23,20 +25,28 @@ extension RuleSet {
                 let cut = unitHits[rule.scope] ?? UnitHits(units: units(of: rule.scope, part: part, in: analyzed), hits: hits)
                 unitHits[rule.scope] = cut
                 var evaluation = RuleEvaluation(
-                    ruleSet: self, rule: rule, text: analyzed, part: part, partIndex: partIndex, explain: explain)
+                    lists: lists, rule: rule, text: analyzed, part: part, partIndex: partIndex, explain: explain)
                 for unit in cut.units(anchoredOn: rule.anchors) {
                     evaluation.evaluate(unit: cut.units[unit], hits: cut.hits(in: unit))
                 }
                 explanation += evaluation.explanation
                 for candidate in evaluation.candidates {
-                    if let current = best[ruleIndex]?[candidate.match.dedupKey], !candidate.isBetter(than: current) {
+                    if let current = best[ruleIndex]?[candidate.dedupKey], !candidate.isBetter(than: current) {
                         continue
                     }
-                    best[ruleIndex, default: [:]][candidate.match.dedupKey] = candidate
+                    best[ruleIndex, default: [:]][candidate.dedupKey] = candidate
                 }
             }
         }
-        let matches = best.values.flatMap(\.values).sorted { $0.position.lexicographicallyPrecedes($1.position) }.map(\.match)
+        // Evidence and span texts are cut only now, for the candidates that won dedup.
+        var winners: [(rule: Int, candidate: Candidate)] = []
+        for (ruleIndex, byKey) in best {
+            for candidate in byKey.values { winners.append((ruleIndex, candidate)) }
+        }
+        let matches = winners.sorted { $0.candidate.position.lexicographicallyPrecedes($1.candidate.position) }
+            .compactMap { winner in
+                analyzedParts[winner.candidate.position[0]].map { winner.candidate.match(rule: rules[winner.rule], text: $0) }
+            }
         return MatchReport(matches: matches, explanation: explanation, candidateRules: candidateRules.count)
     }
 
@@ -54,7 +64,19 @@ extension RuleSet {
 
 /// A possible firing before dedup, with what ranks it against others of the same key.
 struct Candidate {
-    var match: RuleMatch
+    /// A bound hit, as tokens; its text is cut once the candidate has won.
+    struct Span {
+        var binding: Int
+        var firstToken: Int
+        var endToken: Int
+    }
+
+    var fields: [MatchField]
+    /// The values of the rule's dedup fields, joined.
+    var dedupKey: String
+    var part: TextPart
+    var unit: Segment
+    var spans: [Span]
     var preferenceRanks: [Int]
     /// (part, token): earlier wins ties, and alerts come out in text order.
     var position: [Int]
@@ -62,5 +84,17 @@ struct Candidate {
     func isBetter(than other: Candidate) -> Bool {
         if preferenceRanks != other.preferenceRanks { return preferenceRanks.lexicographicallyPrecedes(other.preferenceRanks) }
         return position.lexicographicallyPrecedes(other.position)
+    }
+
+    /// The match, with the evidence and span texts cut from `text`, the analysed part the candidate was found in.
+    func match(rule: CompiledRule, text: AnalyzedText) -> RuleMatch {
+        let bound = spans.map { span in
+            let start = text.textTokens[span.firstToken].start
+            let end = text.textTokens[span.endToken - 1].end
+            return BoundSpan(name: rule.bindings[span.binding].name, start: start, end: end, text: text.text(from: start, to: end))
+        }
+        return RuleMatch(
+            rule: rule, fields: fields, part: part, evidence: text.text(of: unit), evidenceStart: unit.start,
+            evidenceEnd: unit.end, spans: bound, dedupKey: dedupKey)
     }
 }

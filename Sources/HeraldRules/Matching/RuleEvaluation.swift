@@ -7,7 +7,8 @@ struct RuleEvaluation {
     /// Enough for any real sentence; a pathological paragraph stops here instead of running away.
     static let assignmentBudget = 20_000
 
-    let ruleSet: RuleSet
+    /// The rule set's lists, for hits' entries (not the whole `RuleSet`: an evaluation is made per candidate rule).
+    let lists: [GazetteerList]
     let rule: CompiledRule
     let text: AnalyzedText
     let part: TextPart
@@ -16,8 +17,8 @@ struct RuleEvaluation {
     private(set) var candidates: [Candidate] = []
     private(set) var explanation: [String] = []
 
-    init(ruleSet: RuleSet, rule: CompiledRule, text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool) {
-        self.ruleSet = ruleSet
+    init(lists: [GazetteerList], rule: CompiledRule, text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool) {
+        self.lists = lists
         self.rule = rule
         self.text = text
         self.part = part
@@ -37,7 +38,7 @@ struct RuleEvaluation {
         let place = "\(rule.id) [\(part.rawValue) \(unit.start)..<\(unit.end)]"
         if state.fired > 0 {
             let fired = candidates.suffix(state.fired).map { candidate in
-                candidate.match.fields.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+                candidate.fields.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             }
             explanation.append("\(place): fired (\(fired.joined(separator: "; ")))")
         } else if let missing = options.indices.first(where: { options[$0].isEmpty && rule.mandatory[$0] }) {
@@ -60,7 +61,7 @@ struct RuleEvaluation {
         var deepestFailure: Int?
     }
 
-    private func entries(of hit: Hit) -> [GazetteerEntry] { ruleSet.lists[Int(hit.list)].entries }
+    private func entries(of hit: Hit) -> [GazetteerEntry] { lists[Int(hit.list)].entries }
 
     private mutating func search(
         _ position: Int, _ assignment: inout [Hit?], _ options: [[Hit]], _ unit: Segment, _ hits: ArraySlice<Hit>,
@@ -138,6 +139,8 @@ struct RuleEvaluation {
         }
     }
 
+    /// A firing, with what dedup and ranking need; the evidence and span texts are cut only for the candidates that
+    /// survive dedup (``Candidate/match(rule:text:)``).
     private func candidate(_ assignment: [Hit?], _ unit: Segment) -> Candidate {
         var fields: [MatchField] = []
         for field in rule.fields {
@@ -147,12 +150,10 @@ struct RuleEvaluation {
         }
         let key = rule.dedupFields.map { name in fields.first { $0.name == name }?.value ?? "" }
             .joined(separator: "\u{1F}")
-        var spans: [BoundSpan] = []
+        var spans: [Candidate.Span] = []
         for (index, hit) in assignment.enumerated() {
             guard let hit else { continue }
-            let start = text.textTokens[hit.firstToken].start
-            let end = text.textTokens[hit.endToken - 1].end
-            spans.append(BoundSpan(name: rule.bindings[index].name, start: start, end: end, text: text.text(from: start, to: end)))
+            spans.append(Candidate.Span(binding: index, firstToken: hit.firstToken, endToken: hit.endToken))
         }
         let ranks = rule.preferences.map { preference -> Int in
             guard let hit = assignment[preference.binding],
@@ -162,10 +163,9 @@ struct RuleEvaluation {
             return rank
         }
         let firstToken = assignment.compactMap { $0?.firstToken }.min() ?? unit.firstToken
-        let match = RuleMatch(
-            rule: rule, fields: fields, part: part, evidence: text.text(of: unit), evidenceStart: unit.start,
-            evidenceEnd: unit.end, spans: spans, dedupKey: key)
-        return Candidate(match: match, preferenceRanks: ranks, position: [partIndex, firstToken])
+        return Candidate(
+            fields: fields, dedupKey: key, part: part, unit: unit, spans: spans, preferenceRanks: ranks,
+            position: [partIndex, firstToken])
     }
 
     private func value(of value: FieldValue, _ assignment: [Hit?]) -> String? {
