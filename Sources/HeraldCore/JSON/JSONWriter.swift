@@ -3,7 +3,11 @@
 /// Foundation's encoders either reorder keys or cost an allocation per value; alerts are written on the hot path.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = [false]
+    /// Whether the current object or array already has a member; the enclosing levels' flags wait on `outer`.
+    /// Kept apart so that writing a value touches a plain Bool, not the last element of an array (a uniqueness check
+    /// and two bounds checks per value were a third of writing an alert).
+    private var needsComma = false
+    private var outer: [Bool] = []
 
     public init(capacity: Int = 512) {
         bytes.reserveCapacity(capacity)
@@ -15,23 +19,25 @@ public struct JSONWriter: Sendable {
     public mutating func beginObject(_ key: String? = nil) {
         prefix(key)
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        outer.append(needsComma)
+        needsComma = false
     }
 
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
-        needsComma.removeLast()
+        needsComma = outer.removeLast()
     }
 
     public mutating func beginArray(_ key: String? = nil) {
         prefix(key)
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        outer.append(needsComma)
+        needsComma = false
     }
 
     public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
-        needsComma.removeLast()
+        needsComma = outer.removeLast()
     }
 
     public mutating func string(_ key: String?, _ value: String) {
@@ -80,10 +86,10 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func prefix(_ key: String?) {
-        if needsComma[needsComma.count - 1] {
+        if needsComma {
             bytes.append(UInt8(ascii: ","))
         }
-        needsComma[needsComma.count - 1] = true
+        needsComma = true
         if let key {
             Self.appendQuoted(key, to: &bytes)
             bytes.append(UInt8(ascii: ":"))
