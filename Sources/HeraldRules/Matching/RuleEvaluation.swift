@@ -27,9 +27,10 @@ struct RuleEvaluation {
     }
 
     mutating func evaluate(unit: Segment, hits: ArraySlice<Hit>) {
-        if !rule.anchors.isEmpty && !hits.contains(where: { rule.anchors.contains($0.list) }) { return }
+        let anchors = rule.anchors
+        if !anchors.isEmpty && !hits.contains(where: { anchors.contains($0.list) }) { return }
         let options = rule.bindings.map { binding in
-            hits.filter { hit in binding.terms.contains { $0.accepts(hit, entries: entries(of: hit)) } }
+            hits.filter { hit in binding.terms.contains { accepts($0, hit) } }
         }
         var assignment = [Hit?](repeating: nil, count: rule.bindings.count)
         var state = SearchState()
@@ -62,6 +63,15 @@ struct RuleEvaluation {
     }
 
     private func entries(of hit: Hit) -> [GazetteerEntry] { lists[Int(hit.list)].entries }
+
+    /// `term.accepts(hit, entries:)`, with the list compared before the hit's entries are fetched: most (hit, term)
+    /// pairs differ in list, and fetching the entries array first cost a retain and a release for each.
+    private func accepts(_ term: TermReference, _ hit: Hit) -> Bool {
+        guard hit.list == term.list else { return false }
+        if term.conditions.isEmpty { return true }
+        let entry = lists[Int(hit.list)].entries[Int(hit.entry)]
+        return term.conditions.allSatisfy { $0.accepts(entry) }
+    }
 
     private mutating func search(
         _ position: Int, _ assignment: inout [Hit?], _ options: [[Hit]], _ unit: Segment, _ hits: ArraySlice<Hit>,
@@ -117,7 +127,7 @@ struct RuleEvaluation {
             let entry = entries(of: hit)[Int(hit.entry)]
             return conditions.allSatisfy { $0.accepts(entry) }
         case .exists(let terms):
-            return hits.contains { hit in terms.contains { $0.accepts(hit, entries: entries(of: hit)) } }
+            return hits.contains { hit in terms.contains { accepts($0, hit) } }
         case .not(let inner):
             return !holds(inner, assignment, hits)
         case .and(let left, let right):
@@ -131,7 +141,7 @@ struct RuleEvaluation {
         // A hit bound to the candidate never vetoes it. A rule has a handful of bindings, so a linear look beats
         // building a Set of them for every leaf of the search.
         return hits.contains { hit in
-            guard !assignment.contains(hit), reject.terms.contains(where: { $0.accepts(hit, entries: entries(of: hit)) })
+            guard !assignment.contains(hit), reject.terms.contains(where: { accepts($0, hit) })
             else { return false }
             guard let constraint = reject.constraint else { return true }
             guard let other = assignment[constraint.binding] else { return false }
