@@ -98,12 +98,19 @@ struct TokenizerEquivalenceTests {
             for _ in 0..<Int(generator.next() % 60) { view.append(pool[Int(generator.next() % UInt64(pool.count))]) }
             inputs.append(String(view))
         }
+        // Sentence ends of every kind: abbreviations, initials, acronyms, closers, long and short words.
+        for _ in 0..<300 {
+            let words = ["Sen.", "Calif.", "U.S.", "F.", "The", "the", "said.", "approximately.", "Inc.", "e.g.", "It",
+                "\"Really!\"", "(yes.)", "Mr.", "a.", "Xiaomi", "it.", "No.", "?", "\n", "\n\n", "etc.", "ok", "Q."]
+            inputs.append((0..<Int(generator.next() % 25)).map { _ in words[Int(generator.next() % UInt64(words.count))] }
+                .joined(separator: " "))
+        }
         for text in inputs {
             let expected = ReferenceTokenizer().tokenize(text)
             #expect(Tokenizer().tokenize(text) == expected, "\(text.debugDescription)")
             let analyzed = AnalyzedText(text)
             #expect(analyzed.tokens == expected, "\(text.debugDescription)")
-            let segments = Segmenter().segment(expected)
+            let segments = ReferenceSegmenter().segment(expected)
             #expect(analyzed.sentences == segments.sentences, "\(text.debugDescription)")
             #expect(analyzed.paragraphs == segments.paragraphs, "\(text.debugDescription)")
             let scalars = Array(text.unicodeScalars)

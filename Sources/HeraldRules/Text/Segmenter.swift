@@ -66,28 +66,39 @@ public struct Segmenter: Sendable {
     }
 
     /// Decides whether the period before token `next` ends a sentence, given what precedes and follows it.
-    /// Runs once per sentence end, so it works on ``Token``s with their strings built.
+    /// Runs at every sentence end: it reads marks and flags in place and builds a key `String` only for a word short
+    /// enough to be an abbreviation or an initial.
     private func isSentenceBoundary<Tokens: SegmenterTokens>(_ tokens: Tokens, next: Int) -> Bool {
         var cursor = next - 1
         while cursor > 0, isCloser(tokens, cursor) {
             cursor -= 1
         }
-        let ender = tokens.token(cursor)
-        let following = tokens.token(next)
         // Where the sentence goes on in lower case, the mark was not its end ("approx. five", "\"Really!\" he said").
-        if let first = following.text.unicodeScalars.first, Self.isLowercase(first) { return false }
-        if ender.text != "." && ender.text.unicodeScalars.last != "." { return true }  // ! ? 。
-        if ender.kind == .punctuation && ender.text != "." { return true }
-        let before: Token? = ender.kind == .word ? ender : (cursor > 0 ? tokens.token(cursor - 1) : nil)
-        guard let word = before, word.kind == .word else { return true }
-        if ender.kind == .punctuation, word.end != ender.start { return true }  // "word ." with a space
-        let key = word.key.unicodeScalars.last == "." ? String(word.key.dropLast()) : word.key
-        // An initial: "John F. Kennedy".
-        if Self.isOneCharacter(key), let scalar = word.text.unicodeScalars.first, Self.isUppercase(scalar) { return false }
-        if Abbreviations.neverFinal.contains(key) { return false }
-        if Abbreviations.mayBeFinal.contains(key) || word.text.unicodeScalars.last == "." {
+        if let first = tokens.firstScalar(next), Self.isLowercase(first) { return false }
+        let enderIsPeriod = tokens.mark(cursor) == "."
+        if !enderIsPeriod && !tokens.endsWithPeriod(cursor) { return true }  // ! ? 。
+        let enderKind = tokens.kind(cursor)
+        if enderKind == .punctuation && !enderIsPeriod { return true }
+        let before: Int? = enderKind == .word ? cursor : (cursor > 0 ? cursor - 1 : nil)
+        guard let word = before, tokens.kind(word) == .word else { return true }
+        if enderKind == .punctuation, tokens.end(word) != tokens.start(cursor) { return true }  // "word ." with a space
+        let isAbbreviation: Bool
+        if let length = tokens.asciiByteCount(word),
+            length - (tokens.endsWithPeriod(word) ? 1 : 0) > Abbreviations.longest
+        {
+            // Longer than any abbreviation, and (ASCII, several letters) not an initial.
+            isAbbreviation = false
+        } else {
+            let wordKey = tokens.key(word)
+            let key = wordKey.unicodeScalars.last == "." ? String(wordKey.dropLast()) : wordKey
+            // An initial: "John F. Kennedy".
+            if Self.isOneCharacter(key), let scalar = tokens.firstScalar(word), Self.isUppercase(scalar) { return false }
+            if Abbreviations.neverFinal.contains(key) { return false }
+            isAbbreviation = Abbreviations.mayBeFinal.contains(key)
+        }
+        if isAbbreviation || tokens.endsWithPeriod(word) {
             // "in the U.S. The company…" ends; "U.S. Senator Smith" does not.
-            return following.kind == .word && Abbreviations.sentenceStarters.contains(following.key)
+            return tokens.kind(next) == .word && Abbreviations.sentenceStarters.contains(tokens.key(next))
         }
         return true
     }
@@ -157,8 +168,8 @@ public struct Segmenter: Sendable {
     static let closers: Set<String> = ["\"", "'", ")", "]", "}", "」", "』", "）"]
 }
 
-/// What the segmenter reads of a token stream: the per-token checks run on every token and must not build strings;
-/// `token(_:)` builds one only at a sentence end.
+/// What the segmenter reads of a token stream, in place: the checks run on every token and at every sentence end,
+/// so they must not build strings; `key(_:)` builds one only for a short word before a period.
 private protocol SegmenterTokens {
     var count: Int { get }
     func kind(_ index: Int) -> Token.Kind
@@ -167,8 +178,13 @@ private protocol SegmenterTokens {
     func newlinesBefore(_ index: Int) -> Int
     /// The token's normalised text when it is a single scalar.
     func mark(_ index: Int) -> Unicode.Scalar?
+    /// Whether the normalised text ends with a period (whatever the kind).
     func endsWithPeriod(_ index: Int) -> Bool
-    func token(_ index: Int) -> Token
+    /// The first scalar of the normalised text.
+    func firstScalar(_ index: Int) -> Unicode.Scalar?
+    /// The UTF-8 length of an ASCII token's text, `nil` when it is not known to be ASCII.
+    func asciiByteCount(_ index: Int) -> Int?
+    func key(_ index: Int) -> String
 }
 
 /// The tokens of an ``AnalyzedText``, read in place.
@@ -185,7 +201,16 @@ private struct AnalyzedTokens: SegmenterTokens {
         return mark == TextToken.noMark ? nil : Unicode.Scalar(mark)
     }
     func endsWithPeriod(_ index: Int) -> Bool { text.textTokens[index].endsWithPeriod }
-    func token(_ index: Int) -> Token { text.token(at: index) }
+    func firstScalar(_ index: Int) -> Unicode.Scalar? {
+        let token = text.textTokens[index]
+        if token.normalized >= 0 { return text.normalizedTexts[Int(token.normalized)].unicodeScalars.first }
+        return token.byteEnd > token.byteStart ? Unicode.Scalar(text.utf8[token.byteStart]) : nil
+    }
+    func asciiByteCount(_ index: Int) -> Int? {
+        let token = text.textTokens[index]
+        return token.normalized >= 0 ? nil : token.byteEnd - token.byteStart
+    }
+    func key(_ index: Int) -> String { text.key(ofToken: index) }
 }
 
 /// Public ``Token``s, for the public `segment(_:)`.
@@ -199,5 +224,7 @@ private struct TokenArray: SegmenterTokens {
     func newlinesBefore(_ index: Int) -> Int { tokens[index].newlinesBefore }
     func mark(_ index: Int) -> Unicode.Scalar? { Segmenter.singleScalar(tokens[index].text) }
     func endsWithPeriod(_ index: Int) -> Bool { tokens[index].text.unicodeScalars.last == "." }
-    func token(_ index: Int) -> Token { tokens[index] }
+    func firstScalar(_ index: Int) -> Unicode.Scalar? { tokens[index].text.unicodeScalars.first }
+    func asciiByteCount(_ index: Int) -> Int? { nil }
+    func key(_ index: Int) -> String { tokens[index].key }
 }
