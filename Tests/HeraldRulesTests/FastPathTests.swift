@@ -134,3 +134,31 @@ private struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("The one-pass hit resolver agrees with the sorting reference")
+struct HitResolverEquivalenceTests {
+    @Test("random raw hits in scan order: same visible hits, same order")
+    func randomHits() {
+        var generator = SplitMix(seed: 11)
+        for _ in 0..<2000 {
+            let tokens = 1 + Int(generator.next() % 30)
+            let listCount = 1 + Int(generator.next() % 6)
+            let entityLists = (0..<listCount).map { _ in generator.next() % 3 == 0 }
+            var raw: [Hit] = []
+            // As PhraseIndex.scan emits them: by first token, then by increasing end; duplicates allowed.
+            for first in 0..<tokens {
+                var ends: [Int] = []
+                for _ in 0..<Int(generator.next() % 4) { ends.append(first + 1 + Int(generator.next() % 4)) }
+                for end in ends.sorted() where end <= tokens {
+                    let hit = Hit(
+                        list: Int32(generator.next() % UInt64(listCount)), entry: Int32(generator.next() % 3),
+                        firstToken: first, endToken: end, firstWord: first, lastWord: end - 1)
+                    raw.append(hit)
+                    if generator.next() % 8 == 0 { raw.append(hit) }
+                }
+            }
+            let expected = ReferenceHitResolver.resolve(raw, entityLists: entityLists)
+            #expect(HitResolver.resolve(raw, entityLists: entityLists) == expected, "\(raw)")
+        }
+    }
+}
