@@ -110,6 +110,14 @@ struct TokenizerEquivalenceTests {
             #expect(Tokenizer().tokenize(text) == expected, "\(text.debugDescription)")
             let analyzed = AnalyzedText(text)
             #expect(analyzed.tokens == expected, "\(text.debugDescription)")
+            // Ids looked up while tokenising (eight bytes at a time, lowercased on the fly) are the vocabulary's own.
+            let keys = Array(Set(expected.map(\.key)).sorted().enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+            let vocabulary = TokenVocabulary(keys: keys + ["averyveryverylongkeynotintext", "x.y.z.w.v.u"])
+            let withIds = AnalyzedText(text, vocabulary: vocabulary)
+            #expect(withIds.textTokens.map(\.id) == expected.map { vocabulary.id(of: $0.key) }, "\(text.debugDescription)")
+            for (token, reference) in zip(withIds.textTokens, expected) {
+                #expect(token.id == (keys.firstIndex(of: reference.key).map(Int32.init) ?? -1), "\(reference.key)")
+            }
             let segments = ReferenceSegmenter().segment(expected)
             #expect(analyzed.sentences == segments.sentences, "\(text.debugDescription)")
             #expect(analyzed.paragraphs == segments.paragraphs, "\(text.debugDescription)")

@@ -6,21 +6,46 @@
 /// its bytes in the article, lowercased on the fly, so no key `String` is built for it.
 struct TokenVocabulary: Sendable {
     /// A key's hash, length and first eight bytes, computed by the tokenizer in the same loop that classifies the
-    /// token's bytes.
+    /// token's bytes. The key is taken eight bytes at a time (little-endian words, the last one zero-padded): one
+    /// multiply per word instead of one per byte, and the first word is the stored prefix as is.
     struct Probe {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash: UInt64 = 0x243F_6A88_85A3_08D3
         var prefix: UInt64 = 0
         var length = 0
 
-        @inline(__always)
-        mutating func add(_ byte: UInt8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            if length < 8 { prefix |= UInt64(byte) << (8 * UInt64(length)) }
-            length += 1
+        /// A probe over `bytes` taken as they are.
+        init<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+            var word: UInt64 = 0
+            var count = 0
+            for byte in bytes {
+                word |= UInt64(byte) << (8 * UInt64(count))
+                count += 1
+                if count == 8 {
+                    add(word, count: 8)
+                    word = 0
+                    count = 0
+                }
+            }
+            if count > 0 { add(word, count: count) }
         }
 
-        /// The hash with its high bits folded in: the table index uses the low ones.
-        var finalHash: UInt64 { hash ^ (hash >> 29) }
+        init() {}
+
+        /// Adds the next `count` (1...8) bytes of the key, as a little-endian word with zeros above them.
+        @inline(__always)
+        mutating func add(_ word: UInt64, count: Int) {
+            if length == 0 { prefix = word }
+            hash = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 32
+            length += count
+        }
+
+        /// The hash with the length mixed in and its high bits folded down: the table index uses the low ones.
+        var finalHash: UInt64 {
+            var mixed = (hash ^ UInt64(length)) &* 0xC2B2_AE3D_27D4_EB4F
+            mixed ^= mixed >> 29
+            return mixed
+        }
 
         /// Upper 24 bits of the hash and the length (capped), compared before anything else.
         var tag: UInt32 { UInt32(truncatingIfNeeded: finalHash >> 40) << 8 | UInt32(min(length, 255)) }
@@ -55,8 +80,7 @@ struct TokenVocabulary: Sendable {
         slots = [Slot](repeating: Slot(), count: capacity)
         mask = capacity - 1
         for (id, key) in keys.enumerated() {
-            var probe = Probe()
-            for byte in key.utf8 { probe.add(byte) }
+            let probe = Probe(key.utf8)
             var slot = Int(truncatingIfNeeded: probe.finalHash) & mask
             while slots[slot].idPlusOne != 0 { slot = (slot + 1) & mask }
             slots[slot] = Slot(tag: probe.tag, idPlusOne: Int32(id + 1), prefix: probe.prefix)
@@ -68,11 +92,7 @@ struct TokenVocabulary: Sendable {
     /// The id of `key`, or -1 when no alias has this token.
     func id(of key: String) -> Int32 {
         var key = key
-        return key.withUTF8 { bytes in
-            var probe = Probe()
-            for byte in bytes { probe.add(byte) }
-            return id(probe, bytes, lowercasingASCII: false)
-        }
+        return key.withUTF8 { bytes in id(Probe(bytes), bytes, lowercasingASCII: false) }
     }
 
     /// The id of a key given its probe and its bytes (in their original case when `lowercasingASCII`: the key is then

@@ -63,21 +63,29 @@ public struct Tokenizer: Sendable {
                 start: scalarStart, end: scalarEnd, byteStart: start, byteEnd: end, wordIndex: words,
                 newlinesBefore: newlines, id: -1, mark: TextToken.noMark, normalized: -1, kind: kind, shape: .other,
                 endsWithPeriod: false)
-            // One loop classifies the bytes and computes the vocabulary probe over them, lowercased.
+            // One loop classifies the bytes and computes the vocabulary probe over them, lowercased, eight bytes at a
+            // time (SWAR: every byte of an ASCII word is below 0x80, so adding a constant to the word sets a byte's
+            // top bit exactly when the byte is at least some value, with no carry into the next byte).
             var probe = TokenVocabulary.Probe()
             var uppers = 0
             var lowers = 0
+            var firstIsUpper = false
             var ascii = true
-            for offset in start..<end {
-                let byte = bytes[offset]
-                if byte >= 0x80 {
+            var offset = start
+            while offset < end {
+                let count = min(8, end - offset)
+                let word = Self.word(bytes, at: offset, count: count)
+                if word & 0x8080_8080_8080_8080 != 0 {
                     ascii = false
                     break
                 }
-                let isUpper = byte &- 0x41 < 26
-                uppers += isUpper ? 1 : 0
-                lowers += byte &- 0x61 < 26 ? 1 : 0
-                probe.add(isUpper ? byte | 0x20 : byte)
+                let upper = (word &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(word &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080  // A-Z
+                let lower = (word &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(word &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080  // a-z
+                if offset == start { firstIsUpper = upper & 0x80 != 0 }
+                uppers += upper.nonzeroBitCount
+                lowers += lower.nonzeroBitCount
+                probe.add(word | upper >> 2, count: count)
+                offset += count
             }
             if kind == .word && (ascii ? uppers + lowers == 0 : !containsAlphabetic(UnsafeBufferPointer(rebasing: bytes[start..<end]))) {
                 // No alphabetic scalar: a number. (In ASCII only letters are alphabetic.)
@@ -87,7 +95,7 @@ public struct Tokenizer: Sendable {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 if end - start == 1 { token.mark = UInt32(slice[0]) }
                 token.endsWithPeriod = slice[slice.count - 1] == UInt8(ascii: ".")
-                token.shape = CaseShape(uppers: uppers, lowers: lowers, firstIsUpper: slice[0] &- 0x41 < 26)
+                token.shape = CaseShape(uppers: uppers, lowers: lowers, firstIsUpper: firstIsUpper)
                 token.id = vocabulary?.id(probe, slice, lowercasingASCII: true) ?? -1
             } else {
                 output.isASCII = false
@@ -178,6 +186,19 @@ public struct Tokenizer: Sendable {
         }
         output.scalarCount = scalarIndex
         return output
+    }
+
+    /// `count` (1...8) bytes from `index` as a little-endian word, zeros above them.
+    @inline(__always)
+    static func word(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, count: Int) -> UInt64 {
+        if index + 8 <= bytes.count, let base = bytes.baseAddress {
+            // One unaligned load, inside the buffer; the bytes past the token are masked off.
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            return count == 8 ? word : word & ((1 << (8 * UInt64(count))) &- 1)
+        }
+        var word: UInt64 = 0
+        for offset in 0..<count { word |= UInt64(bytes[index + offset]) << (8 * UInt64(offset)) }
+        return word
     }
 
     /// The scalar starting at byte `index` of valid UTF-8, and its length in bytes.
