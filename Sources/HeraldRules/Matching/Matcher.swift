@@ -14,16 +14,15 @@ extension RuleSet {
             let analyzed = AnalyzedText(text, vocabulary: index.vocabulary)
             analyzedParts[partIndex] = analyzed
             let hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
-            var selected = Set(unanchoredRules)
-            for list in Set(hits.map(\.list)) {
-                if let anchored = rulesByAnchor[list] { selected.formUnion(anchored) }
-            }
+            let selected = selectRules(hits)
             candidateRules.formUnion(selected)
-            var unitHits: [Scope: UnitHits] = [:]
-            for ruleIndex in selected.sorted() {
+            var unitHits: [UnitHits?] = [nil, nil, nil]
+            for ruleIndex in selected {
                 let rule = rules[ruleIndex]
-                let cut = unitHits[rule.scope] ?? UnitHits(units: units(of: rule.scope, part: part, in: analyzed), hits: hits)
-                unitHits[rule.scope] = cut
+                let scope = rule.scope
+                let slot = scope == .sentence ? 0 : scope == .paragraph ? 1 : 2
+                let cut = unitHits[slot] ?? UnitHits(units: units(of: scope, part: part, in: analyzed), hits: hits)
+                unitHits[slot] = cut
                 var evaluation = RuleEvaluation(
                     lists: lists, rule: rule, text: analyzed, part: part, partIndex: partIndex, explain: explain)
                 for unit in cut.units(anchoredOn: rule.anchors) {
@@ -48,6 +47,23 @@ extension RuleSet {
                 analyzedParts[winner.candidate.position[0]].map { winner.candidate.match(rule: rules[winner.rule], text: $0) }
             }
         return MatchReport(matches: matches, explanation: explanation, candidateRules: candidateRules.count)
+    }
+
+    /// The prefilter: the unanchored rules and those anchored on a list that hit, ascending, each once.
+    private func selectRules(_ hits: [Hit]) -> [Int] {
+        var selected = unanchoredRules
+        var lists = hits.map(\.list)
+        lists.sort()
+        var previous: Int32 = -1
+        for list in lists where list != previous {
+            previous = list
+            if Int(list) < rulesByAnchor.count { selected += rulesByAnchor[Int(list)] }
+        }
+        selected.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(selected.count)
+        for rule in selected where unique.last != rule { unique.append(rule) }
+        return unique
     }
 
     private func units(of scope: Scope, part: TextPart, in text: AnalyzedText) -> [Segment] {
