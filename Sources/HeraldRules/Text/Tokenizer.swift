@@ -223,6 +223,24 @@ public struct Tokenizer: Sendable {
         let count = bytes.count
         var previous: Unicode.Scalar = " "
         while index < count {
+            // Runs of ASCII letters and digits, the common case, eight bytes at a time: the run ends at the first
+            // byte that is not one (a non-ASCII byte counts as not one and goes through the general path below).
+            if index + 8 <= count {
+                let word = Self.word(bytes, at: index, count: 8)
+                let low = word & 0x7F7F_7F7F_7F7F_7F7F
+                let folded = low | 0x2020_2020_2020_2020
+                let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505)
+                let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
+                let other = ~(letters | digits) & 0x8080_8080_8080_8080 | word & 0x8080_8080_8080_8080
+                let run = other.trailingZeroBitCount / 8
+                if run > 0 {
+                    index += run
+                    scalarIndex += run
+                    previous = Unicode.Scalar(bytes[index - 1])
+                    if run == 8 { continue }
+                }
+            }
+            guard index < count else { break }
             let byte = bytes[index]
             // ASCII letters and digits: the common case, decided on the byte.
             let lower = byte | 0x20
