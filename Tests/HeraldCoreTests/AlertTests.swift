@@ -60,6 +60,15 @@ struct AlertTests {
         #expect(decoded?["k"] == "q\"b\\n\n\u{1}\u{7F}é")
     }
 
+    @Test("JSON integers are written like String(value)")
+    func integers() {
+        for value in [0, 7, -1, 10, 99, 100, 1_234_567, -9_876_543_210, Int.max, Int.min] {
+            var writer = JSONWriter()
+            writer.int(nil, value)
+            #expect(writer.string == String(value))
+        }
+    }
+
     @Test("JSON escaping, eight bytes at a time, agrees with escaping byte by byte at every position")
     func escapingEveryPosition() throws {
         let pieces = ["a", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", "é", "中", " ", "z", "\t", "~", "\u{20}"]
