@@ -27,8 +27,8 @@ struct RuleEvaluation {
     }
 
     mutating func evaluate(unit: Segment, hits: ArraySlice<Hit>) {
-        let anchors = rule.anchors
-        if !anchors.isEmpty && !hits.contains(where: { anchors.contains($0.list) }) { return }
+        // No anchor check here: RuleSet.match passes only the units where one of the rule's anchors hit
+        // (UnitHits.units(anchoredOn:)), and reading the rule's anchors was one more cold cache line per rule.
         let options = rule.bindings.map { binding in
             hits.filter { hit in binding.terms.contains { accepts($0, hit) } }
         }
