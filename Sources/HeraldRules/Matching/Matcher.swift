@@ -42,9 +42,9 @@ extension RuleSet {
         for (ruleIndex, byKey) in best {
             for candidate in byKey.values { winners.append((ruleIndex, candidate)) }
         }
-        let matches = winners.sorted { $0.candidate.position.lexicographicallyPrecedes($1.candidate.position) }
+        let matches = winners.sorted { $0.candidate.precedes($1.candidate) }
             .compactMap { winner in
-                analyzedParts[winner.candidate.position[0]].map { winner.candidate.match(rule: rules[winner.rule], text: $0) }
+                analyzedParts[winner.candidate.partIndex].map { winner.candidate.match(rule: rules[winner.rule], text: $0) }
             }
         return MatchReport(matches: matches, explanation: explanation, candidateRules: candidateRules.count)
     }
@@ -94,12 +94,19 @@ struct Candidate {
     var unit: Segment
     var spans: [Span]
     var preferenceRanks: [Int]
-    /// (part, token): earlier wins ties, and alerts come out in text order.
-    var position: [Int]
+    /// (part, first token): earlier wins ties, and alerts come out in text order. Two integers, not an array: one
+    /// allocation less per candidate.
+    var partIndex: Int
+    var firstToken: Int
 
     func isBetter(than other: Candidate) -> Bool {
         if preferenceRanks != other.preferenceRanks { return preferenceRanks.lexicographicallyPrecedes(other.preferenceRanks) }
-        return position.lexicographicallyPrecedes(other.position)
+        return precedes(other)
+    }
+
+    /// Whether this candidate comes first in text order.
+    func precedes(_ other: Candidate) -> Bool {
+        (partIndex, firstToken) < (other.partIndex, other.firstToken)
     }
 
     /// The match, with the evidence and span texts cut from `text`, the analysed part the candidate was found in.

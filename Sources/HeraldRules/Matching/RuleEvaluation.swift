@@ -175,7 +175,7 @@ struct RuleEvaluation {
         let firstToken = assignment.compactMap { $0?.firstToken }.min() ?? unit.firstToken
         return Candidate(
             fields: fields, dedupKey: key, part: part, unit: unit, spans: spans, preferenceRanks: ranks,
-            position: [partIndex, firstToken])
+            partIndex: partIndex, firstToken: firstToken)
     }
 
     private func value(of value: FieldValue, _ assignment: [Hit?]) -> String? {
