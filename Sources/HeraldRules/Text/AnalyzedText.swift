@@ -16,6 +16,8 @@ public struct AnalyzedText: Sendable {
     public private(set) var sentences: [Segment] = []
     public private(set) var paragraphs: [Segment] = []
 
+    /// Analyses `text` without a phrase index (token ids are all -1). `tokenizer` is kept for source compatibility:
+    /// a `Tokenizer` has no settings, and analysis uses its UTF-8 path directly.
     public init(_ text: String, tokenizer: Tokenizer = Tokenizer(), segmenter: Segmenter = Segmenter()) {
         self.init(text, vocabulary: nil, segmenter: segmenter)
     }
