@@ -59,4 +59,44 @@ struct AlertTests {
         let decoded = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: String]
         #expect(decoded?["k"] == "q\"b\\n\n\u{1}\u{7F}é")
     }
+
+    @Test("JSON integers are written like String(value)")
+    func integers() {
+        for value in [0, 7, -1, 10, 99, 100, 1_234_567, -9_876_543_210, Int.max, Int.min] {
+            var writer = JSONWriter()
+            writer.int(nil, value)
+            #expect(writer.string == String(value))
+        }
+    }
+
+    @Test("JSON escaping, eight bytes at a time, agrees with escaping byte by byte at every position")
+    func escapingEveryPosition() throws {
+        let pieces = ["a", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", "é", "中", " ", "z", "\t", "~", "\u{20}"]
+        var state: UInt64 = 5
+        for length in 0..<40 {
+            for _ in 0..<20 {
+                var value = ""
+                for _ in 0..<length {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    value += pieces[Int(state >> 33) % pieces.count]
+                }
+                var bytes: [UInt8] = []
+                JSONWriter.appendQuoted(value, to: &bytes)
+                var expected: [UInt8] = [0x22]
+                for byte in value.utf8 {
+                    switch byte {
+                    case 0x22: expected += [0x5C, 0x22]
+                    case 0x5C: expected += [0x5C, 0x5C]
+                    case 0x0A: expected += [0x5C, UInt8(ascii: "n")]
+                    case 0x0D: expected += [0x5C, UInt8(ascii: "r")]
+                    case 0x09: expected += [0x5C, UInt8(ascii: "t")]
+                    case 0..<0x20, 0x7F: expected += Array(String(format: "\\u%04x", byte).utf8)
+                    default: expected.append(byte)
+                    }
+                }
+                expected.append(0x22)
+                #expect(bytes == expected, "\(value.debugDescription)")
+            }
+        }
+    }
 }

@@ -7,7 +7,8 @@ struct RuleEvaluation {
     /// Enough for any real sentence; a pathological paragraph stops here instead of running away.
     static let assignmentBudget = 20_000
 
-    let ruleSet: RuleSet
+    /// The rule set's lists, for hits' entries (not the whole `RuleSet`: an evaluation is made per candidate rule).
+    let lists: [GazetteerList]
     let rule: CompiledRule
     let text: AnalyzedText
     let part: TextPart
@@ -16,8 +17,8 @@ struct RuleEvaluation {
     private(set) var candidates: [Candidate] = []
     private(set) var explanation: [String] = []
 
-    init(ruleSet: RuleSet, rule: CompiledRule, text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool) {
-        self.ruleSet = ruleSet
+    init(lists: [GazetteerList], rule: CompiledRule, text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool) {
+        self.lists = lists
         self.rule = rule
         self.text = text
         self.part = part
@@ -26,9 +27,10 @@ struct RuleEvaluation {
     }
 
     mutating func evaluate(unit: Segment, hits: ArraySlice<Hit>) {
-        if !rule.anchors.isEmpty && !hits.contains(where: { rule.anchors.contains($0.list) }) { return }
+        // No anchor check here: RuleSet.match passes only the units where one of the rule's anchors hit
+        // (UnitHits.units(anchoredOn:)), and reading the rule's anchors was one more cold cache line per rule.
         let options = rule.bindings.map { binding in
-            hits.filter { hit in binding.terms.contains { $0.accepts(hit, entries: entries(of: hit)) } }
+            hits.filter { hit in binding.terms.contains { accepts($0, hit) } }
         }
         var assignment = [Hit?](repeating: nil, count: rule.bindings.count)
         var state = SearchState()
@@ -37,7 +39,7 @@ struct RuleEvaluation {
         let place = "\(rule.id) [\(part.rawValue) \(unit.start)..<\(unit.end)]"
         if state.fired > 0 {
             let fired = candidates.suffix(state.fired).map { candidate in
-                candidate.match.fields.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+                candidate.fields.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             }
             explanation.append("\(place): fired (\(fired.joined(separator: "; ")))")
         } else if let missing = options.indices.first(where: { options[$0].isEmpty && rule.mandatory[$0] }) {
@@ -60,7 +62,16 @@ struct RuleEvaluation {
         var deepestFailure: Int?
     }
 
-    private func entries(of hit: Hit) -> [GazetteerEntry] { ruleSet.lists[Int(hit.list)].entries }
+    private func entries(of hit: Hit) -> [GazetteerEntry] { lists[Int(hit.list)].entries }
+
+    /// `term.accepts(hit, entries:)`, with the list compared before the hit's entries are fetched: most (hit, term)
+    /// pairs differ in list, and fetching the entries array first cost a retain and a release for each.
+    private func accepts(_ term: TermReference, _ hit: Hit) -> Bool {
+        guard hit.list == term.list else { return false }
+        if term.conditions.isEmpty { return true }
+        let entry = lists[Int(hit.list)].entries[Int(hit.entry)]
+        return term.conditions.allSatisfy { $0.accepts(entry) }
+    }
 
     private mutating func search(
         _ position: Int, _ assignment: inout [Hit?], _ options: [[Hit]], _ unit: Segment, _ hits: ArraySlice<Hit>,
@@ -116,7 +127,7 @@ struct RuleEvaluation {
             let entry = entries(of: hit)[Int(hit.entry)]
             return conditions.allSatisfy { $0.accepts(entry) }
         case .exists(let terms):
-            return hits.contains { hit in terms.contains { $0.accepts(hit, entries: entries(of: hit)) } }
+            return hits.contains { hit in terms.contains { accepts($0, hit) } }
         case .not(let inner):
             return !holds(inner, assignment, hits)
         case .and(let left, let right):
@@ -130,7 +141,7 @@ struct RuleEvaluation {
         // A hit bound to the candidate never vetoes it. A rule has a handful of bindings, so a linear look beats
         // building a Set of them for every leaf of the search.
         return hits.contains { hit in
-            guard !assignment.contains(hit), reject.terms.contains(where: { $0.accepts(hit, entries: entries(of: hit)) })
+            guard !assignment.contains(hit), reject.terms.contains(where: { accepts($0, hit) })
             else { return false }
             guard let constraint = reject.constraint else { return true }
             guard let other = assignment[constraint.binding] else { return false }
@@ -138,6 +149,8 @@ struct RuleEvaluation {
         }
     }
 
+    /// A firing, with what dedup and ranking need; the evidence and span texts are cut only for the candidates that
+    /// survive dedup (``Candidate/match(rule:text:)``).
     private func candidate(_ assignment: [Hit?], _ unit: Segment) -> Candidate {
         var fields: [MatchField] = []
         for field in rule.fields {
@@ -147,12 +160,10 @@ struct RuleEvaluation {
         }
         let key = rule.dedupFields.map { name in fields.first { $0.name == name }?.value ?? "" }
             .joined(separator: "\u{1F}")
-        var spans: [BoundSpan] = []
+        var spans: [Candidate.Span] = []
         for (index, hit) in assignment.enumerated() {
             guard let hit else { continue }
-            let start = text.tokens[hit.firstToken].start
-            let end = text.tokens[hit.endToken - 1].end
-            spans.append(BoundSpan(name: rule.bindings[index].name, start: start, end: end, text: text.text(from: start, to: end)))
+            spans.append(Candidate.Span(binding: index, firstToken: hit.firstToken, endToken: hit.endToken))
         }
         let ranks = rule.preferences.map { preference -> Int in
             guard let hit = assignment[preference.binding],
@@ -162,10 +173,9 @@ struct RuleEvaluation {
             return rank
         }
         let firstToken = assignment.compactMap { $0?.firstToken }.min() ?? unit.firstToken
-        let match = RuleMatch(
-            rule: rule, fields: fields, part: part, evidence: text.text(of: unit), evidenceStart: unit.start,
-            evidenceEnd: unit.end, spans: spans, dedupKey: key)
-        return Candidate(match: match, preferenceRanks: ranks, position: [partIndex, firstToken])
+        return Candidate(
+            fields: fields, dedupKey: key, part: part, unit: unit, spans: spans, preferenceRanks: ranks,
+            partIndex: partIndex, firstToken: firstToken)
     }
 
     private func value(of value: FieldValue, _ assignment: [Hit?]) -> String? {
@@ -180,7 +190,7 @@ struct RuleEvaluation {
             return entries(of: hit)[Int(hit.entry)].attributes[key]
         case .text(let index):
             guard let hit = assignment[index] else { return nil }
-            return text.text(from: text.tokens[hit.firstToken].start, to: text.tokens[hit.endToken - 1].end)
+            return text.text(from: text.textTokens[hit.firstToken].start, to: text.textTokens[hit.endToken - 1].end)
         }
     }
 }

@@ -12,8 +12,9 @@ public struct RuleSet: Sendable {
 
     let index: PhraseIndex
     let entityLists: [Bool]
-    /// For each list, the rules anchored on it.
-    let rulesByAnchor: [Int32: [Int]]
+    /// For each list (by index), the rules anchored on it, ascending: an array, not a dictionary, because every
+    /// list that hits in an article is looked up.
+    let rulesByAnchor: [[Int]]
     /// Rules with nothing to prefilter on: evaluated for every article.
     let unanchoredRules: [Int]
 
@@ -24,13 +25,13 @@ public struct RuleSet: Sendable {
         self.hash = hash
         self.files = files
         self.entityLists = lists.map(\.isEntity)
-        var byAnchor: [Int32: [Int]] = [:]
+        var byAnchor = [[Int]](repeating: [], count: lists.count)
         var unanchored: [Int] = []
         for (position, rule) in rules.enumerated() {
             if rule.anchors.isEmpty {
                 unanchored.append(position)
             }
-            for anchor in Set(rule.anchors) { byAnchor[anchor, default: []].append(position) }
+            for anchor in Set(rule.anchors) where Int(anchor) < byAnchor.count { byAnchor[Int(anchor)].append(position) }
         }
         self.rulesByAnchor = byAnchor
         self.unanchoredRules = unanchored

@@ -10,8 +10,10 @@ struct UnitHits {
     /// filtered out: rules see only the hits lying wholly inside a unit).
     private let ranges: [Range<Int>]
     private let crossing: [Bool]
-    /// For each list, the indices of the units that hold one of its hits, ascending.
-    private let unitsByList: [Int32: [Int]]
+    /// (list, unit) for every hit lying wholly inside a unit, packed as `list << 32 | unit` and sorted: the units
+    /// each list hit in, found by binary search. One sort of a few dozen integers replaced a dictionary of arrays
+    /// (an allocation per list that hit) built for every text and scope.
+    private let listUnits: [UInt64]
 
     /// `hits` must be sorted by first token, as ``HitResolver`` returns them, and `units` by position, as the
     /// segmenter returns them: one merged pass then places every hit.
@@ -22,7 +24,8 @@ struct UnitHits {
         var crossing: [Bool] = []
         ranges.reserveCapacity(units.count)
         crossing.reserveCapacity(units.count)
-        var byList: [Int32: [Int]] = [:]
+        var pairs: [UInt64] = []
+        pairs.reserveCapacity(hits.count)
         var cursor = 0
         for (position, unit) in units.enumerated() {
             while cursor < hits.count, hits[cursor].firstToken < unit.firstToken { cursor += 1 }
@@ -31,8 +34,8 @@ struct UnitHits {
             while end < hits.count, hits[end].firstToken < unit.endToken {
                 if hits[end].endToken > unit.endToken {
                     crosses = true
-                } else if byList[hits[end].list]?.last != position {
-                    byList[hits[end].list, default: []].append(position)
+                } else {
+                    pairs.append(UInt64(UInt32(bitPattern: hits[end].list)) << 32 | UInt64(position))
                 }
                 end += 1
             }
@@ -42,7 +45,11 @@ struct UnitHits {
         }
         self.ranges = ranges
         self.crossing = crossing
-        self.unitsByList = byList
+        pairs.sort()
+        var unique: [UInt64] = []
+        unique.reserveCapacity(pairs.count)
+        for pair in pairs where unique.last != pair { unique.append(pair) }
+        self.listUnits = unique
     }
 
     /// The hits lying wholly inside unit `position`.
@@ -55,9 +62,26 @@ struct UnitHits {
     /// The units a rule with these anchors can fire in, ascending; every unit when it has no anchor.
     func units(anchoredOn anchors: [Int32]) -> [Int] {
         guard !anchors.isEmpty else { return Array(units.indices) }
-        if anchors.count == 1 { return unitsByList[anchors[0]] ?? [] }
+        if anchors.count == 1 { return units(of: anchors[0]) }
         var merged = Set<Int>()
-        for anchor in anchors { merged.formUnion(unitsByList[anchor] ?? []) }
+        for anchor in anchors { merged.formUnion(units(of: anchor)) }
         return merged.sorted()
+    }
+
+    /// The units holding a hit of `list`, ascending.
+    private func units(of list: Int32) -> [Int] {
+        let key = UInt64(UInt32(bitPattern: list)) << 32
+        var low = 0
+        var high = listUnits.count
+        while low < high {
+            let middle = (low + high) / 2
+            if listUnits[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        var result: [Int] = []
+        while low < listUnits.count, listUnits[low] >> 32 == key >> 32 {
+            result.append(Int(listUnits[low] & 0xFFFF_FFFF))
+            low += 1
+        }
+        return result
     }
 }

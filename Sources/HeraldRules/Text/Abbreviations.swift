@@ -27,4 +27,7 @@ enum Abbreviations {
         "under", "over", "during", "no", "not", "all", "each", "every", "more", "much", "another", "analysts",
         "officials", "shares", "now", "then", "today", "yesterday", "further", "instead", "until", "unlike",
     ]
+
+    /// UTF-8 length of the longest abbreviation: a longer ASCII word before a period is never one.
+    static let longest = neverFinal.union(mayBeFinal).map(\.utf8.count).max() ?? 0
 }

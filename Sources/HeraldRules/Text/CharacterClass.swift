@@ -21,6 +21,13 @@ enum CharacterClass {
             let value = scalar.value
             return (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x5A) || (value >= 0x61 && value <= 0x7A)
         }
+        return isNonASCIIWordScalar(scalar)
+    }
+
+    // The Unicode-table paths are kept out of line: inlined into the tokenizer, their resilient standard-library
+    // types made every call of it fetch type metadata on entry (2.8 % of matching at 10 rules).
+    @inline(never)
+    private static func isNonASCIIWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         let properties = scalar.properties
         if properties.isAlphabetic { return true }
         switch properties.generalCategory {
@@ -38,7 +45,12 @@ enum CharacterClass {
             let value = scalar.value | 0x20
             return value >= 0x61 && value <= 0x7A
         }
-        return scalar.properties.isAlphabetic
+        return isNonASCIIAlphabetic(scalar)
+    }
+
+    @inline(never)
+    private static func isNonASCIIAlphabetic(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic
     }
 
     /// Whitespace or a default-ignorable code point (soft hyphen, zero-width space…): skipped between tokens.
@@ -48,10 +60,22 @@ enum CharacterClass {
             let value = scalar.value
             return value == 0x20 || (value >= 0x09 && value <= 0x0D)
         }
-        return scalar.properties.isWhitespace || scalar.properties.isDefaultIgnorableCodePoint
+        return isNonASCIISkippable(scalar)
     }
 
+    @inline(never)
+    private static func isNonASCIISkippable(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar.properties.isDefaultIgnorableCodePoint
+    }
+
+    /// A decimal digit. Asked at every comma after a word ("12,416"), so ASCII is answered without the tables.
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar.value >= 0x30 && scalar.value <= 0x39 }
+        return isNonASCIIDigit(scalar)
+    }
+
+    @inline(never)
+    private static func isNonASCIIDigit(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.generalCategory == .decimalNumber
     }
 
