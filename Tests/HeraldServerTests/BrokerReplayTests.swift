@@ -22,8 +22,8 @@ struct BrokerReplayTests {
         return batch.map { String(buffer: $0).trimmingCharacters(in: .newlines) }
     }
 
-    @Test("a line the replay read from the store but the broker delivers after the hold is dropped once, not sent twice")
-    func lateLineAfterHold() throws {
+    /// A broker with one session (id 1) subscribed to `zebra-*`, whose outbox the test reads directly.
+    static func subscribedSession() throws -> (Broker, Outbox, [Subscription]) {
         let statistics = ServerStatistics()
         let broker = Broker(slowConsumerGrace: .seconds(1), statistics: statistics)
         let outbox = Outbox(limit: 1 << 20)
@@ -32,7 +32,14 @@ struct BrokerReplayTests {
         var subscriptions = SubscriptionSet(limit: 10)
         let filters = [Subscription(glob: RuleGlob("zebra-*"), minimumSeverity: nil, tag: nil)]
         try subscriptions.add(SubscriptionRequest(globs: filters.map(\.glob), minimumSeverity: nil, tag: nil, replay: nil))
-        #expect(broker.register(handle, info: ClientInfo(peer: "test", roles: [], name: nil, connectedSince: Date()), subscriptions: subscriptions))
+        let info = ClientInfo(peer: "test", roles: [], name: nil, connectedSince: Date())
+        #expect(broker.register(handle, info: info, subscriptions: subscriptions))
+        return (broker, outbox, filters)
+    }
+
+    @Test("a line the replay read from the store but the broker delivers after the hold is dropped once, not sent twice")
+    func lateLineAfterHold() throws {
+        let (broker, outbox, filters) = try Self.subscribedSession()
 
         broker.beginHold(1)
         // The replay read the store through #5 (#4 and #5 committed, not yet handed to the broker).
@@ -46,15 +53,7 @@ struct BrokerReplayTests {
 
     @Test("held lines the replay sent are dropped; the others are sent in order when the hold ends")
     func heldLines() throws {
-        let statistics = ServerStatistics()
-        let broker = Broker(slowConsumerGrace: .seconds(1), statistics: statistics)
-        let outbox = Outbox(limit: 1 << 20)
-        outbox.attachConsumer {}
-        let handle = SessionHandle(id: 1, outbox: outbox, channel: EmbeddedChannel(), statistics: statistics)
-        var subscriptions = SubscriptionSet(limit: 10)
-        let filters = [Subscription(glob: RuleGlob("zebra-*"), minimumSeverity: nil, tag: nil)]
-        try subscriptions.add(SubscriptionRequest(globs: filters.map(\.glob), minimumSeverity: nil, tag: nil, replay: nil))
-        #expect(broker.register(handle, info: ClientInfo(peer: "test", roles: [], name: nil, connectedSince: Date()), subscriptions: subscriptions))
+        let (broker, outbox, filters) = try Self.subscribedSession()
         broker.beginHold(1)
         broker.deliver([try #require(Self.delivery(2)), try #require(Self.delivery(3))])
         #expect(Self.lines(outbox).isEmpty)
