@@ -1,4 +1,5 @@
 import HeraldServer
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -110,34 +111,43 @@ struct ProtocolUnitTests {
         #expect(String(buffer: ServerMessage.pong(token: nil, ref: nil)) == "{\"type\":\"pong\"}\n")
     }
 
+    /// Everything the outbox holds, as the writer would take it, and whether it is closed.
+    static func take(_ outbox: Outbox) -> (lines: [String], closed: Bool) {
+        var batch = CircularBuffer<ByteBuffer>()
+        let closed = outbox.take(into: &batch)
+        return (batch.map { String(buffer: $0) }, closed)
+    }
+
     @Test("outbox: limit, overflow, close with a final line, discard")
-    func outbox() async {
+    func outbox() {
         let outbox = Outbox(limit: 10)
+        outbox.attachConsumer {}
         #expect(outbox.enqueue(ByteBuffer(string: "123456")) == .queued)
         #expect(outbox.enqueue(ByteBuffer(string: "123456")) == .overflow)
         #expect(outbox.enqueue(ByteBuffer(string: "1234")) == .queued)
-        let batch = await outbox.nextBatch()
-        #expect(batch?.map { String(buffer: $0) } == ["123456", "1234"])
+        #expect(Self.take(outbox).lines == ["123456", "1234"])
         // An empty queue takes one line of any size.
         #expect(outbox.enqueue(ByteBuffer(string: String(repeating: "x", count: 50))) == .queued)
         #expect(outbox.close(finalLine: ByteBuffer(string: "bye"), discardingPending: true))
         #expect(!outbox.close())
         #expect(outbox.enqueue(ByteBuffer(string: "late")) == .closed)
-        #expect(await outbox.nextBatch()?.map { String(buffer: $0) } == ["bye"])
-        #expect(await outbox.nextBatch() == nil)
+        #expect(Self.take(outbox) == (["bye"], true))
+        #expect(Self.take(outbox) == ([], true))
     }
 
-    @Test("outbox: a waiting consumer is woken by enqueue and by close")
-    func outboxWaiting() async {
+    @Test("outbox: the consumer is kicked once per burst, again after it takes, and on close")
+    func outboxKicks() {
         let outbox = Outbox(limit: 100)
-        async let first = outbox.nextBatch()
-        try? await Task.sleep(for: .milliseconds(20))
+        let kicks = NIOLockedValueBox(0)
+        outbox.attachConsumer { kicks.withLockedValue { $0 += 1 } }
+        #expect(kicks.withLockedValue { $0 } == 0)
         outbox.enqueue(ByteBuffer(string: "a"))
-        #expect(await first?.count == 1)
-        async let second = outbox.nextBatch()
-        try? await Task.sleep(for: .milliseconds(20))
+        outbox.enqueue(ByteBuffer(string: "b"))
+        #expect(kicks.withLockedValue { $0 } == 1)
+        #expect(Self.take(outbox).lines.count == 2)
         outbox.close()
-        #expect(await second == nil)
+        #expect(kicks.withLockedValue { $0 } == 2)
+        #expect(Self.take(outbox) == ([], true))
     }
 
     @Test(

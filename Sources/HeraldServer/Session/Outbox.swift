@@ -2,8 +2,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// A connection's bounded outbound queue: many producers (its own replies, fan-out from any publisher), one
-/// consumer that writes to the socket: the ``OutboxWriter`` on the channel's event loop (push mode, see
-/// ``attachConsumer(_:)``), or a task calling ``nextBatch()``.
+/// consumer that writes to the socket: the ``OutboxWriter`` on the channel's event loop, kicked when lines
+/// arrive (see ``attachConsumer(_:)``).
 ///
 /// Enqueueing never waits. A publisher hands an alert to every subscriber's outbox and moves on, so one client
 /// that stops reading cannot slow anybody else down; instead its queue fills up, ``enqueue(_:)`` reports
@@ -19,14 +19,20 @@ public final class Outbox: Sendable {
         case closed
     }
 
-    fileprivate struct State {
+    private struct State {
         var queue = CircularBuffer<ByteBuffer>(initialCapacity: 2)
         var queuedBytes = 0
         var isClosed = false
-        var waiter: CheckedContinuation<[ByteBuffer]?, Never>?
-        /// Push mode: called when lines arrive (or the outbox closes) and no call is outstanding.
+        /// Called when lines arrive (or the outbox closes) and no earlier call is outstanding.
         var consumer: (@Sendable () -> Void)?
         var consumerKicked = false
+
+        /// The consumer to call outside the lock, unless a call is already outstanding.
+        mutating func kick() -> (@Sendable () -> Void)? {
+            guard let consumer, !consumerKicked else { return nil }
+            consumerKicked = true
+            return consumer
+        }
     }
 
     /// The byte limit; one line is always accepted into an empty queue, however long it is.
@@ -38,26 +44,23 @@ public final class Outbox: Sendable {
         self.limit = limit
     }
 
-    /// Bytes queued and not yet taken by the writer: a replay waits for this to fall before sending more.
-    public var pendingBytes: Int { state.withLockedValue { $0.queuedBytes } }
-
     /// Queues `line` unless the outbox is closed or over its limit. Never blocks.
     @discardableResult
     public func enqueue(_ line: ByteBuffer) -> EnqueueResult {
-        let (result, wakeUp) = state.withLockedValue { state -> (EnqueueResult, WakeUp?) in
+        let (result, kick) = state.withLockedValue { state -> (EnqueueResult, (@Sendable () -> Void)?) in
             if state.isClosed { return (.closed, nil) }
             if state.queuedBytes > 0 && state.queuedBytes + line.readableBytes > limit { return (.overflow, nil) }
             state.queue.append(line)
             state.queuedBytes += line.readableBytes
-            return (.queued, state.wakeUpWaiter())
+            return (.queued, state.kick())
         }
-        wakeUp?.resume()
+        kick?()
         return result
     }
 
-    /// Switches the outbox to push mode: `kick` is called, outside the lock, when a line is queued or the outbox
-    /// closes while no earlier kick is outstanding; the consumer answers it with ``take(into:)``. One kick per
-    /// burst of lines, however many publishers queue them, is what lets the writer coalesce them.
+    /// Installs the consumer: `kick` is called, outside the lock, when a line is queued or the outbox closes while
+    /// no earlier kick is outstanding; the consumer answers it with ``take(into:)``. One kick per burst of lines,
+    /// however many publishers queue them, is what lets the writer coalesce them.
     public func attachConsumer(_ kick: @escaping @Sendable () -> Void) {
         let kickNow = state.withLockedValue { state -> Bool in
             state.consumer = kick
@@ -67,8 +70,8 @@ public final class Outbox: Sendable {
         if kickNow { kick() }
     }
 
-    /// Push mode: moves every queued line into `batch` (which should be empty; its storage is reused, so a
-    /// steady stream allocates nothing) and re-arms the kick.
+    /// Moves every queued line into `batch` (which should be empty; its storage is reused, so a steady stream
+    /// allocates nothing) and re-arms the kick.
     ///
     /// - Returns: Whether the outbox is closed: with an empty batch, the stream has ended.
     public func take(into batch: inout CircularBuffer<ByteBuffer>) -> Bool {
@@ -87,7 +90,7 @@ public final class Outbox: Sendable {
     /// - Returns: `false` if the outbox was already closed (and nothing changed).
     @discardableResult
     public func close(finalLine: ByteBuffer? = nil, discardingPending: Bool = false) -> Bool {
-        let (closed, wakeUp) = state.withLockedValue { state -> (Bool, WakeUp?) in
+        let (closed, kick) = state.withLockedValue { state -> (Bool, (@Sendable () -> Void)?) in
             guard !state.isClosed else { return (false, nil) }
             state.isClosed = true
             if discardingPending {
@@ -98,71 +101,15 @@ public final class Outbox: Sendable {
                 state.queue.append(finalLine)
                 state.queuedBytes += finalLine.readableBytes
             }
-            return (true, state.wakeUpWaiter())
+            return (true, state.kick())
         }
-        wakeUp?.resume()
+        kick?()
         return closed
     }
 
     /// Whether the outbox has been closed.
     public var isClosed: Bool { state.withLockedValue { $0.isClosed } }
 
-    /// The bytes waiting to be written.
+    /// The bytes queued and not yet taken by the writer: a replay waits for this to fall before sending more.
     public var queuedBytes: Int { state.withLockedValue { $0.queuedBytes } }
-
-    /// Waits for lines and returns everything queued so far (so the writer can flush once per batch), or `nil`
-    /// when the outbox is closed and drained. Only one task may call this at a time; cancelling it closes the outbox.
-    public func nextBatch() async -> [ByteBuffer]? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<[ByteBuffer]?, Never>) in
-                let ready = state.withLockedValue { state -> [ByteBuffer]?? in
-                    if !state.queue.isEmpty { return .some(state.drain()) }
-                    if state.isClosed || Task.isCancelled { return .some(nil) }
-                    precondition(state.waiter == nil, "Outbox.nextBatch() has a single consumer")
-                    state.waiter = continuation
-                    return .none
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        } onCancel: {
-            close()
-        }
-    }
-
-}
-
-/// A consumer to resume, and what to resume it with, taken under the lock and resumed after releasing it.
-private struct WakeUp {
-    var waiter: CheckedContinuation<[ByteBuffer]?, Never>?
-    var batch: [ByteBuffer]?
-    var kick: (@Sendable () -> Void)?
-
-    func resume() {
-        waiter?.resume(returning: batch)
-        kick?()
-    }
-}
-
-extension Outbox.State {
-    /// Removes every queued line.
-    fileprivate mutating func drain() -> [ByteBuffer] {
-        let batch = Array(queue)
-        queue.removeAll(keepingCapacity: true)
-        queuedBytes = 0
-        return batch
-    }
-
-    /// If the consumer is waiting, hands it over with everything queued (or `nil` for the end), to be resumed
-    /// by the caller outside the lock.
-    fileprivate mutating func wakeUpWaiter() -> WakeUp? {
-        if let consumer {
-            guard !consumerKicked else { return nil }
-            consumerKicked = true
-            return WakeUp(waiter: nil, batch: nil, kick: consumer)
-        }
-        guard let waiter else { return nil }
-        self.waiter = nil
-        let batch = queue.isEmpty ? nil : drain()
-        return WakeUp(waiter: waiter, batch: batch)
-    }
 }

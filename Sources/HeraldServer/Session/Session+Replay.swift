@@ -54,7 +54,7 @@ extension Session {
         let store = context.engine.store
         while !handle.isClosing {
             // Keep at most half the outbox full, so live lines queued after the replay still fit.
-            while handle.outbox.pendingBytes > handle.outbox.limit / 2 && !handle.isClosing {
+            while handle.outbox.queuedBytes > handle.outbox.limit / 2 && !handle.isClosing {
                 try await Task.sleep(for: .milliseconds(2))
             }
             let page = try await store.entries(after: position, limit: Self.replayPage)
