@@ -24,7 +24,7 @@ struct Session: Sendable {
     private var hasPublished = false
     /// Articles submitted and not yet durable, oldest first. Their `ok`s are sent from the store's commit callback
     /// in order; any other reply first waits for these (``settle()``), so replies never overtake each other.
-    private var inFlight = CircularBuffer<CommitTicket>()
+    var inFlight = CircularBuffer<CommitTicket>()
     /// How many articles one connection may have in flight before reading waits (TCP pushes back on the client).
     /// Large enough that a slow fsync is shared by many articles rather than throttling a busy publisher.
     static let maximumPipelinedArticles = 512
@@ -267,82 +267,6 @@ struct Session: Sendable {
                 command: "sub", ref: ref)
         }
         return .read
-    }
-
-    /// Submits an article and returns to reading without waiting for the commit: the `ok` (or a storage error)
-    /// is queued by the ticket's callback once the article and its alerts are durable and pushed to subscribers,
-    /// so a publisher that is also subscribed still finds its alerts before the `ok`. Pipelining is what lets
-    /// one busy publisher share group commits, and subscribers receive many alerts per write.
-    private mutating func publish(_ article: Article, form: PublishForm, ref: String?) async -> Next {
-        let outcome: PublishOutcome
-        let ticket: CommitTicket?
-        do {
-            (outcome, ticket) = try await context.engine.submit(article)
-        } catch {
-            await settle()
-            logger.error("storing an article failed", metadata: ["error": "\(error)"])
-            return reject(Self.storageFailed(error), command: form.rawValue, ref: ref)
-        }
-        context.statistics.published(duplicate: outcome.duplicate, alerts: outcome.alerts.count, linesQueued: 0)
-        logger.info(
-            "article published",
-            metadata: [
-                "command": "\(form.rawValue)", "article": "\(outcome.articleID)", "duplicate": "\(outcome.duplicate)",
-                "alerts": "\(outcome.alerts.count)", "lines": "\(outcome.entries.count)",
-            ])
-        let reply = Self.published(outcome, form: form, ref: ref)
-        guard let ticket else {
-            // A duplicate stores nothing: answered now, after the articles before it.
-            await settle()
-            return send(reply)
-        }
-        let handle = self.handle
-        let statistics = context.statistics
-        let grace = context.slowConsumerGracePeriod
-        let logger = self.logger
-        ticket.onDurable { error in
-            if let error {
-                logger.error("storing an article failed", metadata: ["error": "\(error)"])
-                let failure = Self.storageFailed(error)
-                statistics.error(failure.code)
-                handle.send(ServerMessage.error(failure, command: form.rawValue, ref: ref), slowConsumerGrace: grace)
-            } else {
-                handle.send(reply, slowConsumerGrace: grace)
-            }
-        }
-        inFlight.append(ticket)
-        if inFlight.count > Self.maximumPipelinedArticles, let oldest = inFlight.popFirst() {
-            try? await oldest.durable()
-        }
-        return handle.isClosing ? .stop : .read
-    }
-
-    /// Waits until every pipelined article has been answered, so the next reply comes after their `ok`s.
-    mutating func settle() async {
-        guard let newest = inFlight.last else { return }
-        // Tickets resolve in submission order: the newest being durable means all are, and all were answered.
-        try? await newest.durable()
-        inFlight.removeAll(keepingCapacity: true)
-    }
-
-    private static func storageFailed(_ error: any Error) -> ProtocolError {
-        ProtocolError(.storageFailed, "the alert log could not store this article (\(error)); nothing was sent, retry")
-    }
-
-    private static func published(_ outcome: PublishOutcome, form: PublishForm, ref: String?) -> ByteBuffer {
-        ServerMessage.ok(form.rawValue, ref: ref) { writer in
-            writer.string("article", outcome.articleID)
-            writer.string("content_id", outcome.contentID)
-            writer.bool("duplicate", outcome.duplicate)
-            writer.int("alerts", outcome.alerts.count)
-            writer.beginArray("alert_ids")
-            for alert in outcome.alerts { writer.uint(nil, alert.id) }
-            writer.endArray()
-            if outcome.entries.count > outcome.alerts.count {
-                // Repeats inside a dedup window and throttle notices: stored and pushed, not new alerts.
-                writer.int("other_lines", outcome.entries.count - outcome.alerts.count)
-            }
-        }
     }
 
     private func help(topic: String?, ref: String?) -> Next {
