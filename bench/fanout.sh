@@ -115,6 +115,11 @@ wait_port() {  # bounded: 100 x 0.1 s
   echo "server on port $1 did not come up" >&2; exit 1
 }
 start_server() {
+  # A server left over from an earlier run would answer in this one's place, and its figures would be reported.
+  case $1 in herald) PORT=$H_PORT ;; nats) PORT=$N_PORT ;; redis) PORT=$R_PORT ;; esac
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    echo "port $PORT is already in use (a server from an earlier run?); stop it first" >&2; exit 1
+  fi
   case $1 in
     herald)
       rm -rf "$OUT/herald-data"
