@@ -14,7 +14,7 @@ extension Broker {
     /// Every registered connection, by id.
     func clients() -> [ClientSnapshot] {
         state.withLockedValue { state in
-            state.entries.keys.sorted().compactMap { id in
+            state.entries.sortedIDs.compactMap { id in
                 guard let entry = state.entries[id] else { return nil }
                 return ClientSnapshot(
                     id: id, info: entry.info, subscriptions: entry.subscriptions.subscriptions.map(\.glob.pattern),
@@ -27,7 +27,7 @@ extension Broker {
     func connectionsByRole() -> [Role: Int] {
         state.withLockedValue { state in
             var counts: [Role: Int] = [:]
-            for entry in state.entries.values {
+            for entry in state.entries.slots {
                 for role in entry.info.roles { counts[role, default: 0] += 1 }
             }
             return counts
@@ -90,7 +90,7 @@ extension Broker {
             silence.write(to: &writer)
             writer.optionalString("ended_by", endedBy)
         }
-        for id in state.entries.keys.sorted() {
+        for id in state.entries.sortedIDs {
             guard let entry = state.entries[id], entry.subscriptions.overlaps(silence.glob) else { continue }
             entry.handle.send(line, slowConsumerGrace: slowConsumerGrace)
         }

@@ -50,7 +50,7 @@ final class Broker: Sendable {
     }
 
     struct State {
-        var entries: [UInt64: Entry] = [:]
+        var entries = BrokerEntries<Entry>()
         var isShuttingDown = false
         /// Silences live here, beside the entries, so a delivery and a silence starting never interleave.
         var silences: [Silence] = []
@@ -78,19 +78,21 @@ final class Broker: Sendable {
     /// Records a session's new roles and name (after `AUTH`), for `CLIENTS` and `STATS`.
     func update(_ id: UInt64, roles: [Role], name: String?) {
         state.withLockedValue { state in
-            state.entries[id]?.info.roles = roles
-            state.entries[id]?.info.name = name
+            state.entries.update(id) { entry in
+                entry.info.roles = roles
+                entry.info.name = name
+            }
         }
     }
 
     /// Removes a session that has ended.
     func unregister(_ id: UInt64) {
-        state.withLockedValue { _ = $0.entries.removeValue(forKey: id) }
+        state.withLockedValue { _ = $0.entries.remove(id) }
     }
 
     /// Replaces a session's subscriptions (after `SUB` or `UNSUB`).
     func update(_ id: UInt64, subscriptions: SubscriptionSet) {
-        state.withLockedValue { $0.entries[id]?.subscriptions = subscriptions }
+        state.withLockedValue { $0.entries.update(id) { $0.subscriptions = subscriptions } }
     }
 
     /// The number of registered sessions.
@@ -115,31 +117,30 @@ final class Broker: Sendable {
                     statistics.silenced()
                     continue
                 }
-                // In place, in the dictionary's order: no sorting and no copy of an entry per recipient, which
-                // is what a thousand subscribers per alert would otherwise cost.
-                for index in state.entries.values.indices {
-                    guard state.entries.values[index].subscriptions.matches(delivery.facts) else { continue }
-                    if let replayed = state.entries.values[index].replayed {
+                // In place, in storage order: no sorting and no copy of an entry per recipient, which is what a
+                // thousand subscribers per alert would otherwise cost.
+                state.entries.updateEach { entry in
+                    guard entry.subscriptions.matches(delivery.facts) else { return }
+                    if let replayed = entry.replayed {
                         if delivery.id > replayed.through {
-                            state.entries.values[index].replayed = nil
+                            entry.replayed = nil
                         } else if delivery.id > 0, replayed.filters.contains(where: { $0.matches(delivery.facts) }) {
-                            continue
+                            return
                         }
                     }
-                    if state.entries.values[index].held != nil {
-                        state.entries.values[index].held?.append(delivery)
-                        state.entries.values[index].heldBytes += delivery.line.readableBytes
-                        let handle = state.entries.values[index].handle
-                        if state.entries.values[index].heldBytes > handle.outbox.limit {
+                    if entry.held != nil {
+                        entry.held?.append(delivery)
+                        entry.heldBytes += delivery.line.readableBytes
+                        if entry.heldBytes > entry.handle.outbox.limit {
                             // A replay that cannot keep up with live traffic is a slow consumer too.
-                            state.entries.values[index].held = nil
-                            handle.close(
-                                reason: .slowConsumer, finalLine: Self.overflowLine(handle), discardingPending: true,
-                                grace: slowConsumerGrace)
+                            entry.held = nil
+                            entry.handle.close(
+                                reason: .slowConsumer, finalLine: Self.overflowLine(entry.handle),
+                                discardingPending: true, grace: slowConsumerGrace)
                         }
-                        continue
+                        return
                     }
-                    if state.entries.values[index].handle.send(delivery.line, slowConsumerGrace: slowConsumerGrace) {
+                    if entry.handle.send(delivery.line, slowConsumerGrace: slowConsumerGrace) {
                         queued += 1
                     }
                 }
@@ -151,9 +152,11 @@ final class Broker: Sendable {
     /// Starts holding a session's live lines while it replays stored ones.
     func beginHold(_ id: UInt64) {
         state.withLockedValue { state in
-            if state.entries[id]?.held == nil {
-                state.entries[id]?.held = []
-                state.entries[id]?.heldBytes = 0
+            state.entries.update(id) { entry in
+                if entry.held == nil {
+                    entry.held = []
+                    entry.heldBytes = 0
+                }
             }
         }
     }
@@ -167,8 +170,10 @@ final class Broker: Sendable {
         let replayed: (AlertFacts) -> Bool = { facts in filters.contains { $0.matches(facts) } }
         state.withLockedValue { state in
             guard let entry = state.entries[id], let held = entry.held else { return }
-            state.entries[id]?.held = nil
-            state.entries[id]?.heldBytes = 0
+            state.entries.update(id) { entry in
+                entry.held = nil
+                entry.heldBytes = 0
+            }
             var through = replayedThrough
             for delivery in held {
                 through = max(through, delivery.id)
@@ -178,7 +183,7 @@ final class Broker: Sendable {
             // Only lines at or below what the replay read can still be late; a held line above it proves the
             // broker is past them.
             if through == replayedThrough, !filters.isEmpty {
-                state.entries[id]?.replayed = (replayedThrough, filters)
+                state.entries.update(id) { $0.replayed = (replayedThrough, filters) }
             }
         }
     }
@@ -197,7 +202,7 @@ final class Broker: Sendable {
     func shutDown(grace: TimeAmount) -> Int {
         let handles = state.withLockedValue { state in
             state.isShuttingDown = true
-            return state.entries.values.map(\.handle)
+            return state.entries.slots.map(\.handle)
         }
         for handle in handles {
             handle.close(reason: .serverShutdown, finalLine: Self.shutdownBye, grace: grace)

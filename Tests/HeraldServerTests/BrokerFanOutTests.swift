@@ -1,0 +1,57 @@
+import Foundation
+import HeraldCore
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import HeraldServer
+
+/// The broker's registry as sessions come and go: each alert reaches exactly the sessions whose filters match.
+@Suite("Broker fan-out")
+struct BrokerFanOutTests {
+    struct Session {
+        let id: UInt64
+        let outbox: Outbox
+    }
+
+    static func subscriptions(_ glob: String) throws -> SubscriptionSet {
+        var set = SubscriptionSet(limit: 10)
+        try set.add(SubscriptionRequest(globs: [RuleGlob(glob)], minimumSeverity: nil, tag: nil, replay: nil))
+        return set
+    }
+
+    static func register(_ broker: Broker, id: UInt64, glob: String) throws -> Session {
+        let outbox = Outbox(limit: 1 << 20)
+        outbox.attachConsumer {}
+        let handle = SessionHandle(id: id, outbox: outbox, channel: EmbeddedChannel(), statistics: broker.statistics)
+        let info = ClientInfo(peer: "test-\(id)", roles: [], name: nil, connectedSince: Date())
+        #expect(broker.register(handle, info: info, subscriptions: try subscriptions(glob)))
+        return Session(id: id, outbox: outbox)
+    }
+
+    @Test("sessions leaving from the middle and the ends change nobody else's alerts, and admin listings stay ordered")
+    func registryChurn() throws {
+        let broker = Broker(slowConsumerGrace: .seconds(1), statistics: ServerStatistics())
+        let globs = ["zebra-*", "lion-*", "*", "zebra-sighting", "lion-roar", "*-roar"]
+        let sessions = try globs.enumerated().map { try Self.register(broker, id: UInt64(10 - $0.offset), glob: $0.element) }
+        // ids 10 (zebra-*), 9 (lion-*), 8 (*), 7 (zebra-sighting), 6 (lion-roar), 5 (*-roar)
+        broker.unregister(10)
+        broker.unregister(7)
+        broker.unregister(5)
+        broker.update(6, subscriptions: try Self.subscriptions("zebra-*"))
+
+        broker.deliver([
+            try #require(BrokerReplayTests.delivery(1, rule: "zebra-sighting")),
+            try #require(BrokerReplayTests.delivery(2, rule: "lion-roar")),
+        ])
+
+        let received = Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, BrokerReplayTests.lines($0.outbox)) })
+        #expect(received[9] == [#"{"id":2}"#])
+        #expect(received[8] == [#"{"id":1}"#, #"{"id":2}"#])
+        #expect(received[6] == [#"{"id":1}"#])
+        for gone: UInt64 in [10, 7, 5] { #expect(received[gone] == []) }
+        #expect(broker.clients().map(\.id) == [6, 8, 9])
+        #expect(broker.clients().map(\.info.peer) == ["test-6", "test-8", "test-9"])
+        #expect(broker.sessionCount == 3)
+    }
+}
