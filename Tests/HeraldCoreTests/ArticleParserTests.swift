@@ -136,4 +136,27 @@ struct ArticleParserTests {
         #expect(a.contentID.count == 16)
         #expect(Article(id: "mine", title: "x", body: "y").id == "mine")
     }
+
+    @Test("the ASCII shortcut normalises exactly as the Unicode path does, so stored content ids stay valid")
+    func asciiNormalisationMatchesUnicode() {
+        let everyByte = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        var samples = [
+            everyByte, "", " ", "\t\n", "  Leading and trailing  ", "Mixed CASE\r\nlines\u{0B}and\u{0C}feeds",
+            "ZEBRA zebra Zebra", "a  b\t\tc\n\n\nd",
+        ]
+        var seed: UInt64 = 42
+        for _ in 0..<200 {  // random ASCII, whitespace-heavy
+            var bytes: [UInt8] = []
+            for _ in 0..<40 {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let pick = Int(seed >> 33) % 160
+                bytes.append(pick < 128 ? UInt8(pick) : [0x20, 0x09, 0x0A, 0x0D][pick % 4])
+            }
+            samples.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for sample in samples {
+            #expect(ContentID.normalizeASCII(sample) == ContentID.normalizeUnicode(sample), "\(sample.debugDescription)")
+        }
+        #expect(ContentID.normalizeASCII("Café") == nil)
+    }
 }

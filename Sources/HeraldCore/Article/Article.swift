@@ -38,6 +38,34 @@ public enum ContentID {
     }
 
     static func normalize(_ text: String) -> String {
+        normalizeASCII(text) ?? normalizeUnicode(text)
+    }
+
+    /// The same result as ``normalizeUnicode(_:)`` for pure-ASCII text (NFKC leaves it alone, case folding is
+    /// A–Z, whitespace is tab to carriage return and space), without Foundation's normalisation, which was most
+    /// of a published article's cost before matching; `nil` at the first non-ASCII byte.
+    static func normalizeASCII(_ text: String) -> String? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x80...:
+                return nil
+            case 0x09...0x0D, 0x20:
+                pendingSpace = !output.isEmpty
+            default:
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                output.append(byte &+ (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func normalizeUnicode(_ text: String) -> String {
         var output = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
