@@ -27,7 +27,9 @@ public struct CommandParser: Sendable {
         let verbEnd = trimmed.firstIndex(where: \.isProtocolWhitespace) ?? trimmed.endIndex
         let word = String(trimmed[..<verbEnd])
         let rest = trimmed[verbEnd...].trimmingWhitespace()
-        let arguments = rest.split(whereSeparator: \.isProtocolWhitespace).map(String.init)
+        // A `PUB` line is a whole article: splitting it into words would cost more than parsing its JSON.
+        let isPublish = word.utf8.count == 3 && word.lowercased() == "pub"
+        let arguments = isPublish ? [] : rest.split(whereSeparator: \.isProtocolWhitespace).map(String.init)
         return Request(try command(word: word, arguments: arguments, rawArguments: rest))
     }
 
