@@ -20,8 +20,8 @@ struct BrokerFanOutTests {
         return set
     }
 
-    static func register(_ broker: Broker, id: UInt64, glob: String) throws -> Session {
-        let outbox = Outbox(limit: 1 << 20)
+    static func register(_ broker: Broker, id: UInt64, glob: String, limit: Int = 1 << 20) throws -> Session {
+        let outbox = Outbox(limit: limit)
         outbox.attachConsumer {}
         let handle = SessionHandle(id: id, outbox: outbox, channel: EmbeddedChannel(), statistics: broker.statistics)
         let info = ClientInfo(peer: "test-\(id)", roles: [], name: nil, connectedSince: Date())
@@ -53,5 +53,25 @@ struct BrokerFanOutTests {
         #expect(broker.clients().map(\.id) == [6, 8, 9])
         #expect(broker.clients().map(\.info.peer) == ["test-6", "test-8", "test-9"])
         #expect(broker.sessionCount == 3)
+    }
+
+    @Test("a commit of many alerts reaches each subscriber whole and in order; one it overflows is cut off, not half-fed")
+    func commitOfManyAlerts() throws {
+        let broker = Broker(slowConsumerGrace: .seconds(1), statistics: ServerStatistics())
+        let roomy = try Self.register(broker, id: 1, glob: "*")
+        let picky = try Self.register(broker, id: 2, glob: "lion-*")
+        // Each line is 9 bytes: three fit in 30, the fourth does not.
+        let small = try Self.register(broker, id: 3, glob: "*", limit: 30)
+        let rules = ["zebra-a", "lion-b", "zebra-c", "lion-d", "zebra-e"]
+        let deliveries = try rules.enumerated().map { try #require(BrokerReplayTests.delivery(UInt64($0.offset + 1), rule: $0.element)) }
+
+        broker.deliver(deliveries)
+
+        #expect(BrokerReplayTests.lines(roomy.outbox) == (1...5).map { #"{"id":\#($0)}"# })
+        #expect(BrokerReplayTests.lines(picky.outbox) == [#"{"id":2}"#, #"{"id":4}"#])
+        let cutOff = BrokerReplayTests.lines(small.outbox)
+        #expect(cutOff.count == 1)
+        #expect(cutOff.first?.contains("slow_consumer") == true)
+        #expect(small.outbox.isClosed)
     }
 }

@@ -102,7 +102,9 @@ final class Broker: Sendable {
     ///
     /// Lines come from the alert store's commit observer, one commit at a time and in id order. Everything happens
     /// under the lock so that a replay's hold begins and ends between two commits, never inside one; enqueueing
-    /// never waits, so the lock is held for a few microseconds per recipient.
+    /// never waits, so the lock is held for a few microseconds per recipient. Each session gets all of a commit's
+    /// lines for it in one enqueue: one outbox lock and one writer kick per session per commit, however many
+    /// alerts the commit carries.
     ///
     /// - Returns: The number of lines queued.
     @discardableResult
@@ -110,22 +112,27 @@ final class Broker: Sendable {
         guard !deliveries.isEmpty else { return 0 }
         let now = Date()
         return state.withLockedValue { state in
+            let live = deliveries.filter { delivery in
+                guard state.silences.contains(where: { $0.silences(delivery.facts.rule, at: now) }) else { return true }
+                // Stored (and replayable) but not pushed: subscribers were told by a `notice` when it began.
+                statistics.silenced()
+                return false
+            }
+            guard !live.isEmpty else { return 0 }
             var queued = 0
-            for delivery in deliveries {
-                if state.silences.contains(where: { $0.silences(delivery.facts.rule, at: now) }) {
-                    // Stored (and replayable) but not pushed: subscribers were told by a `notice` when it began.
-                    statistics.silenced()
-                    continue
-                }
-                // In place, in storage order: no sorting and no copy of an entry per recipient, which is what a
-                // thousand subscribers per alert would otherwise cost.
-                state.entries.updateEach { entry in
-                    guard entry.subscriptions.matches(delivery.facts) else { return }
+            var lines: [ByteBuffer] = []
+            lines.reserveCapacity(live.count)
+            // In place, in storage order: no sorting and no copy of an entry per recipient, which is what a
+            // thousand subscribers per alert would otherwise cost.
+            state.entries.updateEach { entry in
+                lines.removeAll(keepingCapacity: true)
+                for delivery in live {
+                    guard entry.subscriptions.matches(delivery.facts) else { continue }
                     if let replayed = entry.replayed {
                         if delivery.id > replayed.through {
                             entry.replayed = nil
                         } else if delivery.id > 0, replayed.filters.contains(where: { $0.matches(delivery.facts) }) {
-                            return
+                            continue
                         }
                     }
                     if entry.held != nil {
@@ -138,11 +145,14 @@ final class Broker: Sendable {
                                 reason: .slowConsumer, finalLine: Self.overflowLine(entry.handle),
                                 discardingPending: true, grace: slowConsumerGrace)
                         }
-                        return
+                        continue
                     }
-                    if entry.handle.send(delivery.line, slowConsumerGrace: slowConsumerGrace) {
-                        queued += 1
-                    }
+                    lines.append(delivery.line)
+                }
+                if lines.count == 1 {
+                    if entry.handle.send(lines[0], slowConsumerGrace: slowConsumerGrace) { queued += 1 }
+                } else if !lines.isEmpty {
+                    queued += entry.handle.send(lines, slowConsumerGrace: slowConsumerGrace)
                 }
             }
             return queued

@@ -58,6 +58,30 @@ public final class Outbox: Sendable {
         return result
     }
 
+    /// Queues `lines` in order, under one lock and with at most one kick: what a commit of many alerts costs
+    /// per subscriber. Stops at the first line that would overflow the limit.
+    ///
+    /// - Returns: How many lines were queued, and ``EnqueueResult/queued`` when that is all of them.
+    public func enqueue(_ lines: [ByteBuffer]) -> (queued: Int, result: EnqueueResult) {
+        let (queued, result, kick) = state.withLockedValue { state -> (Int, EnqueueResult, (@Sendable () -> Void)?) in
+            if state.isClosed { return (0, .closed, nil) }
+            var queued = 0
+            var result = EnqueueResult.queued
+            for line in lines {
+                if state.queuedBytes > 0 && state.queuedBytes + line.readableBytes > limit {
+                    result = .overflow
+                    break
+                }
+                state.queue.append(line)
+                state.queuedBytes += line.readableBytes
+                queued += 1
+            }
+            return (queued, result, queued > 0 ? state.kick() : nil)
+        }
+        kick?()
+        return (queued, result)
+    }
+
     /// Installs the consumer: `kick` is called, outside the lock, when a line is queued or the outbox closes while
     /// no earlier kick is outstanding; the consumer answers it with ``take(into:)``. One kick per burst of lines,
     /// however many publishers queue them, is what lets the writer coalesce them.

@@ -50,16 +50,29 @@ public final class SessionHandle: Sendable {
         case .closed:
             return false
         case .overflow:
-            let error = ProtocolError(
-                .slowConsumer,
-                "more than \(outbox.limit) bytes were waiting to be sent to this connection; closing it")
-            // Counted now, not when the connection finally closes: the cut-off is the event an operator watches.
-            statistics.error(.slowConsumer)
-            close(
-                reason: .slowConsumer, finalLine: ServerMessage.error(error), discardingPending: true,
-                grace: slowConsumerGrace)
+            cutOff(slowConsumerGrace: slowConsumerGrace)
             return false
         }
+    }
+
+    /// Queues `lines` in order; like ``send(_:slowConsumerGrace:)`` for each, with one lock for all of them.
+    ///
+    /// - Returns: How many lines were queued.
+    func send(_ lines: [ByteBuffer], slowConsumerGrace: TimeAmount) -> Int {
+        let (queued, result) = outbox.enqueue(lines)
+        if result == .overflow { cutOff(slowConsumerGrace: slowConsumerGrace) }
+        return queued
+    }
+
+    private func cutOff(slowConsumerGrace: TimeAmount) {
+        let error = ProtocolError(
+            .slowConsumer,
+            "more than \(outbox.limit) bytes were waiting to be sent to this connection; closing it")
+        // Counted now, not when the connection finally closes: the cut-off is the event an operator watches.
+        statistics.error(.slowConsumer)
+        close(
+            reason: .slowConsumer, finalLine: ServerMessage.error(error), discardingPending: true,
+            grace: slowConsumerGrace)
     }
 
     /// Starts an orderly close: records `reason` (unless one was recorded already), closes the outbox after
