@@ -65,16 +65,23 @@ public struct ArticleParser: Sendable {
         guard line.utf8.count <= maximumBytes else {
             throw ArticleError("too_large", "article of \(line.utf8.count) bytes is over the \(maximumBytes)-byte limit")
         }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
-        } catch {
-            throw ArticleError("bad_json", "malformed JSON: \(Self.describe(error))")
-        }
-        guard let fields = object as? [String: Any] else {
-            throw ArticleError("bad_json", "expected a JSON object with \"title\" and \"body\"")
+        // Most articles are an object of strings, read without Foundation; anything else takes the general path.
+        let flat = FlatJSONObject.parse(line)
+        var fields: [String: Any] = [:]
+        if flat == nil {
+            let object: Any
+            do {
+                object = try JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
+            } catch {
+                throw ArticleError("bad_json", "malformed JSON: \(Self.describe(error))")
+            }
+            guard let members = object as? [String: Any] else {
+                throw ArticleError("bad_json", "expected a JSON object with \"title\" and \"body\"")
+            }
+            fields = members
         }
         func string(_ key: String) throws(ArticleError) -> String? {
+            if let flat { return flat[key] ?? nil }
             guard let value = fields[key], !(value is NSNull) else { return nil }
             if let text = value as? String { return text }
             if key == "id", let number = value as? NSNumber { return number.stringValue }
