@@ -53,8 +53,8 @@ struct SQLiteAlertStoreTests {
         let reopened = try SQLiteAlertStore(path: path)
         #expect(try await reopened.bounds() == (1, 2))
         #expect(try await reopened.highestID() == 2)
-        #expect(try await reopened.article(contentID: article.contentID) == "a1")
-        #expect(try await reopened.article(contentID: "nope") == nil)
+        #expect(try reopened.article(contentID: article.contentID) == "a1")
+        #expect(try reopened.article(contentID: "nope") == nil)
         #expect(try await reopened.dedupRecords(since: Date().addingTimeInterval(-60)).map(\.id) == [1, 2])
         await reopened.close()
     }

@@ -71,7 +71,7 @@ public actor AlertEngine {
         }
         // Remembered before the store is asked, so the same content arriving meanwhile is already a duplicate.
         remember(article)
-        if let original = try await log.article(contentID: article.contentID) {
+        if let original = try log.article(contentID: article.contentID) {
             seen[article.contentID] = original
             return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
         }

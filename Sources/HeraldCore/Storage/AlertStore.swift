@@ -100,7 +100,10 @@ public protocol AlertStore: Sendable {
     func highestID() async throws -> UInt64
 
     /// The id the article was first published under, if this content was seen before.
-    func article(contentID: String) async throws -> String?
+    ///
+    /// Synchronous on purpose: the engine asks once per new article, and an `async` requirement made every
+    /// ask hop off the engine's executor and back (two thread switches per article) for a lookup of microseconds.
+    func article(contentID: String) throws -> String?
 
     /// Alerts created since `date`, for dedup windows.
     func dedupRecords(since date: Date) async throws -> [DedupRecord]

@@ -206,7 +206,7 @@ public final class SQLiteAlertStore: AlertStore {
         }
     }
 
-    public func article(contentID: String) async throws -> String? {
+    public func article(contentID: String) throws -> String? {
         try reader.withLock { connection in
             var id: String?
             try connection.query("SELECT id FROM articles WHERE content_id = ?", [.text(contentID)]) { row in id = row.text(0) }
