@@ -98,6 +98,22 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: json)
     }
 
+    /// Appends members already encoded for an object (`"a":1,"b":2`, no braces, no leading comma) to the current
+    /// object.
+    mutating func appendMembers(_ json: [UInt8]) {
+        guard !json.isEmpty else { return }
+        if needsComma {
+            bytes.append(UInt8(ascii: ","))
+        }
+        needsComma = true
+        bytes.append(contentsOf: json)
+    }
+
+    /// Ends the text with a newline, for a line ready to send; nothing may be written after it.
+    mutating func appendNewline() {
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
     private mutating func prefix(_ key: String?) {
         if needsComma {
             bytes.append(UInt8(ascii: ","))
