@@ -20,21 +20,22 @@ extension RuleSet {
             let hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
             let selected = selectRules(hits)
             if part == .title { selectedInTitle = selected } else { selectedInBody = selected }
+            guard !selected.isEmpty else { continue }
             var unitHits: [UnitHits?] = [nil, nil, nil]
+            var evaluation = RuleEvaluation(
+                lists: lists, text: analyzed, part: part, partIndex: partIndex, explain: explain)
             for ruleIndex in selected {
                 let rule = rules[ruleIndex]
                 let scope = rule.scope
                 let slot = scope == .sentence ? 0 : scope == .paragraph ? 1 : 2
                 let cut = unitHits[slot] ?? UnitHits(units: units(of: scope, part: part, in: analyzed), hits: hits)
                 unitHits[slot] = cut
-                var evaluation = RuleEvaluation(
-                    lists: lists, rule: rule, text: analyzed, part: part, partIndex: partIndex, explain: explain)
                 for unit in cut.units(anchoredOn: rule.anchors) {
-                    evaluation.evaluate(unit: cut.units[unit], hits: cut.hits(in: unit))
+                    evaluation.evaluate(rule, ruleIndex: ruleIndex, unit: cut.units[unit], hits: cut.hits(in: unit))
                 }
-                explanation += evaluation.explanation
-                for candidate in evaluation.candidates { found.append((ruleIndex, candidate)) }
             }
+            explanation += evaluation.explanation
+            found += evaluation.candidates
         }
         let winners = Self.deduplicated(found)
         // Evidence and span texts are cut only now, for the candidates that won dedup.
