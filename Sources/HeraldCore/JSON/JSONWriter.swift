@@ -52,6 +52,46 @@ public struct JSONWriter: Sendable {
 
     public mutating func int(_ key: String?, _ value: Int) {
         prefix(key)
+        appendDigits(value)
+    }
+
+    // Members under fixed keys given already quoted, with the colon (`"\"rule\":"`), copied as they are: an alert
+    // line has some twenty of them, and sending each short key through the escaping loop was a third of writing
+    // the line. The key must need no escaping.
+
+    mutating func beginObject(rawKey: StaticString) {
+        prefix(rawKey: rawKey)
+        bytes.append(UInt8(ascii: "{"))
+        outer.append(needsComma)
+        needsComma = false
+    }
+
+    mutating func beginArray(rawKey: StaticString) {
+        prefix(rawKey: rawKey)
+        bytes.append(UInt8(ascii: "["))
+        outer.append(needsComma)
+        needsComma = false
+    }
+
+    mutating func string(rawKey: StaticString, _ value: String) {
+        prefix(rawKey: rawKey)
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    mutating func int(rawKey: StaticString, _ value: Int) {
+        prefix(rawKey: rawKey)
+        appendDigits(value)
+    }
+
+    private mutating func prefix(rawKey: StaticString) {
+        if needsComma {
+            bytes.append(UInt8(ascii: ","))
+        }
+        needsComma = true
+        rawKey.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendDigits(_ value: Int) {
         // Digits written straight into the buffer: an alert carries a dozen offsets, and formatting each through
         // `String(value)` showed in the profile of writing alerts.
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
