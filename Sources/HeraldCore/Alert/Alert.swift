@@ -32,16 +32,6 @@ public struct Alert: Sendable {
     }
 
     public init(match: RuleMatch, article: Article, id: UInt64 = 0, matchedAt: Date = Date()) {
-        self.init(match: match, article: article, id: id, matchedAt: matchedAt, encodedArticle: nil)
-    }
-
-    /// An alert of `encoded`'s article, matched at its time, whose line reuses the article part encoded there.
-    public init(match: RuleMatch, encodedArticle encoded: EncodedArticle, id: UInt64 = 0) {
-        self.init(match: match, article: encoded.article, id: id, matchedAt: encoded.matchedAt, encodedArticle: encoded)
-    }
-
-    /// Every stored property set once: the public initialisers delegating to one another copied the whole alert.
-    private init(match: RuleMatch, article: Article, id: UInt64, matchedAt: Date, encodedArticle: EncodedArticle?) {
         self.id = id
         self.key = Self.key(rule: match.rule.id, contentID: article.contentID, dedupKey: match.dedupKey)
         self.rule = match.rule.id
@@ -53,7 +43,26 @@ public struct Alert: Sendable {
             part: match.part, text: match.evidence, start: match.evidenceStart, end: match.evidenceEnd, spans: match.spans)
         self.article = article
         self.matchedAt = matchedAt
-        self.encodedArticle = encodedArticle
+        self.encodedArticle = nil
+    }
+
+    /// An alert of `encoded`'s article, matched at its time, whose line reuses the article part encoded there.
+    ///
+    /// Spelt out rather than delegating to the initialiser above: a delegating initialiser built the alert and
+    /// then copied it whole (a retain and a release for each of its two dozen references).
+    public init(match: RuleMatch, encodedArticle encoded: EncodedArticle, id: UInt64 = 0) {
+        self.id = id
+        self.key = Self.key(rule: match.rule.id, contentID: encoded.article.contentID, dedupKey: match.dedupKey)
+        self.rule = match.rule.id
+        self.title = match.rule.title
+        self.severity = match.rule.severity
+        self.tags = match.rule.tags
+        self.fields = match.fields
+        self.evidence = Evidence(
+            part: match.part, text: match.evidence, start: match.evidenceStart, end: match.evidenceEnd, spans: match.spans)
+        self.article = encoded.article
+        self.matchedAt = encoded.matchedAt
+        self.encodedArticle = encoded
     }
 
     /// The first 16 hex digits of SHA-256 over rule id, content id and dedup key, separated by NUL bytes.
