@@ -106,7 +106,11 @@ extension RuleSet {
         var previous: Int32 = -1
         for list in lists where list != previous {
             previous = list
-            if Int(list) < rulesByAnchor.count { selected += rulesByAnchor[Int(list)] }
+            let index = Int(list)
+            guard index >= 0, index + 1 < anchorStarts.count else { continue }
+            let start = anchorStarts[index]
+            let end = anchorStarts[index + 1]
+            if start < end { selected += anchoredRules[start..<end] }
         }
         selected.sort()
         var unique: [Int] = []

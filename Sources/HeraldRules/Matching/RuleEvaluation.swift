@@ -43,6 +43,7 @@ struct RuleEvaluation {
         options.hits.removeAll(keepingCapacity: true)
         options.starts.removeAll(keepingCapacity: true)
         options.starts.append(0)
+        options.hits.reserveCapacity(hits.count * bindings.count)
         for index in bindings.indices {
             let terms = bindings[index].terms
             for hit in hits where terms.contains(where: { accepts($0, hit) }) { options.hits.append(hit) }
