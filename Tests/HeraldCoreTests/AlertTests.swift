@@ -95,6 +95,27 @@ struct AlertTests {
         #expect(decoded?["k"] == "q\"b\\n\n\u{1}\u{7F}é")
     }
 
+    @Test("JSON nesting deeper than the writer's 64-level bit stack keeps every comma")
+    func deepNesting() throws {
+        var writer = JSONWriter()
+        writer.beginArray()
+        for level in 0..<100 {
+            writer.int(nil, level)
+            writer.beginArray()
+        }
+        for level in 0..<100 {
+            writer.endArray()
+            writer.int(nil, level)
+        }
+        writer.endArray()
+        var expected = "["
+        for level in 0..<100 { expected += "\(level),[" }
+        for level in 0..<100 { expected += "]," + "\(level)" }
+        expected += "]"
+        #expect(writer.string == expected)
+        #expect(try JSONSerialization.jsonObject(with: Data(writer.bytes)) is [Any])
+    }
+
     @Test("JSON integers are written like String(value)")
     func integers() {
         for value in [0, 7, -1, 10, 99, 100, 1_234_567, -9_876_543_210, Int.max, Int.min] {
