@@ -66,8 +66,11 @@ public struct MatchCommand: ParsableCommand {
                     let report = ruleSet.match(title: article.title, body: article.body, explain: explain)
                     for line in report.explanation { StandardStreams.error("explain: \(line)") }
                     var output: [UInt8] = []
-                    for match in report.matches {
-                        output += Alert(match: match, article: article).jsonLineBytes()
+                    if !report.matches.isEmpty {
+                        let encoded = EncodedArticle(article)
+                        for match in report.matches {
+                            output += Alert(match: match, encodedArticle: encoded).jsonLineBytes()
+                        }
                     }
                     StandardStreams.output(output)
                 }

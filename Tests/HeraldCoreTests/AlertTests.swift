@@ -49,6 +49,41 @@ struct AlertTests {
         #expect(line.hasPrefix("{\"v\":1,\"type\":\"alert\",\"id\":42,"))
     }
 
+    @Test("alerts made from an encoded article write the same lines as alerts made from the article")
+    func encodedArticle() throws {
+        let article = Article(
+            id: "a\"1", title: "Tab\there", body: "Intro.\n\nAlibaba opened in Sunnyvale.", source: "S",
+            url: "https://example.com/1", published: "2024-01-02T03:04:05Z")
+        let date = Date(timeIntervalSince1970: 1_700_000_000.5)
+        let matches = try ruleSet().match(title: article.title, body: article.body).matches
+        #expect(!matches.isEmpty)
+        let encoded = EncodedArticle(article, matchedAt: date)
+        for (id, match) in zip([0, 7] as [UInt64], matches + matches) {
+            var plain = Alert(match: match, article: article, id: id, matchedAt: date)
+            var shared = Alert(match: match, encodedArticle: encoded, id: id)
+            #expect(shared.key == plain.key)
+            #expect(shared.jsonLineBytes() == plain.jsonLineBytes())
+            #expect(shared.jsonLineBytesWithoutNewline() == plain.jsonLineBytesWithoutNewline())
+            #expect(shared.jsonLine() == plain.jsonLine())
+            // Changed afterwards, an alert writes what it holds now, not the encoding it was made with.
+            for change in [{ (alert: inout Alert) in alert.matchedAt = date.addingTimeInterval(1) },
+                           { (alert: inout Alert) in alert.article.title = "Other" }] {
+                change(&plain)
+                change(&shared)
+                #expect(shared.jsonLine() == plain.jsonLine())
+            }
+        }
+    }
+
+    @Test("the alert key is the first 16 hex digits of SHA-256 over rule, content id and dedup key")
+    func alertKey() {
+        for (rule, content, key) in [("r1", "0123456789abcdef", "Alibaba\u{1F}Sunnyvale"), ("", "", ""), ("règle", "c", "中")] {
+            let expected = String(SHA256Digest.hex("\(rule)\u{0}\(content)\u{0}\(key)").prefix(16))
+            #expect(Alert.key(rule: rule, contentID: content, dedupKey: key) == expected)
+        }
+        #expect(SHA256Digest.hexPrefix(of: Array("abc".utf8), digits: 64) == SHA256Digest.hex("abc"))
+    }
+
     @Test("JSON strings escape quotes, backslashes and control characters")
     func escaping() throws {
         var writer = JSONWriter()
@@ -58,6 +93,27 @@ struct AlertTests {
         #expect(writer.string == "{\"k\":\"q\\\"b\\\\n\\n\\u0001\\u007fé\"}")
         let decoded = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: String]
         #expect(decoded?["k"] == "q\"b\\n\n\u{1}\u{7F}é")
+    }
+
+    @Test("JSON nesting deeper than the writer's 64-level bit stack keeps every comma")
+    func deepNesting() throws {
+        var writer = JSONWriter()
+        writer.beginArray()
+        for level in 0..<100 {
+            writer.int(nil, level)
+            writer.beginArray()
+        }
+        for level in 0..<100 {
+            writer.endArray()
+            writer.int(nil, level)
+        }
+        writer.endArray()
+        var expected = "["
+        for level in 0..<100 { expected += "\(level),[" }
+        for level in 0..<100 { expected += "]," + "\(level)" }
+        expected += "]"
+        #expect(writer.string == expected)
+        #expect(try JSONSerialization.jsonObject(with: Data(writer.bytes)) is [Any])
     }
 
     @Test("JSON integers are written like String(value)")

@@ -29,6 +29,36 @@ public enum SHA256Digest {
         hex(string.utf8)
     }
 
+    /// The first `digits` (at most 64) lowercase hexadecimal digits of the SHA-256 digest of `bytes`, hashed into a
+    /// buffer on the stack: no digest array and no full-length hex string to cut.
+    static func hexPrefix(of bytes: [UInt8], digits: Int) -> String {
+        let count = min(max(digits, 0), byteCount * 2)
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &digest) { out in
+            bytes.withUnsafeBufferPointer { input in
+                // As in `digest(of:)`: a valid pointer even for an empty input.
+                var empty: UInt8 = 0
+                let result: UnsafeMutablePointer<UInt8>?
+                if let base = input.baseAddress {
+                    result = SHA256(base, input.count, out.baseAddress?.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    result = SHA256(&empty, 0, out.baseAddress?.assumingMemoryBound(to: UInt8.self))
+                }
+                precondition(result != nil, "OpenSSL SHA256 failed; the OpenSSL installation is unusable")
+            }
+            let hex: StaticString = "0123456789abcdef"
+            return String(unsafeUninitializedCapacity: count) { text in
+                hex.withUTF8Buffer { hex in
+                    for index in 0..<count {
+                        let byte = out[index / 2]
+                        text[index] = hex[Int(index % 2 == 0 ? byte >> 4 : byte & 0x0F)]
+                    }
+                }
+                return count
+            }
+        }
+    }
+
     /// Hex-encodes `bytes`, optionally putting `separator` between bytes (fingerprints use ":").
     static func hexString(_ bytes: [UInt8], uppercase: Bool, separator: UInt8? = nil) -> String {
         let digits: [UInt8] = Array(uppercase ? "0123456789ABCDEF".utf8 : "0123456789abcdef".utf8)

@@ -80,6 +80,8 @@ public actor AlertEngine {
         var alerts: [Alert] = []
         var entries: [LogEntry] = []
         let source = article.source ?? article.url ?? article.id
+        // The article part of the alert lines, encoded with the first match and shared by the article's alerts.
+        var encodedArticle: EncodedArticle?
         for match in report.matches {
             let rule = match.rule
             if let closed = gate.closedWindow(rule: rule.id, throttle: rule.throttle, now: now), let throttle = rule.throttle {
@@ -87,7 +89,9 @@ public actor AlertEngine {
                     throttledLine(rule, closed.suppressed, throttle, closed.start, closed.firstSuppressed, final: true, now))
             }
             let id = takeID()
-            let alert = Alert(match: match, article: article, id: id, matchedAt: now)
+            let encoded = encodedArticle ?? EncodedArticle(article, matchedAt: now)
+            encodedArticle = encoded
+            let alert = Alert(match: match, encodedArticle: encoded, id: id)
             switch gate.decide(
                 rule: rule.id, dedupKey: match.dedupKey, window: rule.dedupWindow, throttle: rule.throttle, id: id,
                 source: source, now: now)

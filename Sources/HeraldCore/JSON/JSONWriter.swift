@@ -7,7 +7,11 @@ public struct JSONWriter: Sendable {
     /// Kept apart so that writing a value touches a plain Bool, not the last element of an array (a uniqueness check
     /// and two bounds checks per value were a third of writing an alert).
     private var needsComma = false
-    private var outer: [Bool] = []
+    /// The enclosing levels' flags as a bit stack (bit `n` for level `n`), spilling to `deeperLevels` past 64
+    /// levels: an array here cost an allocation for every alert line.
+    private var outerBits: UInt64 = 0
+    private var depth = 0
+    private var deeperLevels: [Bool] = []
 
     public init(capacity: Int = 512) {
         bytes.reserveCapacity(capacity)
@@ -19,25 +23,23 @@ public struct JSONWriter: Sendable {
     public mutating func beginObject(_ key: String? = nil) {
         prefix(key)
         bytes.append(UInt8(ascii: "{"))
-        outer.append(needsComma)
-        needsComma = false
+        pushLevel()
     }
 
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
-        needsComma = outer.removeLast()
+        popLevel()
     }
 
     public mutating func beginArray(_ key: String? = nil) {
         prefix(key)
         bytes.append(UInt8(ascii: "["))
-        outer.append(needsComma)
-        needsComma = false
+        pushLevel()
     }
 
     public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
-        needsComma = outer.removeLast()
+        popLevel()
     }
 
     public mutating func string(_ key: String?, _ value: String) {
@@ -52,6 +54,44 @@ public struct JSONWriter: Sendable {
 
     public mutating func int(_ key: String?, _ value: Int) {
         prefix(key)
+        appendDigits(value)
+    }
+
+    // Members under fixed keys given already quoted, with the colon (`"\"rule\":"`), copied as they are: an alert
+    // line has some twenty of them, and sending each short key through the escaping loop was a third of writing
+    // the line. The key must need no escaping.
+
+    mutating func beginObject(rawKey: StaticString) {
+        prefix(rawKey: rawKey)
+        bytes.append(UInt8(ascii: "{"))
+        pushLevel()
+    }
+
+    mutating func beginArray(rawKey: StaticString) {
+        prefix(rawKey: rawKey)
+        bytes.append(UInt8(ascii: "["))
+        pushLevel()
+    }
+
+    mutating func string(rawKey: StaticString, _ value: String) {
+        prefix(rawKey: rawKey)
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    mutating func int(rawKey: StaticString, _ value: Int) {
+        prefix(rawKey: rawKey)
+        appendDigits(value)
+    }
+
+    private mutating func prefix(rawKey: StaticString) {
+        if needsComma {
+            bytes.append(UInt8(ascii: ","))
+        }
+        needsComma = true
+        rawKey.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendDigits(_ value: Int) {
         // Digits written straight into the buffer: an alert carries a dozen offsets, and formatting each through
         // `String(value)` showed in the profile of writing alerts.
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -96,6 +136,38 @@ public struct JSONWriter: Sendable {
     public mutating func raw(_ key: String?, _ json: [UInt8]) {
         prefix(key)
         bytes.append(contentsOf: json)
+    }
+
+    /// Appends members already encoded for an object (`"a":1,"b":2`, no braces, no leading comma) to the current
+    /// object.
+    mutating func appendMembers(_ json: [UInt8]) {
+        guard !json.isEmpty else { return }
+        if needsComma {
+            bytes.append(UInt8(ascii: ","))
+        }
+        needsComma = true
+        bytes.append(contentsOf: json)
+    }
+
+    /// Ends the text with a newline, for a line ready to send; nothing may be written after it.
+    mutating func appendNewline() {
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    private mutating func pushLevel() {
+        if depth < 64 {
+            if needsComma { outerBits |= 1 << UInt64(depth) } else { outerBits &= ~(1 << UInt64(depth)) }
+        } else {
+            deeperLevels.append(needsComma)
+        }
+        depth += 1
+        needsComma = false
+    }
+
+    private mutating func popLevel() {
+        precondition(depth > 0, "JSONWriter: end without a matching begin")
+        depth -= 1
+        needsComma = depth < 64 ? outerBits & (1 << UInt64(depth)) != 0 : deeperLevels.removeLast()
     }
 
     private mutating func prefix(_ key: String?) {

@@ -5,9 +5,13 @@ extension RuleSet {
     /// hit, the prefilter picks the rules anchored on the lists that hit, and each such rule is evaluated only in
     /// the sentences (or paragraphs) where an anchor hit.
     public func match(title: String?, body: String, explain: Bool = false) -> MatchReport {
-        var best: [Int: [String: Candidate]] = [:]
+        // Every candidate of every rule, in the order found, deduplicated below. A flat array rather than a dictionary
+        // per rule keyed by dedup key: an article yields a handful of candidates, and allocating the two dictionary
+        // levels (with a generic metadata lookup for each storage) and hashing the keys cost more than sorting them.
+        var found: [(rule: Int, candidate: Candidate)] = []
         var explanation: [String] = []
-        var candidateRules = Set<Int>()
+        var selectedInTitle: [Int] = []
+        var selectedInBody: [Int] = []
         let parts: [(String, TextPart)] = [(title ?? "", .title), (body, .body)]
         var analyzedParts: [AnalyzedText?] = [nil, nil]
         for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
@@ -15,38 +19,83 @@ extension RuleSet {
             analyzedParts[partIndex] = analyzed
             let hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
             let selected = selectRules(hits)
-            candidateRules.formUnion(selected)
+            if part == .title { selectedInTitle = selected } else { selectedInBody = selected }
+            guard !selected.isEmpty else { continue }
             var unitHits: [UnitHits?] = [nil, nil, nil]
+            var evaluation = RuleEvaluation(
+                lists: lists, text: analyzed, part: part, partIndex: partIndex, explain: explain)
             for ruleIndex in selected {
                 let rule = rules[ruleIndex]
                 let scope = rule.scope
                 let slot = scope == .sentence ? 0 : scope == .paragraph ? 1 : 2
                 let cut = unitHits[slot] ?? UnitHits(units: units(of: scope, part: part, in: analyzed), hits: hits)
                 unitHits[slot] = cut
-                var evaluation = RuleEvaluation(
-                    lists: lists, rule: rule, text: analyzed, part: part, partIndex: partIndex, explain: explain)
                 for unit in cut.units(anchoredOn: rule.anchors) {
-                    evaluation.evaluate(unit: cut.units[unit], hits: cut.hits(in: unit))
-                }
-                explanation += evaluation.explanation
-                for candidate in evaluation.candidates {
-                    if let current = best[ruleIndex]?[candidate.dedupKey], !candidate.isBetter(than: current) {
-                        continue
-                    }
-                    best[ruleIndex, default: [:]][candidate.dedupKey] = candidate
+                    evaluation.evaluate(rule, ruleIndex: ruleIndex, unit: cut.units[unit], hits: cut.hits(in: unit))
                 }
             }
+            explanation += evaluation.explanation
+            found += evaluation.candidates
         }
+        let winners = Self.deduplicated(found)
         // Evidence and span texts are cut only now, for the candidates that won dedup.
-        var winners: [(rule: Int, candidate: Candidate)] = []
-        for (ruleIndex, byKey) in best {
-            for candidate in byKey.values { winners.append((ruleIndex, candidate)) }
+        let matches = winners.compactMap { winner in
+            analyzedParts[winner.candidate.partIndex].map { winner.candidate.match(rule: rules[winner.rule], text: $0) }
         }
-        let matches = winners.sorted { $0.candidate.precedes($1.candidate) }
-            .compactMap { winner in
-                analyzedParts[winner.candidate.partIndex].map { winner.candidate.match(rule: rules[winner.rule], text: $0) }
+        return MatchReport(
+            matches: matches, explanation: explanation,
+            candidateRules: Self.unionCount(selectedInTitle, selectedInBody))
+    }
+
+    /// One candidate per rule and dedup key, the best (``Candidate/isBetter(than:)``, earliest found on a tie), in
+    /// text order; candidates tied on position come out by rule, then in the order found.
+    private static func deduplicated(_ found: [(rule: Int, candidate: Candidate)]) -> [(rule: Int, candidate: Candidate)] {
+        guard found.count > 1 else { return found }
+        // Grouped by (rule, key), each group in the order found, so keeping a later candidate only when it is better
+        // picks the same winner as replacing a dictionary entry in that order did.
+        let grouped = found.indices.sorted { left, right in
+            if found[left].rule != found[right].rule { return found[left].rule < found[right].rule }
+            let leftKey = found[left].candidate.dedupKey
+            let rightKey = found[right].candidate.dedupKey
+            if leftKey != rightKey { return leftKey < rightKey }
+            return left < right
+        }
+        var winners: [Int] = []
+        winners.reserveCapacity(grouped.count)
+        for position in grouped {
+            if let last = winners.last, found[last].rule == found[position].rule,
+                found[last].candidate.dedupKey == found[position].candidate.dedupKey
+            {
+                if found[position].candidate.isBetter(than: found[last].candidate) { winners[winners.count - 1] = position }
+            } else {
+                winners.append(position)
             }
-        return MatchReport(matches: matches, explanation: explanation, candidateRules: candidateRules.count)
+        }
+        winners.sort { left, right in
+            if found[left].candidate.precedes(found[right].candidate) { return true }
+            if found[right].candidate.precedes(found[left].candidate) { return false }
+            return (found[left].rule, left) < (found[right].rule, right)
+        }
+        return winners.map { found[$0] }
+    }
+
+    /// The number of distinct rules in two ascending lists without repeats (the candidate rules of title and body).
+    private static func unionCount(_ first: [Int], _ second: [Int]) -> Int {
+        var count = 0
+        var left = 0
+        var right = 0
+        while left < first.count, right < second.count {
+            if first[left] < second[right] {
+                left += 1
+            } else if second[right] < first[left] {
+                right += 1
+            } else {
+                left += 1
+                right += 1
+            }
+            count += 1
+        }
+        return count + (first.count - left) + (second.count - right)
     }
 
     /// The prefilter: the unanchored rules and those anchored on a list that hit, ascending, each once.
@@ -57,7 +106,11 @@ extension RuleSet {
         var previous: Int32 = -1
         for list in lists where list != previous {
             previous = list
-            if Int(list) < rulesByAnchor.count { selected += rulesByAnchor[Int(list)] }
+            let index = Int(list)
+            guard index >= 0, index + 1 < anchorStarts.count else { continue }
+            let start = anchorStarts[index]
+            let end = anchorStarts[index + 1]
+            if start < end { selected += anchoredRules[start..<end] }
         }
         selected.sort()
         var unique: [Int] = []

@@ -1,48 +1,71 @@
-/// Evaluates one rule over the units (sentences, paragraphs) of one analysed text.
+/// Evaluates rules over the units (sentences, paragraphs) of one analysed text.
 ///
 /// Bindings are assigned in declaration order by backtracking: a binding's constraints only refer to earlier
 /// bindings, so each is checked as soon as its hit is chosen. A binding that `require` does not force is left
 /// unbound only when no hit satisfies its constraints, which is what `not binding` means.
+///
+/// One evaluation serves every candidate rule of a text part, collecting all their candidates: making one per rule
+/// copied the analysed text (six arrays) and the lists into it, and the candidates out of it, for every candidate
+/// rule.
 struct RuleEvaluation {
     /// Enough for any real sentence; a pathological paragraph stops here instead of running away.
     static let assignmentBudget = 20_000
 
-    /// The rule set's lists, for hits' entries (not the whole `RuleSet`: an evaluation is made per candidate rule).
+    /// The rule set's lists, for hits' entries (not the whole `RuleSet`).
     let lists: [GazetteerList]
-    let rule: CompiledRule
     let text: AnalyzedText
     let part: TextPart
     let partIndex: Int
     let explain: Bool
-    private(set) var candidates: [Candidate] = []
+    /// Every candidate so far, with the index of its rule in the rule set, in the order found.
+    private(set) var candidates: [(rule: Int, candidate: Candidate)] = []
     private(set) var explanation: [String] = []
+    /// Buffers reused by every `evaluate` call of this evaluation: allocating the options (an array per binding and
+    /// one holding them) and the assignment for every rule and unit was most of the allocations of matching.
+    private var spareOptions = Options()
+    private var spareAssignment: [Hit?] = []
 
-    init(lists: [GazetteerList], rule: CompiledRule, text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool) {
+    init(lists: [GazetteerList], text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool) {
         self.lists = lists
-        self.rule = rule
         self.text = text
         self.part = part
         self.partIndex = partIndex
         self.explain = explain
     }
 
-    mutating func evaluate(unit: Segment, hits: ArraySlice<Hit>) {
+    /// Evaluates `rule`, the rule set's rule `ruleIndex`, in `unit`, whose hits are `hits`.
+    mutating func evaluate(_ rule: CompiledRule, ruleIndex: Int, unit: Segment, hits: ArraySlice<Hit>) {
         // No anchor check here: RuleSet.match passes only the units where one of the rule's anchors hit
         // (UnitHits.units(anchoredOn:)), and reading the rule's anchors was one more cold cache line per rule.
-        let options = rule.bindings.map { binding in
-            hits.filter { hit in binding.terms.contains { accepts($0, hit) } }
+        let bindings = rule.bindings
+        var options = spareOptions
+        spareOptions = Options()
+        options.hits.removeAll(keepingCapacity: true)
+        options.starts.removeAll(keepingCapacity: true)
+        options.starts.append(0)
+        options.hits.reserveCapacity(hits.count * bindings.count)
+        for index in bindings.indices {
+            let terms = bindings[index].terms
+            for hit in hits where terms.contains(where: { accepts($0, hit) }) { options.hits.append(hit) }
+            options.starts.append(options.hits.count)
         }
-        var assignment = [Hit?](repeating: nil, count: rule.bindings.count)
+        var assignment = spareAssignment
+        spareAssignment = []
+        assignment.removeAll(keepingCapacity: true)
+        for _ in bindings.indices { assignment.append(nil) }
         var state = SearchState()
-        search(0, &assignment, options, unit, hits, &state)
+        let target = Target(rule: rule, ruleIndex: ruleIndex, unit: unit, hits: hits)
+        search(0, &assignment, options, target, &state)
+        spareOptions = options
+        spareAssignment = assignment
         guard explain else { return }
         let place = "\(rule.id) [\(part.rawValue) \(unit.start)..<\(unit.end)]"
         if state.fired > 0 {
-            let fired = candidates.suffix(state.fired).map { candidate in
-                candidate.fields.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            let fired = candidates.suffix(state.fired).map { found in
+                found.candidate.fields.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             }
             explanation.append("\(place): fired (\(fired.joined(separator: "; ")))")
-        } else if let missing = options.indices.first(where: { options[$0].isEmpty && rule.mandatory[$0] }) {
+        } else if let missing = bindings.indices.first(where: { options.count(of: $0) == 0 && rule.mandatory[$0] }) {
             explanation.append("\(place): no hit for '\(rule.bindings[missing].name)' (\(rule.bindings[missing].source))")
         } else if let reject = state.rejectedBy {
             explanation.append("\(place): rejected by 'reject \(reject)'")
@@ -52,6 +75,23 @@ struct RuleEvaluation {
             explanation.append(
                 "\(place): no '\(rule.bindings[stuck].name)' where its constraints hold (\(rule.bindings[stuck].source))")
         }
+    }
+
+    /// Each binding's options, the hits of the unit its terms accept, side by side: binding `b`'s are
+    /// `hits[starts[b]..<starts[b + 1]]`.
+    private struct Options {
+        var hits: [Hit] = []
+        var starts: [Int] = []
+
+        func count(of binding: Int) -> Int { starts[binding + 1] - starts[binding] }
+    }
+
+    /// What one `evaluate` call works on, passed down the search as one argument.
+    private struct Target {
+        let rule: CompiledRule
+        let ruleIndex: Int
+        let unit: Segment
+        let hits: ArraySlice<Hit>
     }
 
     private struct SearchState {
@@ -74,40 +114,44 @@ struct RuleEvaluation {
     }
 
     private mutating func search(
-        _ position: Int, _ assignment: inout [Hit?], _ options: [[Hit]], _ unit: Segment, _ hits: ArraySlice<Hit>,
-        _ state: inout SearchState
+        _ position: Int, _ assignment: inout [Hit?], _ options: Options, _ target: Target, _ state: inout SearchState
     ) {
         guard state.leaves < Self.assignmentBudget else { return }
+        let rule = target.rule
         if position == rule.bindings.count {
             state.leaves += 1
-            leaf(assignment, unit, hits, &state)
+            leaf(assignment, target, &state)
             return
         }
-        let binding = rule.bindings[position]
+        let constraints = rule.bindings[position].constraints
         var placed = false
-        for hit in options[position] where constraintsHold(binding, hit, assignment) {
+        for option in options.starts[position]..<options.starts[position + 1] {
+            let hit = options.hits[option]
+            guard constraintsHold(constraints, hit, assignment) else { continue }
             placed = true
             assignment[position] = hit
-            search(position + 1, &assignment, options, unit, hits, &state)
+            search(position + 1, &assignment, options, target, &state)
         }
         assignment[position] = nil
         if !placed {
             if rule.mandatory[position] {
-                if !options[position].isEmpty, (state.deepestFailure ?? -1) < position { state.deepestFailure = position }
+                if options.count(of: position) > 0, (state.deepestFailure ?? -1) < position { state.deepestFailure = position }
                 return
             }
-            search(position + 1, &assignment, options, unit, hits, &state)
+            search(position + 1, &assignment, options, target, &state)
         }
     }
 
-    private func constraintsHold(_ binding: CompiledBinding, _ hit: Hit, _ assignment: [Hit?]) -> Bool {
-        binding.constraints.allSatisfy { constraint in
+    private func constraintsHold(_ constraints: [PositionConstraint], _ hit: Hit, _ assignment: [Hit?]) -> Bool {
+        constraints.allSatisfy { constraint in
             guard let other = assignment[constraint.binding] else { return false }
             return constraint.holds(for: hit, relativeTo: other)
         }
     }
 
-    private mutating func leaf(_ assignment: [Hit?], _ unit: Segment, _ hits: ArraySlice<Hit>, _ state: inout SearchState) {
+    private mutating func leaf(_ assignment: [Hit?], _ target: Target, _ state: inout SearchState) {
+        let rule = target.rule
+        let hits = target.hits
         if let condition = rule.condition, !holds(condition, assignment, hits) {
             state.requireFailed = true
             return
@@ -117,7 +161,7 @@ struct RuleEvaluation {
             return
         }
         state.fired += 1
-        candidates.append(candidate(assignment, unit))
+        candidates.append((target.ruleIndex, candidate(rule, assignment, target.unit)))
     }
 
     private func holds(_ condition: RuleCondition, _ assignment: [Hit?], _ hits: ArraySlice<Hit>) -> Bool {
@@ -151,20 +195,33 @@ struct RuleEvaluation {
 
     /// A firing, with what dedup and ranking need; the evidence and span texts are cut only for the candidates that
     /// survive dedup (``Candidate/match(rule:text:)``).
-    private func candidate(_ assignment: [Hit?], _ unit: Segment) -> Candidate {
+    private func candidate(_ rule: CompiledRule, _ assignment: [Hit?], _ unit: Segment) -> Candidate {
+        // Arrays sized up front and the one-field dedup key taken as it is: growing the arrays and joining one-element
+        // arrays were a quarter of making a candidate.
+        let compiledFields = rule.fields
         var fields: [MatchField] = []
-        for field in rule.fields {
+        fields.reserveCapacity(compiledFields.count)
+        for field in compiledFields {
             if let value = value(of: field.value, assignment) {
                 fields.append(MatchField(name: field.name, value: value))
             }
         }
-        let key = rule.dedupFields.map { name in fields.first { $0.name == name }?.value ?? "" }
-            .joined(separator: "\u{1F}")
+        let dedupFields = rule.dedupFields
+        let key: String
+        if dedupFields.count == 1 {
+            key = fields.first { $0.name == dedupFields[0] }?.value ?? ""
+        } else {
+            key = dedupFields.map { name in fields.first { $0.name == name }?.value ?? "" }.joined(separator: "\u{1F}")
+        }
         var spans: [Candidate.Span] = []
+        spans.reserveCapacity(assignment.count)
+        var firstToken = Int.max
         for (index, hit) in assignment.enumerated() {
             guard let hit else { continue }
             spans.append(Candidate.Span(binding: index, firstToken: hit.firstToken, endToken: hit.endToken))
+            firstToken = min(firstToken, hit.firstToken)
         }
+        if spans.isEmpty { firstToken = unit.firstToken }
         let ranks = rule.preferences.map { preference -> Int in
             guard let hit = assignment[preference.binding],
                 let value = entries(of: hit)[Int(hit.entry)].attributes[preference.attribute],
@@ -172,7 +229,6 @@ struct RuleEvaluation {
             else { return preference.order.count }
             return rank
         }
-        let firstToken = assignment.compactMap { $0?.firstToken }.min() ?? unit.firstToken
         return Candidate(
             fields: fields, dedupKey: key, part: part, unit: unit, spans: spans, preferenceRanks: ranks,
             partIndex: partIndex, firstToken: firstToken)

@@ -7,9 +7,8 @@ struct UnitHits {
     let units: [Segment]
     private let hits: [Hit]
     /// Per unit, the run of `hits` starting inside it, and whether one of those runs past its end (and must be
-    /// filtered out: rules see only the hits lying wholly inside a unit).
-    private let ranges: [Range<Int>]
-    private let crossing: [Bool]
+    /// filtered out: rules see only the hits lying wholly inside a unit). One array of both, not two.
+    private let runs: [(range: Range<Int>, crossing: Bool)]
     /// (list, unit) for every hit lying wholly inside a unit, packed as `list << 32 | unit` and sorted: the units
     /// each list hit in, found by binary search. One sort of a few dozen integers replaced a dictionary of arrays
     /// (an allocation per list that hit) built for every text and scope.
@@ -20,10 +19,8 @@ struct UnitHits {
     init(units: [Segment], hits: [Hit]) {
         self.units = units
         self.hits = hits
-        var ranges: [Range<Int>] = []
-        var crossing: [Bool] = []
-        ranges.reserveCapacity(units.count)
-        crossing.reserveCapacity(units.count)
+        var runs: [(range: Range<Int>, crossing: Bool)] = []
+        runs.reserveCapacity(units.count)
         var pairs: [UInt64] = []
         pairs.reserveCapacity(hits.count)
         var cursor = 0
@@ -39,24 +36,27 @@ struct UnitHits {
                 }
                 end += 1
             }
-            ranges.append(cursor..<end)
-            crossing.append(crosses)
+            runs.append((cursor..<end, crosses))
             cursor = end
         }
-        self.ranges = ranges
-        self.crossing = crossing
+        self.runs = runs
+        // Sorted and deduplicated in place.
         pairs.sort()
-        var unique: [UInt64] = []
-        unique.reserveCapacity(pairs.count)
-        for pair in pairs where unique.last != pair { unique.append(pair) }
-        self.listUnits = unique
+        var kept = 0
+        for index in pairs.indices where kept == 0 || pairs[kept - 1] != pairs[index] {
+            pairs[kept] = pairs[index]
+            kept += 1
+        }
+        pairs.removeLast(pairs.count - kept)
+        self.listUnits = pairs
     }
 
     /// The hits lying wholly inside unit `position`.
     func hits(in position: Int) -> ArraySlice<Hit> {
         let unit = units[position]
-        let run = hits[ranges[position]]
-        return crossing[position] ? run.filter { $0.endToken <= unit.endToken }[...] : run
+        let run = runs[position]
+        let inside = hits[run.range]
+        return run.crossing ? inside.filter { $0.endToken <= unit.endToken }[...] : inside
     }
 
     /// The units a rule with these anchors can fire in, ascending; every unit when it has no anchor.
