@@ -69,14 +69,11 @@ final class InboundQueue: Sendable {
         if startNow { startPump() }
     }
 
-    /// The next event for the running pump, or `nil` when there is none: the pump must then end (a later event
-    /// starts a new one). Resumes reading once the queue has drained below its low-water mark.
+    /// The next event for the running pump, or `nil` when there is none; the pump then puts its state away and
+    /// calls ``endPump()``. Resumes reading once the queue has drained below its low-water mark.
     func next() -> InboundEvent? {
         let (event, resume) = state.withLockedValue { state -> (InboundEvent?, (@Sendable () -> Void)?) in
-            guard let event = state.events.popFirst() else {
-                state.pumpRunning = false
-                return (nil, nil)
-            }
+            guard let event = state.events.popFirst() else { return (nil, nil) }
             var resume: (@Sendable () -> Void)?
             if state.readPaused, state.events.count <= Self.lowWaterMark {
                 state.readPaused = false
@@ -86,6 +83,18 @@ final class InboundQueue: Sendable {
         }
         resume?()
         return event
+    }
+
+    /// Ends the running pump, unless events arrived since its last ``next()``: then it must go on (`true`).
+    ///
+    /// The pump stays "running" until it has put its state away and called this, so a new event can never start
+    /// a second pump that finds no state to run with; an event arriving in between is seen here instead.
+    func endPump() -> Bool {
+        state.withLockedValue { state in
+            guard state.events.isEmpty else { return true }
+            state.pumpRunning = false
+            return false
+        }
     }
 
     /// Drops whatever is queued: the session stopped and will handle nothing more.

@@ -17,16 +17,20 @@ final class SessionPump: Sendable {
     }
 
     /// Handles events until the queue is empty or the session stops. Only one runs at a time (the queue's
-    /// `pumpRunning` flag), so taking the session out of its box for the duration is safe.
+    /// `pumpRunning` flag, held until ``InboundQueue/endPump()``), so taking the session out of its box for the
+    /// duration is safe.
     func run() async {
-        guard var current = session.withLockedValue({ $0.take() }) else { return }
-        while let event = queue.next() {
-            if await current.handle(event) == .stop {
-                queue.discardAll()
-                stopped.succeed()
-                return
+        repeat {
+            guard var current = session.withLockedValue({ $0.take() }) else { return }
+            while let event = queue.next() {
+                if await current.handle(event) == .stop {
+                    queue.discardAll()
+                    stopped.succeed()
+                    return
+                }
             }
-        }
-        session.withLockedValue { $0 = current }
+            // Put back before the pump ends: a line arriving now starts the next pump, which must find it.
+            session.withLockedValue { $0 = current }
+        } while queue.endPump()
     }
 }
