@@ -103,7 +103,7 @@ struct FeedTests {
         let feeds = names.compactMap { URL(string: server.url($0)) }.map { FeedPoller.Feed(url: $0) }
         let engine = try await FolderIngestTests.engine()
         let poller = FeedPoller(
-            feeds: feeds, engine: engine, fetcher: HTTPFetcher(timeout: .seconds(3)), logger: Self.logger)
+            feeds: feeds, engine: engine, fetcher: HTTPFetcher(timeout: .seconds(5)), logger: Self.logger)
 
         let first = await poller.pollAll()
         #expect(first[0].published == 2 && first[0].alerts == 1 && first[0].error == nil, "\(first[0])")
