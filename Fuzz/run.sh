@@ -22,6 +22,8 @@ for index, block in enumerate(re.findall(r"```rules\n(.*?)```", doc, re.S)):
     open(f"{sys.argv[1]}/doc{index}.rules", "w").write(block)
 PY
 cp ../seeds/*.txt ../seeds/*.jsonl "$work/articles/"
+# Each JSON line on its own too: the harness compares single-line articles with JSONSerialization.
+n=0; while IFS= read -r line; do [[ -n $line ]] && printf '%s' "$line" > "$work/articles/line$((n++)).json"; done < ../seeds/articles.jsonl
 cp corpus/commands/* "$work/commands/"
 
 results=()
