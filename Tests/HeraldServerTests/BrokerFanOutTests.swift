@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import HeraldCore
 import NIOCore
 import NIOEmbedded
@@ -73,5 +74,23 @@ struct BrokerFanOutTests {
         #expect(cutOff.count == 1)
         #expect(cutOff.first?.contains("slow_consumer") == true)
         #expect(small.outbox.isClosed)
+    }
+
+    @Test("an outbox takes a commit's lines all or none: the writer is never handed half a commit")
+    func outboxAllOrNone() {
+        let outbox = Outbox(limit: 30)
+        let kicks = NIOLockedValueBox(0)
+        outbox.attachConsumer { kicks.withLockedValue { $0 += 1 } }
+        let line = { (id: Int) in ByteBuffer(string: #"{"id":\#(id)}"# + "\n") }  // 9 bytes each
+
+        #expect(outbox.enqueue([line(1), line(2)]) == (2, .queued))
+        #expect(kicks.withLockedValue { $0 } == 1)
+        // 18 bytes queued; two more lines would make 36 > 30: neither is queued, and the writer is not kicked.
+        #expect(outbox.enqueue([line(3), line(4)]) == (0, .overflow))
+        #expect(kicks.withLockedValue { $0 } == 1)
+        #expect(outbox.queuedBytes == 18)
+        #expect(BrokerReplayTests.lines(outbox) == [#"{"id":1}"#, #"{"id":2}"#])
+        // An empty queue always takes one line, however long.
+        #expect(outbox.enqueue([ByteBuffer(string: String(repeating: "x", count: 100))]) == (1, .queued))
     }
 }

@@ -59,24 +59,26 @@ public final class Outbox: Sendable {
     }
 
     /// Queues `lines` in order, under one lock and with at most one kick: what a commit of many alerts costs
-    /// per subscriber. Stops at the first line that would overflow the limit.
+    /// per subscriber. All or nothing: if the lines would overflow the limit, none of them is queued (the writer
+    /// must not send half of a commit before the caller cuts the connection off).
     ///
-    /// - Returns: How many lines were queued, and ``EnqueueResult/queued`` when that is all of them.
+    /// - Returns: How many lines were queued (all or none), and the result.
     public func enqueue(_ lines: [ByteBuffer]) -> (queued: Int, result: EnqueueResult) {
         let (queued, result, kick) = state.withLockedValue { state -> (Int, EnqueueResult, (@Sendable () -> Void)?) in
             if state.isClosed { return (0, .closed, nil) }
             var queued = 0
-            var result = EnqueueResult.queued
+            var bytes = 0
             for line in lines {
-                if state.queuedBytes > 0 && state.queuedBytes + line.readableBytes > limit {
-                    result = .overflow
-                    break
+                if state.queuedBytes + bytes > 0 && state.queuedBytes + bytes + line.readableBytes > limit {
+                    state.queue.removeLast(queued)
+                    return (0, .overflow, nil)
                 }
                 state.queue.append(line)
-                state.queuedBytes += line.readableBytes
+                bytes += line.readableBytes
                 queued += 1
             }
-            return (queued, result, queued > 0 ? state.kick() : nil)
+            state.queuedBytes += bytes
+            return (queued, .queued, queued > 0 ? state.kick() : nil)
         }
         kick?()
         return (queued, result)

@@ -55,9 +55,10 @@ public final class SessionHandle: Sendable {
         }
     }
 
-    /// Queues `lines` in order; like ``send(_:slowConsumerGrace:)`` for each, with one lock for all of them.
+    /// Queues `lines` in order with one lock for all of them; if they do not all fit, none is queued and the
+    /// client is cut off as by ``send(_:slowConsumerGrace:)``.
     ///
-    /// - Returns: How many lines were queued.
+    /// - Returns: How many lines were queued: all of them, or none.
     func send(_ lines: [ByteBuffer], slowConsumerGrace: TimeAmount) -> Int {
         let (queued, result) = outbox.enqueue(lines)
         if result == .overflow { cutOff(slowConsumerGrace: slowConsumerGrace) }
