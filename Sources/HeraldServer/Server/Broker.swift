@@ -70,7 +70,7 @@ final class Broker: Sendable {
     func register(_ handle: SessionHandle, info: ClientInfo, subscriptions: SubscriptionSet) -> Bool {
         state.withLockedValue { state in
             guard !state.isShuttingDown else { return false }
-            state.entries[handle.id] = Entry(handle: handle, info: info, subscriptions: subscriptions)
+            state.entries.insert(Entry(handle: handle, info: info, subscriptions: subscriptions), for: handle.id)
             return true
         }
     }
@@ -149,11 +149,7 @@ final class Broker: Sendable {
                     }
                     lines.append(delivery.line)
                 }
-                if lines.count == 1 {
-                    if entry.handle.send(lines[0], slowConsumerGrace: slowConsumerGrace) { queued += 1 }
-                } else if !lines.isEmpty {
-                    queued += entry.handle.send(lines, slowConsumerGrace: slowConsumerGrace)
-                }
+                if !lines.isEmpty { queued += entry.handle.send(lines, slowConsumerGrace: slowConsumerGrace) }
             }
             return queued
         }

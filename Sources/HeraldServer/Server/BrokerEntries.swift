@@ -16,22 +16,20 @@ struct BrokerEntries<Entry> {
     /// The ids, ascending: admin listings are stable and ordered.
     var sortedIDs: [UInt64] { ids.sorted() }
 
-    /// The entry for `id`; setting `nil` removes it.
+    /// The entry for `id`.
     subscript(id: UInt64) -> Entry? {
-        get { indexByID[id].map { slots[$0] } }
-        set {
-            if let newValue {
-                if let index = indexByID[id] {
-                    slots[index] = newValue
-                } else {
-                    indexByID[id] = slots.count
-                    slots.append(newValue)
-                    ids.append(id)
-                }
-            } else {
-                remove(id)
-            }
+        indexByID[id].map { slots[$0] }
+    }
+
+    /// Adds `entry` under `id`, replacing one already there.
+    mutating func insert(_ entry: Entry, for id: UInt64) {
+        if let index = indexByID[id] {
+            slots[index] = entry
+            return
         }
+        indexByID[id] = slots.count
+        slots.append(entry)
+        ids.append(id)
     }
 
     /// Changes the entry for `id` in place, if there is one.
