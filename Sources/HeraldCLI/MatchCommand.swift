@@ -63,7 +63,7 @@ public struct MatchCommand: ParsableCommand {
             }
             do {
                 for article in try parser.parse(bytes, format: format, name: file == "-" ? "<stdin>" : file) {
-                    let report = ruleSet.match(title: article.title, body: article.body, explain: explain)
+                    let report = ruleSet.match(title: article.title, body: article.body, published: article.published, explain: explain)
                     for line in report.explanation { StandardStreams.error("explain: \(line)") }
                     var output: [UInt8] = []
                     if !report.matches.isEmpty {

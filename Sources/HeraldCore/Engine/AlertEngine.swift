@@ -76,7 +76,7 @@ public actor AlertEngine {
             return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
         }
         // From here to `submit` nothing suspends: ids are taken and queued in one step, in order.
-        let report = ruleSet.match(title: article.title, body: article.body)
+        let report = ruleSet.match(title: article.title, body: article.body, published: article.published)
         var alerts: [Alert] = []
         var entries: [LogEntry] = []
         let source = article.source ?? article.url ?? article.id

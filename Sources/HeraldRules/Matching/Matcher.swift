@@ -3,8 +3,9 @@ extension RuleSet {
     ///
     /// The title is analysed as a text of its own; for each part, one scan of the phrase index finds every list
     /// hit, the prefilter picks the rules anchored on the lists that hit, and each such rule is evaluated only in
-    /// the sentences (or paragraphs) where an anchor hit.
-    public func match(title: String?, body: String, explain: Bool = false) -> MatchReport {
+    /// the sentences (or paragraphs) where an anchor hit. `published` (ISO-8601, as articles carry it) dates the
+    /// article, so that an event the text dates years earlier reads as historical.
+    public func match(title: String?, body: String, published: String? = nil, explain: Bool = false) -> MatchReport {
         // Every candidate of every rule, in the order found, deduplicated below. A flat array rather than a dictionary
         // per rule keyed by dedup key: an article yields a handful of candidates, and allocating the two dictionary
         // levels (with a generic metadata lookup for each storage) and hashing the keys cost more than sorting them.
