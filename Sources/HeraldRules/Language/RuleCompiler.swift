@@ -242,7 +242,7 @@ struct RuleCompiler {
                 constraints.append(
                     PositionConstraint(
                         relation: PositionConstraint.Relation(rawValue: constraint.relation.rawValue) ?? .near,
-                        binding: target, within: constraint.within))
+                        binding: target, within: constraint.within, withinClause: constraint.withinClause))
             }
             names[binding.name] = bindings.count
             bindings.append(
@@ -258,7 +258,7 @@ struct RuleCompiler {
             {
                 constraint = PositionConstraint(
                     relation: PositionConstraint.Relation(rawValue: syntax.relation.rawValue) ?? .near, binding: target,
-                    within: syntax.within)
+                    within: syntax.within, withinClause: syntax.withinClause)
             }
             let source = String(reject.span.sourceLine.trimmed.dropFirst("reject".count)).trimmed
             rejects.append(CompiledReject(terms: terms, constraint: constraint, source: source))
@@ -289,6 +289,7 @@ struct RuleCompiler {
             }
             preferences.append(CompiledPreference(binding: target, attribute: preference.attribute, order: preference.order))
         }
+        let event = compileEvent(rule, names: names, declared: declared)
         let mandatory = Self.mandatory(bindings.count, condition)
         let anchors = chooseAnchors(bindings, mandatory: mandatory)
         if anchors.isEmpty && !bindings.isEmpty && unresolved.isEmpty {
@@ -308,7 +309,31 @@ struct RuleCompiler {
             tags: rule.tags, scope: rule.scope.flatMap(Scope.init(rawValue:)) ?? .sentence, location: rule.span.location,
             dedupWindow: rule.dedupWindow ?? 0, throttle: rule.throttle, expectations: expectations, dedupFields: dedup,
             bindings: bindings, mandatory: mandatory, condition: condition, rejects: rejects, fields: fields,
-            preferences: preferences, anchors: anchors, source: rule.sourceLines.joined(separator: "\n"))
+            preferences: preferences, anchors: anchors, source: rule.sourceLines.joined(separator: "\n"), event: event)
+    }
+
+    /// The `event` clause's roles resolved to bindings, and the factualities that fire (`asserted` and `announced`
+    /// unless the rule says otherwise).
+    private mutating func compileEvent(_ rule: Syntax.Rule, names: [String: Int], declared: [String]) -> CompiledEvent? {
+        guard let event = rule.event else {
+            if let span = rule.factualitySpan {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, at: span, "'factuality' needs an 'event' clause",
+                        hint: "say which binding is the event's verb: event verb agent firm object team at place"))
+            }
+            return nil
+        }
+        func role(_ name: String?) -> Int? {
+            guard let name else { return nil }
+            return reference(name, at: event.span, names: names, declared: declared, user: nil)
+        }
+        guard let verb = role(event.verb) else { return nil }
+        var accepted = Factuality.defaultAccepted
+        if let values = rule.factuality {
+            accepted = values.contains("any") ? Set(Factuality.allCases) : Set(values.compactMap(Factuality.init(rawValue:)))
+        }
+        return CompiledEvent(verb: verb, agent: role(event.agent), object: role(event.object), place: role(event.place), accepted: accepted)
     }
 
     private mutating func reference(

@@ -9,8 +9,8 @@ struct RuleFileParser {
 
     static let topLevelKeywords = ["include", "macro", "rule"]
     static let clauseKeywords = [
-        "title", "severity", "tags", "scope", "let", "require", "reject", "when", "emit", "dedup", "throttle", "prefer",
-        "expect",
+        "title", "severity", "tags", "scope", "let", "require", "reject", "when", "event", "factuality", "emit", "dedup",
+        "throttle", "prefer", "expect",
     ]
     static let severities = ["info", "low", "medium", "high", "critical"]
     static let scopes = ["sentence", "paragraph", "article"]
@@ -220,6 +220,47 @@ struct RuleFileParser {
             while cursor.skip(">") { order.append(try parseValueWord(&cursor)) }
             current.preferences.append(
                 Syntax.Preference(binding: parts[0], attribute: parts[1], order: order, span: cursor.span(target)))
+        case "event":
+            guard current.event == nil else {
+                throw cursor.error("a rule has one 'event'", at: keyword, hint: "one event per rule; write a second rule for another")
+            }
+            let verb = try cursor.expectWord("the binding of the event's verb")
+            var event = Syntax.Event(verb: verb.text, span: cursor.span(from: keyword))
+            while !cursor.isAtEnd {
+                let role = try cursor.expectWord("a role: 'agent', 'object' or 'at'")
+                let name = try cursor.expectWord("a binding name after '\(role.text)'")
+                switch role.text.lowercased() {
+                case "agent": event.agent = name.text
+                case "object": event.object = name.text
+                case "at", "in": event.place = name.text
+                default:
+                    throw cursor.error(
+                        "unknown event role '\(role.text)'", at: role,
+                        hint: "roles are 'agent', 'object' and 'at', as in: event verb agent firm object team at place")
+                }
+            }
+            event.span = cursor.span(from: keyword)
+            current.event = event
+        case "factuality":
+            var values: [String] = []
+            let first = cursor.current ?? keyword
+            while !cursor.isAtEnd {
+                if cursor.skip(",") || cursor.skip("|") || cursor.skipWord("or") { continue }
+                let value = try cursor.expectWord("a factuality")
+                guard Factuality(rawValue: value.text.lowercased()) != nil || value.text.lowercased() == "any" else {
+                    let names = Factuality.allCases.map(\.rawValue) + ["any"]
+                    throw cursor.error(
+                        "unknown factuality '\(value.text)'", at: value,
+                        hint: Suggestion.closest(to: value.text.lowercased(), in: names).map { "did you mean '\($0)'?" }
+                            ?? "use \(names.joined(separator: ", "))")
+                }
+                values.append(value.text.lowercased())
+            }
+            guard !values.isEmpty else {
+                throw cursor.error("expected a factuality such as 'asserted, announced'", at: keyword)
+            }
+            current.factuality = values
+            current.factualitySpan = cursor.span(from: first)
         case "expect":
             let mode = try cursor.expectWord("'match' or 'nomatch'")
             let shouldMatch: Bool
@@ -381,11 +422,17 @@ struct RuleFileParser {
             within = try cursor.expectInteger("a distance in words")
         }
         let other = try cursor.expectWord("a binding name")
+        var withinClause = false
         if cursor.skipWord("within") {
-            within = try cursor.expectInteger("a distance in words")
-            _ = cursor.skipWord("words") || cursor.skipWord("word")
+            if cursor.skipWord("clause") {
+                withinClause = true
+            } else {
+                within = try cursor.expectInteger("a distance in words, or 'clause'")
+                _ = cursor.skipWord("words") || cursor.skipWord("word")
+            }
         }
-        return Syntax.Constraint(relation: relation, binding: other.text, within: within, span: cursor.span(from: token))
+        return Syntax.Constraint(
+            relation: relation, binding: other.text, within: within, withinClause: withinClause, span: cursor.span(from: token))
     }
 
     func parseExpression(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> Syntax.Expression {

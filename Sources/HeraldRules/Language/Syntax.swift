@@ -31,6 +31,8 @@ enum Syntax {
         var relation: Relation
         var binding: String
         var within: Int?
+        /// `within clause`: in the same clause of the sentence.
+        var withinClause = false
         var span: Span
     }
 
@@ -88,6 +90,15 @@ enum Syntax {
         }
     }
 
+    /// `event verb agent firm object team at place`: the roles bound hits must play in one event.
+    struct Event: Sendable, Hashable {
+        var verb: String
+        var agent: String?
+        var object: String?
+        var place: String?
+        var span: Span
+    }
+
     struct Preference: Sendable, Hashable {
         var binding: String
         var attribute: String
@@ -113,6 +124,10 @@ enum Syntax {
         var dedupWindow: Int?
         var throttle: (count: Int, seconds: Int)?
         var preferences: [Preference] = []
+        var event: Event?
+        /// `factuality asserted, announced`: which readings of the event fire.
+        var factuality: [String]?
+        var factualitySpan: Span?
         var expectations: [Expectation] = []
         /// The lines of the rule as written, for `herald explain` and the `RULE` command.
         var sourceLines: [String] = []

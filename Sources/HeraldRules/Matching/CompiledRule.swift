@@ -54,6 +54,8 @@ struct PositionConstraint: Sendable, Hashable {
     var binding: Int
     /// Maximum distance in words; `nil` means anywhere in the scope.
     var within: Int?
+    /// `within clause`: also in the same clause (checked by the evaluation, which has the sentence's structure).
+    var withinClause = false
 
     func holds(for hit: Hit, relativeTo other: Hit) -> Bool {
         switch relation {
@@ -84,6 +86,15 @@ indirect enum RuleCondition: Sendable {
     case not(RuleCondition)
     case and(RuleCondition, RuleCondition)
     case or(RuleCondition, RuleCondition)
+}
+
+/// A rule's `event` clause: which bindings play which role, and the factualities that fire.
+struct CompiledEvent: Sendable {
+    var verb: Int
+    var agent: Int?
+    var object: Int?
+    var place: Int?
+    var accepted: Set<Factuality>
 }
 
 struct CompiledReject: Sendable {
@@ -144,14 +155,16 @@ public struct CompiledRule: Sendable {
         let preferences: [CompiledPreference]
         let anchors: [Int32]
         let source: String
+        let event: CompiledEvent?
 
         init(
             id: String, title: String, severity: Severity, tags: [String], scope: Scope, location: SourceLocation,
             dedupWindow: Int, throttle: (count: Int, seconds: Int)?, expectations: [RuleExpectation],
             dedupFields: [String], bindings: [CompiledBinding], mandatory: [Bool], condition: RuleCondition?,
             rejects: [CompiledReject], fields: [CompiledField], preferences: [CompiledPreference], anchors: [Int32],
-            source: String
+            source: String, event: CompiledEvent?
         ) {
+            self.event = event
             self.id = id
             self.title = title
             self.severity = severity
@@ -179,13 +192,14 @@ public struct CompiledRule: Sendable {
         id: String, title: String, severity: Severity, tags: [String], scope: Scope, location: SourceLocation,
         dedupWindow: Int, throttle: (count: Int, seconds: Int)?, expectations: [RuleExpectation], dedupFields: [String],
         bindings: [CompiledBinding], mandatory: [Bool], condition: RuleCondition?, rejects: [CompiledReject],
-        fields: [CompiledField], preferences: [CompiledPreference], anchors: [Int32], source: String
+        fields: [CompiledField], preferences: [CompiledPreference], anchors: [Int32], source: String,
+        event: CompiledEvent? = nil
     ) {
         storage = Storage(
             id: id, title: title, severity: severity, tags: tags, scope: scope, location: location,
             dedupWindow: dedupWindow, throttle: throttle, expectations: expectations, dedupFields: dedupFields,
             bindings: bindings, mandatory: mandatory, condition: condition, rejects: rejects, fields: fields,
-            preferences: preferences, anchors: anchors, source: source)
+            preferences: preferences, anchors: anchors, source: source, event: event)
     }
 
     public var id: String { storage.id }
@@ -213,4 +227,6 @@ public struct CompiledRule: Sendable {
     var anchors: [Int32] { storage.anchors }
     /// The rule as written, for `RULE` and `--explain`.
     public var source: String { storage.source }
+    /// The `event` clause, if the rule has one.
+    var event: CompiledEvent? { storage.event }
 }

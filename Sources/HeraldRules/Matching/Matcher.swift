@@ -24,7 +24,8 @@ extension RuleSet {
             guard !selected.isEmpty else { continue }
             var unitHits: [UnitHits?] = [nil, nil, nil]
             var evaluation = RuleEvaluation(
-                lists: lists, text: analyzed, part: part, partIndex: partIndex, explain: explain)
+                lists: lists, text: analyzed, part: part, partIndex: partIndex, explain: explain,
+                publishedYear: published.flatMap { Int($0.prefix(4)) })
             for ruleIndex in selected {
                 let rule = rules[ruleIndex]
                 let scope = rule.scope

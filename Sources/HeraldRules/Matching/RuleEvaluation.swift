@@ -17,6 +17,10 @@ struct RuleEvaluation {
     let part: TextPart
     let partIndex: Int
     let explain: Bool
+    /// The article's publication year, for events the text dates years earlier.
+    let publishedYear: Int?
+    /// Clause structures of the sentences an event check or a `within clause` constraint needed, built once each.
+    private let structures = ClauseStructures()
     /// Every candidate so far, with the index of its rule in the rule set, in the order found.
     private(set) var candidates: [(rule: Int, candidate: Candidate)] = []
     private(set) var explanation: [String] = []
@@ -25,12 +29,15 @@ struct RuleEvaluation {
     private var spareOptions = Options()
     private var spareAssignment: [Hit?] = []
 
-    init(lists: [GazetteerList], text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool) {
+    init(
+        lists: [GazetteerList], text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool, publishedYear: Int? = nil
+    ) {
         self.lists = lists
         self.text = text
         self.part = part
         self.partIndex = partIndex
         self.explain = explain
+        self.publishedYear = publishedYear
     }
 
     /// Evaluates `rule`, the rule set's rule `ruleIndex`, in `unit`, whose hits are `hits`.
@@ -69,6 +76,8 @@ struct RuleEvaluation {
             explanation.append("\(place): no hit for '\(rule.bindings[missing].name)' (\(rule.bindings[missing].source))")
         } else if let reject = state.rejectedBy {
             explanation.append("\(place): rejected by 'reject \(reject)'")
+        } else if let reason = state.eventFailure {
+            explanation.append("\(place): no event: \(reason)")
         } else if state.requireFailed {
             explanation.append("\(place): 'require' not satisfied")
         } else if let stuck = state.deepestFailure {
@@ -98,6 +107,8 @@ struct RuleEvaluation {
         var leaves = 0
         var fired = 0
         var rejectedBy: String?
+        /// Why the last assignment that passed `require` and `reject` was not an event.
+        var eventFailure: String?
         var requireFailed = false
         var deepestFailure: Int?
     }
@@ -127,7 +138,7 @@ struct RuleEvaluation {
         var placed = false
         for option in options.starts[position]..<options.starts[position + 1] {
             let hit = options.hits[option]
-            guard constraintsHold(constraints, hit, assignment) else { continue }
+            guard constraintsHold(constraints, hit, assignment, target.unit) else { continue }
             placed = true
             assignment[position] = hit
             search(position + 1, &assignment, options, target, &state)
@@ -142,11 +153,18 @@ struct RuleEvaluation {
         }
     }
 
-    private func constraintsHold(_ constraints: [PositionConstraint], _ hit: Hit, _ assignment: [Hit?]) -> Bool {
+    private func constraintsHold(_ constraints: [PositionConstraint], _ hit: Hit, _ assignment: [Hit?], _ unit: Segment) -> Bool {
         constraints.allSatisfy { constraint in
             guard let other = assignment[constraint.binding] else { return false }
-            return constraint.holds(for: hit, relativeTo: other)
+            return constraintHolds(constraint, hit, other, unit)
         }
+    }
+
+    private func constraintHolds(_ constraint: PositionConstraint, _ hit: Hit, _ other: Hit, _ unit: Segment) -> Bool {
+        guard constraint.holds(for: hit, relativeTo: other) else { return false }
+        guard constraint.withinClause else { return true }
+        let structure = structures.structure(of: unit, in: text)
+        return structure.clause(of: hit.firstToken) == structure.clause(of: other.firstToken)
     }
 
     private mutating func leaf(_ assignment: [Hit?], _ target: Target, _ state: inout SearchState) {
@@ -156,12 +174,57 @@ struct RuleEvaluation {
             state.requireFailed = true
             return
         }
-        for reject in rule.rejects where rejects(reject, assignment, hits) {
+        for reject in rule.rejects where rejects(reject, assignment, hits, target.unit) {
             state.rejectedBy = reject.source
             return
         }
+        var factuality: Factuality?
+        if let event = rule.event {
+            switch check(event, assignment, target.unit) {
+            case .success(let reading):
+                factuality = reading
+            case .failure(let failure):
+                state.eventFailure = failure.reason
+                return
+            }
+        }
         state.fired += 1
-        candidates.append((target.ruleIndex, candidate(rule, assignment, target.unit)))
+        var found = candidate(rule, assignment, target.unit)
+        if let factuality { found.fields.append(MatchField(name: "factuality", value: factuality.rawValue)) }
+        candidates.append((target.ruleIndex, found))
+    }
+
+    /// Why an assignment is not the rule's event.
+    private struct EventFailure: Error {
+        var reason: String
+    }
+
+    /// Whether the bound hits play their roles in one event the text reports with an accepted factuality.
+    private func check(_ event: CompiledEvent, _ assignment: [Hit?], _ unit: Segment) -> Result<Factuality, EventFailure> {
+        guard let verb = assignment[event.verb] else { return .failure(EventFailure(reason: "no verb bound")) }
+        let analysis = EventAnalysis(
+            structure: structures.structure(of: unit, in: text), text: text, publishedYear: publishedYear)
+        func quoted(_ hit: Hit) -> String {
+            "'" + text.text(from: text.textTokens[hit.firstToken].start, to: text.textTokens[hit.endToken - 1].end) + "'"
+        }
+        let agent = event.agent.flatMap { assignment[$0] }
+        if let agent, let reason = analysis.agentReason(firm: agent, verb: verb) {
+            return .failure(EventFailure(reason: "\(quoted(agent)) is not the agent of \(quoted(verb)): \(reason)"))
+        }
+        let object = event.object.flatMap { assignment[$0] }
+        if let object, let reason = analysis.objectReason(team: object, verb: verb) {
+            return .failure(EventFailure(reason: "\(quoted(object)) is not the object of \(quoted(verb)): \(reason)"))
+        }
+        if let place = event.place.flatMap({ assignment[$0] }),
+            let reason = analysis.placeReason(place: place, verb: verb, team: object)
+        {
+            return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(reason)"))
+        }
+        let (factuality, cue) = analysis.factuality(of: verb, agent: agent)
+        guard event.accepted.contains(factuality) else {
+            return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue '\(cue ?? "")')"))
+        }
+        return .success(factuality)
     }
 
     private func holds(_ condition: RuleCondition, _ assignment: [Hit?], _ hits: ArraySlice<Hit>) -> Bool {
@@ -181,7 +244,7 @@ struct RuleEvaluation {
         }
     }
 
-    private func rejects(_ reject: CompiledReject, _ assignment: [Hit?], _ hits: ArraySlice<Hit>) -> Bool {
+    private func rejects(_ reject: CompiledReject, _ assignment: [Hit?], _ hits: ArraySlice<Hit>, _ unit: Segment) -> Bool {
         // A hit bound to the candidate never vetoes it. A rule has a handful of bindings, so a linear look beats
         // building a Set of them for every leaf of the search.
         return hits.contains { hit in
@@ -189,7 +252,7 @@ struct RuleEvaluation {
             else { return false }
             guard let constraint = reject.constraint else { return true }
             guard let other = assignment[constraint.binding] else { return false }
-            return constraint.holds(for: hit, relativeTo: other)
+            return constraintHolds(constraint, hit, other, unit)
         }
     }
 

@@ -1,0 +1,147 @@
+/// A shallow reading of one sentence: where its clauses break and which stretches are set off from the main clause.
+///
+/// Event checks (``EventAnalysis``) need to know whether a firm is the subject of a verb, whether a place belongs to
+/// the verb's clause and how far a cue such as "denied" reaches. A full parser answers that (Link Grammar was
+/// measured for Herald: docs/EVENTS.md), but at 40–1,000 ms per long news sentence against microseconds here, and
+/// news sentences break into clauses at a small set of words and marks. So this reads the sentence once, left to
+/// right, and records:
+///
+/// - **breaks**: tokens that start a new clause — `;` `:`, contrastive and subordinating conjunctions ("but",
+///   "while", "although", "because", "if"), relative pronouns ("which", "who") and reporting verbs ("said");
+/// - **regions**: stretches set off from the clause around them, in parentheses or between commas/dashes when
+///   they open with a relative pronoun, an article ("Velcora, a start-up founded by former Alibaba engineers,") or
+///   a participle ("Apple, backed by …,"). Region 0 is the main line of the sentence; every set-off stretch gets
+///   its own number. Member lists (", including Alibaba and Tencent,") are not set off: their firms are the
+///   subject's members.
+///
+/// Built only for sentences where an event rule reached its last check, so its per-token strings cost nothing on
+/// the rest of the text.
+struct ClauseStructure {
+    let first: Int
+    let end: Int
+    /// Lowercased key of each token of the sentence, indexed from `first`.
+    private let keys: [String]
+    /// Whether each token is a capitalised word.
+    private let capitalized: [Bool]
+    /// Whether each token is a clause break.
+    private let breaks: [Bool]
+    /// Set-off region of each token (0: main line).
+    private let regions: [Int]
+    /// For each region, the token that opens it (the comma, dash or parenthesis), indexed by region number.
+    private let regionOpeners: [Int]
+
+    init(text: AnalyzedText, unit: Segment) {
+        first = unit.firstToken
+        end = unit.endToken
+        var keys: [String] = []
+        var capitalized: [Bool] = []
+        keys.reserveCapacity(end - first)
+        for index in first..<end {
+            keys.append(text.key(ofToken: index))
+            let token = text.textTokens[index]
+            capitalized.append(token.kind == .word && (token.shape == .capitalized || token.shape == .upper || token.shape == .mixed))
+        }
+        self.keys = keys
+        self.capitalized = capitalized
+        // Dashes: a "-" with space on either side is a dash; "US-based" has none.
+        var spacedDash = [Bool](repeating: false, count: keys.count)
+        for offset in keys.indices where keys[offset] == "-" || keys[offset] == "\u{2014}" || keys[offset] == "\u{2013}" {
+            let index = first + offset
+            let before = index > first ? text.textTokens[index - 1].end < text.textTokens[index].start : true
+            let after = index + 1 < end ? text.textTokens[index].end < text.textTokens[index + 1].start : true
+            spacedDash[offset] = before || after
+        }
+        var breaks = [Bool](repeating: false, count: keys.count)
+        for (offset, key) in keys.enumerated() {
+            if Self.breakWords.contains(key) { breaks[offset] = true }
+            // "that" opens a clause after a verb or noun ("said that", "a lab that"), but not as a determiner
+            // ("that lab"): a break only when the next word is not a unit-like noun is beyond a shallow reading, so
+            // every "that" breaks, and checks that must cross it (factuality) do.
+            if key == "that" { breaks[offset] = true }
+        }
+        var regions = [Int](repeating: 0, count: keys.count)
+        var openers: [Int] = [-1]
+        var offset = 0
+        while offset < keys.count {
+            let key = keys[offset]
+            if key == "(" {
+                let number = openers.count
+                openers.append(first + offset)
+                var inner = offset
+                while inner < keys.count {
+                    regions[inner] = number
+                    if keys[inner] == ")" { break }
+                    inner += 1
+                }
+                offset = inner + 1
+                continue
+            }
+            if key == "," || spacedDash[offset], offset + 1 < keys.count, Self.setsOff(keys[offset + 1], keys, offset + 1) {
+                let number = openers.count
+                openers.append(first + offset)
+                var inner = offset
+                regions[inner] = number
+                inner += 1
+                while inner < keys.count, keys[inner] != ",", !spacedDash[inner], keys[inner] != ";", keys[inner] != ")" {
+                    regions[inner] = number
+                    inner += 1
+                }
+                offset = inner
+                continue
+            }
+            offset += 1
+        }
+        self.breaks = breaks
+        self.regions = regions
+        self.regionOpeners = openers
+    }
+
+    /// Words that open a clause of their own.
+    static let breakWords: Set<String> = [
+        ";", ":", "but", "while", "whereas", "although", "though", "because", "if", "unless", "which", "who", "whom",
+        "whose", "where", "said", "says", "say", "told", "tells", "added", "noted", "according", "however", "yet",
+        "after", "before", "when", "whether", "until",
+    ]
+
+    /// Words after a comma or dash that set the stretch off from the clause around it.
+    private static func setsOff(_ key: String, _ keys: [String], _ offset: Int) -> Bool {
+        if ["which", "who", "whose", "whom", "where", "a", "an", "backed", "owned", "founded", "run", "led", "controlled",
+            "formerly", "once", "itself", "whom", "unlike", "like", "best", "known", "also", "now", "then", "long",
+            "according",
+        ].contains(key) {
+            return true
+        }
+        // "the" opens an appositive ("Alibaba, the e-commerce giant,") unless it is a member of a list that goes on
+        // ("Alibaba, the state and Tencent").
+        return key == "the"
+    }
+
+    func key(_ index: Int) -> String { index >= first && index < end ? keys[index - first] : "" }
+    func isCapitalized(_ index: Int) -> Bool { index >= first && index < end && capitalized[index - first] }
+    func isBreak(_ index: Int) -> Bool { index >= first && index < end && breaks[index - first] }
+    func region(_ index: Int) -> Int { index >= first && index < end ? regions[index - first] : 0 }
+    /// The token that opens region `number` (its comma, dash or parenthesis).
+    func opener(ofRegion number: Int) -> Int { regionOpeners[number] }
+
+    /// The breaks strictly between two tokens that lie on the same line as `region` (breaks inside a set-off
+    /// stretch do not split the clause around it).
+    func breaks(from start: Int, to stop: Int, inRegion region: Int) -> [Int] {
+        guard start < stop else { return [] }
+        return (max(start, first)..<min(stop, end)).filter { isBreak($0) && self.region($0) == region }
+    }
+
+    /// Whether any token of `lower..<upper` is one of `words`.
+    func contains(_ words: Set<String>, from lower: Int, to upper: Int) -> Bool {
+        guard lower < upper else { return false }
+        return (max(lower, first)..<min(upper, end)).contains { words.contains(key($0)) }
+    }
+
+    /// The index of the clause `index` belongs to: clauses are numbered by the breaks before them on the main line.
+    func clause(of index: Int) -> Int {
+        let region = self.region(index)
+        if region != 0 { return -region }
+        var count = 0
+        for token in first..<min(index + 1, end) where isBreak(token) && self.region(token) == 0 { count += 1 }
+        return count
+    }
+}

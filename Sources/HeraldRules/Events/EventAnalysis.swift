@@ -1,0 +1,319 @@
+/// The checks behind a rule's `event` clause: is this firm the one doing it, is this team what it opens, does this
+/// place locate it, and does the text say it happened?
+///
+/// Each check works on one sentence's ``ClauseStructure`` and the hits a rule bound; each answers with a reason
+/// when it says no, for `--explain` and `herald eval`.
+struct EventAnalysis {
+    let structure: ClauseStructure
+    let text: AnalyzedText
+    /// The year the article was published, for reading dated events as history.
+    let publishedYear: Int?
+
+    // MARK: Agent
+
+    /// Prepositions whose object is never the subject of the clause ("buys services from Alibaba").
+    static let prepositions: Set<String> = [
+        "from", "with", "by", "of", "for", "to", "at", "like", "than", "against", "between", "among", "versus", "vs",
+        "over", "into", "on", "about", "behind", "alongside", "unlike", "beyond", "toward", "towards", "via", "in",
+        "as", "under", "amid", "around", "near", "including", "rival", "rivals",
+    ]
+
+    /// Words that may stand between a preposition and the firm it governs ("from Chinese tech giant Alibaba").
+    static let premodifiers: Set<String> = [
+        "the", "a", "an", "its", "their", "his", "her", "our", "chinese", "china", "china's", "fellow", "giant",
+        "tech", "technology", "internet", "search", "e", "commerce", "-", "based", "startup", "start", "up", "firm",
+        "company", "group", "companies", "firms", "rival", "rivals", "peer", "peers", "partner", "partners",
+        "platform", "owner", "operator", "maker", "makers", "developer", "and", ",", "or", "&", "both", "either",
+        "such", "state", "owned", "backed", "listed", "'s", "ai", "hong", "kong", "mainland", "beijing", "shanghai",
+        "shenzhen", "hangzhou", "e-commerce", "smartphone", "chip", "chipmaker", "automaker", "carmaker", "ev",
+    ]
+
+    /// Words after a firm's possessive that make someone else the subject: "Alibaba's former engineers opened…".
+    static let possessedPeople: Set<String> = [
+        "former", "ex", "alumni", "alumnus", "founders", "founder", "veterans", "veteran", "employees", "engineers",
+        "researchers", "executives", "staff", "investors", "investor", "backers", "rivals", "rival", "partners",
+        "partner", "customers", "customer", "suppliers", "supplier", "critics",
+    ]
+
+    /// Subjects that stand for a firm named earlier in the sentence: "Alibaba said it would…".
+    static let anaphors: Set<String> = ["it", "they", "we", "company", "firm", "group", "giant", "startup", "start",
+        "business", "conglomerate", "maker", "unit", "subsidiary", "operator", "developer", "platform", "owner"]
+
+    /// Whether `firm` is the one doing `verb`, or why not.
+    func agentReason(firm: Hit, verb: Hit) -> String? {
+        let s = structure
+        if firm.endToken <= verb.firstToken {
+            if let reason = nonSubjectReason(firm) { return reason }
+            if verb.firstWord - firm.lastWord > 30 { return "too far from the verb" }
+            let firmRegion = s.region(firm.firstToken)
+            let verbRegion = s.region(verb.firstToken)
+            var onLine = firmRegion
+            if firmRegion != verbRegion {
+                // The antecedent of a set-off relative clause: "Alibaba, which opened a lab in Seattle, …".
+                let opener = verbRegion == 0 ? -1 : s.opener(ofRegion: verbRegion)
+                let relative = opener >= 0 && ["which", "who", "that"].contains(s.key(opener + 1))
+                guard relative, firmRegion == s.region(opener), opener == firm.endToken || opener == firm.endToken + 1
+                else { return "set off from the verb's clause (\(firmRegion == 0 ? "the verb is in an aside" : "an aside"))" }
+                return nil
+            }
+            onLine = verbRegion
+            let breaks = s.breaks(from: firm.endToken, to: verb.firstToken, inRegion: onLine)
+            guard let last = breaks.last else { return nil }
+            // "Alibaba, which …" / "Alibaba that …": the relative pronoun's antecedent is the firm.
+            if breaks.count == 1, ["which", "who", "that"].contains(s.key(last)),
+                last == firm.endToken || (last == firm.endToken + 1 && s.key(firm.endToken) == ",")
+            {
+                return nil
+            }
+            // "Alibaba said on Monday that it would open…": a pronoun or "the company" after the last break.
+            let tail = (last + 1)..<verb.firstToken
+            if tail.contains(where: { Self.anaphors.contains(s.key($0)) && !s.isCapitalized($0) || s.key($0) == "it" }) {
+                return nil
+            }
+            return "in another clause than the verb (after '\(s.key(last))')"
+        }
+        // The verb first: a passive or reduced relative with the firm in its "by" phrase ("a centre set up by Ant").
+        guard let (preposition, at) = governingPreposition(firm), preposition == "by", at >= verb.endToken,
+            s.breaks(from: verb.endToken, to: at, inRegion: s.region(verb.firstToken)).isEmpty,
+            firm.firstWord - verb.lastWord <= 10
+        else { return "after the verb and not its 'by' agent" }
+        return nil
+    }
+
+    /// Why a firm cannot be a clause's subject where it stands, if it cannot.
+    private func nonSubjectReason(_ firm: Hit) -> String? {
+        let s = structure
+        let next = firm.endToken
+        // "Tencent-backed", "Alibaba-owned": the firm modifies someone else.
+        if s.key(next) == "-", next + 1 < s.end, text.textTokens[next].start == text.textTokens[next - 1].end {
+            return "a modifier ('\(s.key(next + 1))')"
+        }
+        if s.key(next) == "'s" || s.key(next) == "'", Self.possessedPeople.contains(s.key(next + 1)) {
+            return "a possessive of '\(s.key(next + 1))'"
+        }
+        if let (preposition, _) = governingPreposition(firm) {
+            return "the object of '\(preposition)'"
+        }
+        return nil
+    }
+
+    /// The preposition governing the noun phrase `firm` ends, looking back over its premodifiers.
+    func governingPreposition(_ firm: Hit) -> (String, Int)? {
+        let s = structure
+        var index = firm.firstToken - 1
+        var steps = 0
+        while index >= s.first, steps < 7 {
+            let key = s.key(index)
+            if Self.prepositions.contains(key) {
+                // "a unit of Alibaba", "part of Tencent" speak of the firm itself.
+                if key == "of", ["unit", "subsidiary", "arm", "division", "affiliate", "part", "branch"].contains(s.key(index - 1)) {
+                    return nil
+                }
+                return (key, index)
+            }
+            guard Self.premodifiers.contains(key) || s.isCapitalized(index) else { return nil }
+            index -= 1
+            steps += 1
+        }
+        return nil
+    }
+
+    // MARK: Object
+
+    /// Whether `team` is what `verb` opens, or why not.
+    func objectReason(team: Hit, verb: Hit) -> String? {
+        let s = structure
+        if team.firstToken >= verb.endToken {
+            if team.firstWord - verb.lastWord > 12 { return "too far after the verb" }
+            if let at = s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).first {
+                return "in another clause than the verb (after '\(s.key(at))')"
+            }
+            return nil
+        }
+        // The team first: "its Seattle team has grown", "a lab, set up by Ant Group,".
+        if verb.firstWord - team.lastWord > 10 { return "too far before the verb" }
+        if let at = s.breaks(from: team.endToken, to: verb.firstToken, inRegion: s.region(team.firstToken)).first {
+            return "in another clause than the verb (after '\(s.key(at))')"
+        }
+        return nil
+    }
+
+    // MARK: Place
+
+    static let locative: Set<String> = ["in", "at", "near", "outside", "across", "throughout", "inside", "around", "within"]
+    /// Words that may stand between a locative preposition and the place ("in downtown Seattle").
+    static let placeModifiers: Set<String> = [
+        "the", "downtown", "greater", "suburban", "nearby", "northern", "southern", "eastern", "western", "central",
+        "north", "south", "east", "west", "metro", "metropolitan", "uptown", "midtown", "coastal", "rural", "both",
+        "and", ",", "a", "an", "new",
+    ]
+    /// Words between the event and the place that say the place is not where the unit is.
+    static let placeBlockers: Set<String> = [
+        "serve", "serves", "serving", "rival", "rivals", "rivaling", "rivalling", "compete", "competes", "competing",
+        "than", "like", "from", "customers", "clients", "users", "market", "markets", "talks", "headquarters",
+        "headquartered", "home", "visit", "visited", "visiting", "conference", "summit", "hearing", "meeting",
+        "moved", "moving", "relocated", "relocating", "relocate", "move", "instead", "rather", "unlike", "mirror",
+        "mirroring", "modeled", "modelled", "version", "equivalent", "counterpart", "counterparts", "sell", "selling",
+        "exports", "export", "shipping", "ship", "listing", "listed", "ipo", "investors", "court", "lawmakers",
+    ]
+    /// Regions and countries outside the United States that follow a same-named city: "Richmond, British Columbia".
+    static let foreignQualifiers: Set<String> = [
+        "british", "ontario", "quebec", "alberta", "manitoba", "saskatchewan", "nova", "canada", "england",
+        "scotland", "wales", "ireland", "uk", "u.k.", "australia", "queensland", "victoria", "tasmania",
+        "mexico", "germany", "france", "jamaica", "guyana", "india", "china", "new south", "south africa",
+        "netherlands", "switzerland", "belgium", "chile", "philippines", "trinidad", "barbados", "bermuda",
+    ]
+
+    /// Whether `place` locates the event of `verb` (and its `team`), or why not.
+    func placeReason(place: Hit, verb: Hit, team: Hit?) -> String? {
+        let s = structure
+        let after = place.endToken
+        // "US$200 million", "US dollars": money, not a place.
+        if s.key(after) == "$" || s.key(after) == "dollar" || s.key(after) == "dollars" {
+            return "money, not a place"
+        }
+        // "Cupertino-based Apple": the headquarters of someone, unless it goes on to the team ("a US-based team").
+        if s.key(after) == "-", s.key(after + 1) == "based" {
+            if let team, team.firstToken >= after + 2, team.firstWord - place.lastWord <= 5,
+                !s.contains([",", "to", "from", "for", "of"], from: after + 2, to: team.firstToken)
+            {
+                return nil
+            }
+            return "a headquarters ('\(s.key(place.firstToken))-based')"
+        }
+        if s.key(after) == ",", Self.foreignQualifiers.contains(s.key(after + 1)) {
+            return "qualified as outside the US ('\(s.key(after + 1))')"
+        }
+        let anchorEnd = max(verb.endToken, team?.endToken ?? verb.endToken)
+        let anchorFirst = min(verb.firstToken, team?.firstToken ?? verb.firstToken)
+        // A modifier of the unit: "its Seattle lab", "a U.S. AI research team".
+        if let team, place.endToken <= team.firstToken, team.firstWord - place.lastWord <= 4,
+            place.firstToken >= verb.endToken || team.firstToken < verb.firstToken,
+            !s.contains([",", "to", "from", "than", "for", "of", "and", "-", "in", "with"], from: place.endToken, to: team.firstToken)
+        {
+            return nil
+        }
+        guard let (preposition, at) = locatingPreposition(place) else {
+            return "not after 'in', 'at' or 'near'"
+        }
+        if place.firstToken >= anchorEnd || (place.firstToken > anchorFirst && preposition != "to") {
+            if place.firstWord - text.textTokens[anchorEnd - 1].wordIndex > 16 { return "too far from the event" }
+            let from = place.firstToken >= anchorEnd ? anchorEnd : anchorFirst
+            if let blocker = (from..<at).first(where: { Self.placeBlockers.contains(s.key($0)) }) {
+                return "after '\(s.key(blocker))'"
+            }
+            if let cut = s.breaks(from: from, to: at, inRegion: 0).first(where: { s.region($0) == 0 }) {
+                return "in another clause (after '\(s.key(cut))')"
+            }
+            return nil
+        }
+        // "In Seattle, Alibaba has opened…": a place opening the sentence frames it.
+        if at == s.first || (at == s.first + 1 && s.key(s.first) == "and") {
+            return nil
+        }
+        return "before the event"
+    }
+
+    /// The preposition that makes `place` a location ("in", "at", "near", or "to" after the verb or unit).
+    private func locatingPreposition(_ place: Hit) -> (String, Int)? {
+        let s = structure
+        var index = place.firstToken - 1
+        var steps = 0
+        while index >= s.first, steps < 4 {
+            let key = s.key(index)
+            if Self.locative.contains(key) { return (key, index) }
+            if key == "to" { return ("to", index) }
+            if key == "from" || key == "than" || key == "of" { return nil }
+            guard Self.placeModifiers.contains(key) || s.isCapitalized(index) else { return nil }
+            index -= 1
+            steps += 1
+        }
+        return nil
+    }
+
+    // MARK: Factuality
+
+    /// What the sentence says of the event at `verb`, and the cue that says it (nil for plain assertion).
+    func factuality(of verb: Hit, agent: Hit?) -> (Factuality, cue: String?) {
+        let s = structure
+        var best: (Factuality, String?) = (.asserted, nil)
+        func consider(_ kind: Factuality, _ cue: String) {
+            if kind.strength > best.0.strength { best = (kind, cue) }
+        }
+        var index = s.first
+        while index < s.end {
+            let key = s.key(index)
+            guard let cues = FactualityCues.byFirstWord[key],
+                let cue = cues.first(where: { matches($0.words, at: index) })
+            else {
+                index += 1
+                continue
+            }
+            let cueEnd = index + cue.words.count
+            defer { index = cueEnd }
+            guard var kind = cue.kind else { continue }
+            let phrase = cue.words.joined(separator: " ")
+            // A cue in an aside ("Alibaba, which is not listed in New York, opened…") speaks of the aside.
+            guard s.region(index) == s.region(verb.firstToken) else { continue }
+            // "in May 2024" is a month.
+            if phrase == "may", Self.dateWords.contains(s.key(index - 1)) || Int(s.key(index + 1)) != nil { continue }
+            switch cue.direction {
+            case .forward:
+                guard cueEnd <= verb.firstToken else { continue }
+                // ConText's window: a cue reaches a few clauses, not a whole long sentence; a denial of a report
+                // reaches through the report ("denied a report that the company was setting up…").
+                let window = ["denied", "denies", "deny", "denying", "dismissed", "refuted"].contains(phrase) ? 24 : 14
+                if text.textTokens[verb.firstToken].wordIndex - text.textTokens[cueEnd - 1].wordIndex > window { continue }
+                if (cueEnd..<verb.firstToken).contains(where: { FactualityCues.terminators.contains(s.key($0)) }) { continue }
+                // "said it would open" reports a plan; "would" on its own supposes one.
+                if phrase == "would", (max(s.first, index - 6)..<index).contains(where: { FactualityCues.reporting.contains(s.key($0)) }) {
+                    kind = .announced
+                }
+                // "could" and "might" are both: speculation in news unless an "if" makes them suppositions.
+                consider(kind, phrase)
+            case .backward:
+                guard index >= verb.endToken else { continue }
+                // Back to the start of the sentence, across "but" ("considered it but decided against it"), not
+                // across other terminators ("opened a lab in Austin, while a plan for Boston was shelved").
+                let between = verb.endToken..<index
+                if between.contains(where: { FactualityCues.terminators.contains(s.key($0)) && s.key($0) != "but" }) { continue }
+                consider(kind, phrase)
+            }
+        }
+        if best.0.strength < Factuality.historical.strength, let year = oldYear(near: verb) {
+            consider(.historical, "in \(year)")
+        }
+        return best
+    }
+
+    private func matches(_ words: [String], at index: Int) -> Bool {
+        guard index + words.count <= structure.end else { return false }
+        for (offset, word) in words.enumerated() where structure.key(index + offset) != word { return false }
+        return true
+    }
+
+    /// A year at least two before publication in the verb's clause ("opened a lab in 2017").
+    private func oldYear(near verb: Hit) -> Int? {
+        guard let published = publishedYear else { return nil }
+        let s = structure
+        let clause = s.clause(of: verb.firstToken)
+        for index in s.first..<s.end where s.clause(of: index) == clause || abs(index - verb.firstToken) <= 6 {
+            let key = s.key(index)
+            guard key.count == 4, let year = Int(key), year >= 1950, year <= published - 2 else { continue }
+            // "by 2019" and "since 2019" do not date the opening itself.
+            let before = s.key(index - 1)
+            guard ["in", "of", "back", "late", "early", "mid", "until", "around", "during"].contains(before)
+                || Self.months.contains(before) || s.key(index - 2) == "in"
+            else { continue }
+            return year
+        }
+        return nil
+    }
+
+    static let dateWords: Set<String> = ["in", "since", "of", "early", "late", "mid", "until", "by", "last", "this", "next", "from", "on"]
+
+    static let months: Set<String> = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ]
+}
