@@ -57,7 +57,6 @@ struct Lexicon: Sendable {
 
     static let windowNames = ["subject", "object", "negation"]
     static let defaultWindows = ["subject": 20, "object": 8, "negation": 4]
-    static let defaultModifierWindow = 4
 
     func window(_ name: String) -> Int { windows[name] ?? Self.defaultWindows[name] ?? 8 }
 

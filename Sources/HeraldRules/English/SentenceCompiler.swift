@@ -3,14 +3,14 @@
 ///
 /// `when a Chinese firm opens a US AI team` becomes
 ///
-///     let subject = @CN_FIRM[country=CN]
-///     let verb    = @OPEN_VERB after subject within 20
-///     let object  = @TEAM after verb within 8
-///     let ai      = @AI_TERM before object within 4
+///     let subject = @CN_FIRM[country=CN|HK]
+///     let verb    = @OPEN_VERB near subject within 30
+///     let object  = @TEAM near verb within 12
+///     let ai      = @AI_TERM near object within clause
 ///     let place   = @US_PLACE
 ///     require subject and verb and object and place and (ai or subject[sector=ai])
-///     reject @NEGATION before verb within 4
-///     reject @RETREAT_VERB
+///     reject @RETREAT_VERB near verb within clause
+///     event verb agent subject object object at place
 struct SentenceCompiler {
     let lexicon: Lexicon
     /// Every loaded list by name: a nationality keeps only the subject lists that have entries of that nationality.
@@ -95,14 +95,16 @@ struct SentenceCompiler {
             }
         }
         let span = sentence.span
-        func constraint(_ relation: Syntax.Relation, _ binding: String, _ within: Int?, at span: Syntax.Span) -> Syntax.Constraint {
-            Syntax.Constraint(relation: relation, binding: binding, within: within, span: span)
+        func constraint(
+            _ relation: Syntax.Relation, _ binding: String, _ within: Int?, clause: Bool = false, at span: Syntax.Span
+        ) -> Syntax.Constraint {
+            Syntax.Constraint(relation: relation, binding: binding, within: within, withinClause: clause, span: span)
         }
         var bindings = [Syntax.Binding(name: "subject", terms: subjectTerms, constraints: [], span: subject.span)]
         bindings.append(
             Syntax.Binding(
                 name: "verb", terms: verb.entry.terms,
-                constraints: [constraint(.after, "subject", lexicon.window("subject"), at: verb.span)], span: verb.span))
+                constraints: [constraint(.near, "subject", lexicon.window("subject"), at: verb.span)], span: verb.span))
         var require: Syntax.Expression = .and(
             .binding("subject", conditions: [], span: subject.span), .binding("verb", conditions: [], span: verb.span))
         let object = found[.object]?.first
@@ -110,7 +112,7 @@ struct SentenceCompiler {
             bindings.append(
                 Syntax.Binding(
                     name: "object", terms: object.entry.terms,
-                    constraints: [constraint(.after, "verb", lexicon.window("object"), at: object.span)], span: object.span))
+                    constraints: [constraint(.near, "verb", lexicon.window("object"), at: object.span)], span: object.span))
             require = .and(require, .binding("object", conditions: [], span: object.span))
         }
         var names = Self.reservedNames
@@ -119,8 +121,10 @@ struct SentenceCompiler {
             let name = uniqueName(modifier.entry.name, taken: &names)
             var constraints: [Syntax.Constraint] = []
             if object != nil {
+                // In the object's clause, on either side: "an AI team", "a team working on AI".
                 constraints.append(
-                    constraint(.before, "object", modifier.entry.within ?? Lexicon.defaultModifierWindow, at: modifier.span))
+                    modifier.entry.within.map { constraint(.near, "object", $0, at: modifier.span) }
+                        ?? constraint(.near, "object", nil, clause: true, at: modifier.span))
             }
             bindings.append(Syntax.Binding(name: name, terms: modifier.entry.terms, constraints: constraints, span: modifier.span))
             var condition: Syntax.Expression = .binding(name, conditions: [], span: modifier.span)
@@ -146,7 +150,16 @@ struct SentenceCompiler {
                     span: lexicon.negationSpan ?? span))
         }
         if !verb.entry.opposites.isEmpty {
-            rule.rejects.append(Syntax.Reject(terms: verb.entry.opposites, constraint: nil, span: verb.entry.span))
+            rule.rejects.append(
+                Syntax.Reject(
+                    terms: verb.entry.opposites, constraint: constraint(.near, "verb", nil, clause: true, at: verb.entry.span),
+                    span: verb.entry.span))
+        }
+        // Who did what, where, and whether it happened: the roles the sentence gave, checked as one event.
+        if rule.event == nil {
+            rule.event = Syntax.Event(
+                verb: "verb", agent: "subject", object: object == nil ? nil : "object", place: places.isEmpty ? nil : "place",
+                span: span)
         }
         if rule.fields.isEmpty {
             var fields = [Syntax.Field(name: "firm", value: .name("subject"), span: span)]

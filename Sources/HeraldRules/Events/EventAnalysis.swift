@@ -15,7 +15,7 @@ struct EventAnalysis {
     static let prepositions: Set<String> = [
         "from", "with", "by", "of", "for", "to", "at", "like", "than", "against", "between", "among", "versus", "vs",
         "over", "into", "on", "about", "behind", "alongside", "unlike", "beyond", "toward", "towards", "via", "in",
-        "as", "under", "amid", "around", "near", "including", "rival", "rivals",
+        "as", "under", "amid", "around", "near", "rival", "rivals",
     ]
 
     /// Words that may stand between a preposition and the firm it governs ("from Chinese tech giant Alibaba").
@@ -130,10 +130,13 @@ struct EventAnalysis {
             }
             return nil
         }
-        // The team first: "its Seattle team has grown", "a lab, set up by Ant Group,".
+        // The team first: "its Seattle team has grown", "a lab, set up by Ant Group,", "a lab that was set up by".
         if verb.firstWord - team.lastWord > 10 { return "too far before the verb" }
-        if let at = s.breaks(from: team.endToken, to: verb.firstToken, inRegion: s.region(team.firstToken)).first {
-            return "in another clause than the verb (after '\(s.key(at))')"
+        let breaks = s.breaks(from: team.endToken, to: verb.firstToken, inRegion: s.region(team.firstToken))
+        if let at = breaks.first {
+            let relative = breaks.count == 1 && ["that", "which"].contains(s.key(at))
+                && (at == team.endToken || (at == team.endToken + 1 && s.key(team.endToken) == ","))
+            if !relative { return "in another clause than the verb (after '\(s.key(at))')" }
         }
         return nil
     }
@@ -145,8 +148,10 @@ struct EventAnalysis {
     static let placeModifiers: Set<String> = [
         "the", "downtown", "greater", "suburban", "nearby", "northern", "southern", "eastern", "western", "central",
         "north", "south", "east", "west", "metro", "metropolitan", "uptown", "midtown", "coastal", "rural", "both",
-        "and", ",", "a", "an", "new",
+        "and", ",", "a", "an", "new", "its", "their", "his", "her", "our", "this", "that",
     ]
+    /// "the heart of", "the outskirts of": parts of a place that locate like the place.
+    static let placeParts: Set<String> = ["heart", "outskirts", "edge", "middle", "center", "centre", "suburbs", "corner", "part", "north", "south", "east", "west"]
     /// Words between the event and the place that say the place is not where the unit is.
     static let placeBlockers: Set<String> = [
         "serve", "serves", "serving", "rival", "rivals", "rivaling", "rivalling", "compete", "competes", "competing",
@@ -168,6 +173,13 @@ struct EventAnalysis {
     func placeReason(place: Hit, verb: Hit, team: Hit?) -> String? {
         let s = structure
         let after = place.endToken
+        // "here", standing for the dateline's place: a location by itself.
+        if place.endToken - place.firstToken == 1, s.key(place.firstToken) == "here" {
+            guard place.firstToken >= verb.endToken || place.firstToken >= (team?.endToken ?? verb.endToken) else {
+                return "before the event"
+            }
+            return nil
+        }
         // "US$200 million", "US dollars": money, not a place.
         if s.key(after) == "$" || s.key(after) == "dollar" || s.key(after) == "dollars" {
             return "money, not a place"
@@ -219,10 +231,16 @@ struct EventAnalysis {
         let s = structure
         var index = place.firstToken - 1
         var steps = 0
-        while index >= s.first, steps < 4 {
+        while index >= s.first, steps < 7 {
             let key = s.key(index)
             if Self.locative.contains(key) { return (key, index) }
             if key == "to" { return ("to", index) }
+            // "in the heart of Silicon Valley", "on the outskirts of Austin": still a location.
+            if key == "of", Self.placeParts.contains(s.key(index - 1)) {
+                index -= 2
+                steps += 2
+                continue
+            }
             if key == "from" || key == "than" || key == "of" { return nil }
             guard Self.placeModifiers.contains(key) || s.isCapitalized(index) else { return nil }
             index -= 1

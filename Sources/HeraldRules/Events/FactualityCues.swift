@@ -44,7 +44,8 @@ enum FactualityCues {
             "refuted", "refutes", "rebuffed", "stopped short of", "stop short of", "unlikely to", "cannot", "can't",
             "won't", "wouldn't", "didn't", "doesn't", "don't", "isn't", "aren't", "wasn't", "weren't", "hasn't",
             "haven't", "hadn't", "neither", "nor", "no such", "without opening", "false", "declined to confirm",
-            "played down", "pushed back on", "contrary to", "nothing to", "no truth",
+            "played down", "pushed back on", "contrary to", "nothing to", "no truth", "has no", "have no", "had no", "none",
+            "nobody", "no one", "dispute", "disputes", "disputed", "disputing",
         ])
         add(.negated, .backward, [
             "was false", "were false", "is false", "are false", "untrue", "inaccurate", "was denied", "were denied",

@@ -6,7 +6,7 @@ struct ListFileParser {
         var diagnostics: [Diagnostic] = []
     }
 
-    static let options = ["kind", "case", "inflect"]
+    static let options = ["kind", "case", "inflect", "refer"]
 
     let file: SourceFile
 
@@ -102,11 +102,15 @@ struct ListFileParser {
                     throw cursor.error("unknown inflection '\(value.text)'", at: value, hint: "use none, verb or noun")
                 }
                 options.inflection = inflection
+            case ("refer", "context"): options.isReferable = true
+            case ("refer", "none"): options.isReferable = false
+            case ("refer", _):
+                throw cursor.error("unknown refer mode '\(value.text)'", at: value, hint: "use context or none")
             case ("kind", _):
                 throw cursor.error("unknown kind '\(value.text)'", at: value, hint: "use term, entity or mask")
             default:
                 let hint = Suggestion.closest(to: key.text, in: Self.options).map { "did you mean '\($0)'?" }
-                throw cursor.error("unknown list option '\(key.text)'", at: key, hint: hint ?? "options are kind, case and inflect")
+                throw cursor.error("unknown list option '\(key.text)'", at: key, hint: hint ?? "options are kind, case, inflect and refer")
             }
         }
     }

@@ -100,11 +100,16 @@ struct RuleCompiler {
                     diagnostics.append(Diagnostic(.error, at: entry.span, "alias '\(alias)' has no words to match"))
                     continue
                 }
-                let forms: [String]
+                var forms: [String]
                 switch list.options.inflection {
                 case .none: forms = [alias]
                 case .verb: forms = Inflector.verbForms(alias)
                 case .noun: forms = Inflector.nounForms(alias)
+                }
+                // A compound term is written with a hyphen where it modifies a noun: "a machine-learning team". Verbs
+                // are left alone ("a set-up" is a noun), and names are written as they are ("Moonshot AI").
+                if list.options.inflection != .verb && !list.options.isEntity {
+                    forms += forms.filter { $0.contains(" ") }.map { $0.replacingOccurrences(of: " ", with: "-") }
                 }
                 for form in forms {
                     aliases.append((form, list.options.caseMode))
@@ -116,10 +121,11 @@ struct RuleCompiler {
             diagnostics.append(Diagnostic(.warning, at: list.span, "list '\(list.name)' has no entries"))
         }
         listIndex[list.name] = lists.count
-        lists.append(
-            GazetteerList(
-                name: list.name, isEntity: list.options.isEntity, isPhrase: false, entries: entries,
-                aliasCount: aliases.count, location: list.span.location))
+        var compiled = GazetteerList(
+            name: list.name, isEntity: list.options.isEntity, isPhrase: false, entries: entries,
+            aliasCount: aliases.count, location: list.span.location)
+        compiled.isReferable = list.options.isReferable
+        lists.append(compiled)
         listAliases.append(aliases)
         attributeValues.append(AttributeValues(entries))
         aliasEntries.append(owners)

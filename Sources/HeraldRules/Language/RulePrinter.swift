@@ -24,6 +24,14 @@ enum RulePrinter {
         for reject in rule.rejects {
             clause("reject", terms(reject.terms) + (reject.constraint.map { " " + constraint($0) } ?? ""))
         }
+        if let event = rule.event {
+            var text = event.verb
+            if let agent = event.agent { text += " agent \(agent)" }
+            if let object = event.object { text += " object \(object)" }
+            if let place = event.place { text += " at \(place)" }
+            clause("event", text)
+        }
+        if let factuality = rule.factuality { clause("factuality", factuality.joined(separator: ", ")) }
         if !rule.fields.isEmpty { clause("emit", rule.fields.map { "\($0.name)=\(value($0.value))" }.joined(separator: ", ")) }
         if rule.dedup != nil || rule.dedupWindow != nil {
             var text = (rule.dedup ?? []).joined(separator: ", ")
@@ -60,7 +68,8 @@ enum RulePrinter {
     }
 
     private static func constraint(_ constraint: Syntax.Constraint) -> String {
-        "\(constraint.relation.rawValue) \(constraint.binding)" + (constraint.within.map { " within \($0)" } ?? "")
+        "\(constraint.relation.rawValue) \(constraint.binding)"
+            + (constraint.withinClause ? " within clause" : constraint.within.map { " within \($0)" } ?? "")
     }
 
     private enum Context { case top, and, or, not }

@@ -163,6 +163,9 @@ enum Syntax {
         /// no rule needs to use it.
         var isMask = false
         var caseMode: CaseMode = .smart
+        /// `refer=context`: the article's references to this list's entries count as hits ("the company", "it", a
+        /// short name), and names introduced by context become entries for the article (``ReferenceResolver``).
+        var isReferable = false
         var inflection: Inflection = .none
     }
 

@@ -13,6 +13,8 @@ public struct GazetteerList: Sendable {
     public let isEntity: Bool
     /// True for the anonymous list of a quoted phrase.
     public let isPhrase: Bool
+    /// `refer=context`: references and context-introduced names resolve to this list's entries.
+    public var isReferable = false
     public let entries: [GazetteerEntry]
     /// Every alias form indexed, after inflection.
     public let aliasCount: Int

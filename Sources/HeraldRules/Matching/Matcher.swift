@@ -18,13 +18,29 @@ extension RuleSet {
         for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
             let analyzed = AnalyzedText(text, vocabulary: index.vocabulary)
             analyzedParts[partIndex] = analyzed
-            let hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
+            var hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
+            var articleLists = lists
+            if part == .body, let referenceModel {
+                let references = ReferenceResolver(model: referenceModel, lists: lists, text: analyzed, hits: hits).resolve()
+                if !references.hits.isEmpty {
+                    hits += references.hits
+                    hits.sort { ($0.firstToken, $0.endToken, $0.list, $0.entry) < ($1.firstToken, $1.endToken, $1.list, $1.entry) }
+                }
+                for (list, entries) in references.entries {
+                    let original = lists[Int(list)]
+                    var extended = GazetteerList(
+                        name: original.name, isEntity: original.isEntity, isPhrase: original.isPhrase,
+                        entries: original.entries + entries, aliasCount: original.aliasCount, location: original.location)
+                    extended.isReferable = true
+                    articleLists[Int(list)] = extended
+                }
+            }
             let selected = selectRules(hits)
             if part == .title { selectedInTitle = selected } else { selectedInBody = selected }
             guard !selected.isEmpty else { continue }
             var unitHits: [UnitHits?] = [nil, nil, nil]
             var evaluation = RuleEvaluation(
-                lists: lists, text: analyzed, part: part, partIndex: partIndex, explain: explain,
+                lists: articleLists, text: analyzed, part: part, partIndex: partIndex, explain: explain,
                 publishedYear: published.flatMap { Int($0.prefix(4)) })
             for ruleIndex in selected {
                 let rule = rules[ruleIndex]

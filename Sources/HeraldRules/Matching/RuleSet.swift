@@ -20,6 +20,8 @@ public struct RuleSet: Sendable {
     let anchorStarts: [Int]
     /// Rules with nothing to prefilter on: evaluated for every article.
     let unanchoredRules: [Int]
+    /// Origins of the entity lists' firms, when a rule has an `event` clause: references are resolved only then.
+    let referenceModel: ReferenceResolver.Model?
 
     init(rules: [CompiledRule], lists: [GazetteerList], index: PhraseIndex, hash: String, files: [String]) {
         self.rules = rules
@@ -46,6 +48,7 @@ public struct RuleSet: Sendable {
         self.anchoredRules = anchoredRules
         self.anchorStarts = anchorStarts
         self.unanchoredRules = unanchored
+        self.referenceModel = rules.contains { $0.event != nil } ? ReferenceResolver.Model(lists: lists) : nil
     }
 
     /// An empty rule set: matches nothing.

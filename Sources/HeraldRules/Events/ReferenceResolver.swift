@@ -1,0 +1,377 @@
+/// Finds the firms an article names without a listed alias, and gives their later mentions a hit a rule can bind.
+///
+/// News names a firm once and then calls it "the company", "it", "the Hangzhou-based e-commerce giant" or a short
+/// name ("Horizon" after "Horizon Robotics"); small firms outside any list are introduced by context ("Beijing-based
+/// start-up Lingxi Robotics", "Lianyun Dynamics, a Shenzhen robot maker,"). A sentence-scoped rule sees only its
+/// sentence's hits, so this pass, run once per article body, adds hits where those references stand:
+///
+/// - **introduced firms**: an unlisted capitalised name introduced with an origin of an entity list's firms (a
+///   city some entry has as `hq`, or the country's adjective: "Chinese", "Hong Kong") and an organisation noun
+///   becomes an entry of that list for this article, with `found=context` (and `sector=ai` when its introduction
+///   says AI). Names introduced with another origin ("Seattle-based Velcora") are remembered as other firms;
+/// - **short names** of listed and introduced firms;
+/// - **anaphors** ("the company", "the firm", "the … giant", "it" opening a clause): resolved to the firm that
+///   was last the subject of a sentence, or failing that the last one named; when that is another firm, nothing.
+///
+/// Lists take part when declared `refer=context`; their entries' `country` and `hq` attributes give the origins.
+struct ReferenceResolver {
+    /// What one rule set's lists contribute: origins per entity list.
+    struct Model: Sendable {
+        struct ListOrigins: Sendable {
+            var list: Int32
+            /// Lowercased origin phrase (as tokens joined by spaces) → country of firms from there.
+            var origins: [String: String]
+            /// The list's most common country, for introduced firms of a national adjective with no city.
+            var defaultCountry: String
+        }
+
+        var lists: [ListOrigins]
+        /// Longest origin phrase in tokens.
+        var longestOrigin: Int
+
+        init(lists gazetteers: [GazetteerList]) {
+            var lists: [ListOrigins] = []
+            var longest = 1
+            for (index, list) in gazetteers.enumerated() where list.isReferable {
+                var countries: [String: Int] = [:]
+                var cityCountry: [String: [String: Int]] = [:]
+                for entry in list.entries {
+                    guard let country = entry.attributes["country"] else { continue }
+                    countries[country, default: 0] += 1
+                    if let hq = entry.attributes["hq"] {
+                        cityCountry[hq.replacingOccurrences(of: "_", with: " ").lowercased(), default: [:]][country, default: 0] += 1
+                    }
+                }
+                guard let common = countries.max(by: { $0.value < $1.value })?.key else { continue }
+                // A city is an origin when at least two of the list's firms are based there, all in one country: a
+                // firm based abroad (one listed firm has its head office in Singapore) does not make every firm from
+                // there one of the list's.
+                var origins: [String: String] = [:]
+                for (city, counts) in cityCountry where counts.count == 1 && counts.values.reduce(0, +) >= 2 {
+                    origins[city] = counts.keys.first
+                }
+                for country in countries.keys {
+                    for adjective in Self.demonyms[country] ?? [] { origins[adjective] = country }
+                }
+                for phrase in origins.keys { longest = max(longest, phrase.split(separator: " ").count) }
+                lists.append(ListOrigins(list: Int32(index), origins: origins, defaultCountry: common))
+            }
+            self.lists = lists
+            self.longestOrigin = longest
+        }
+
+        /// Country adjectives by ISO code, for the countries entity lists carry.
+        static let demonyms: [String: [String]] = [
+            "CN": ["chinese", "china", "china's", "mainland"], "HK": ["hong kong"], "US": ["american", "u.s.", "us"],
+            "JP": ["japanese"], "KR": ["korean", "south korean"], "TW": ["taiwanese"], "DE": ["german"],
+            "FR": ["french"], "GB": ["british"], "IN": ["indian"], "SG": ["singaporean"],
+        ]
+
+        /// Adjectives that make a firm another country's ("a German robot maker").
+        static let otherOrigins: Set<String> = [
+            "american", "u.s.", "us", "japanese", "korean", "taiwanese", "german", "french", "british", "indian",
+            "singaporean", "canadian", "israeli", "swiss", "dutch", "swedish", "european", "california", "texas",
+            "seattle", "boston", "new", "silicon", "bay", "san", "los", "austin", "chicago", "detroit", "pittsburgh",
+            "michigan", "washington", "massachusetts", "colorado", "denver", "atlanta", "miami", "portland",
+        ]
+    }
+
+    /// A firm found in the article, as a referent of later mentions.
+    private enum Referent: Equatable {
+        case listed(list: Int32, entry: Int32)
+        case introduced(list: Int32, index: Int)
+        /// A firm of no list taking part (an American start-up): its anaphors resolve to nothing.
+        case other(name: String)
+    }
+
+    private struct Mention {
+        var token: Int
+        var referent: Referent
+        var isSubject: Bool
+    }
+
+    /// What the pass adds: hits and, per list, the article's introduced entries (numbered after the list's own).
+    struct Result {
+        var hits: [Hit] = []
+        var entries: [Int32: [GazetteerEntry]] = [:]
+    }
+
+    /// Words in an introduction that make a firm an AI company.
+    static let aiWords: Set<String> = [
+        "ai", "artificial", "machine", "learning", "neural", "models", "model", "speech", "vision", "robot", "robots",
+        "robotics", "autonomous", "self", "driving", "chatbot", "chatbots", "algorithms", "llm", "llms", "recognition",
+        "generative", "autonomy", "perception",
+    ]
+
+    static let organisationNouns: Set<String> = [
+        "company", "firm", "start-up", "startup", "start", "maker", "developer", "group", "giant", "unicorn",
+        "manufacturer", "specialist", "provider", "outfit", "business", "supplier", "chipmaker", "carmaker",
+        "automaker", "designer", "producer", "platform", "operator", "conglomerate", "lab", "laboratory",
+        "corporation", "enterprise", "venture", "newcomer", "upstart", "player",
+    ]
+    /// Words inside a name that do not stand for it alone ("Technology" is no short name of anything).
+    static let genericNameWords: Set<String> = [
+        "technology", "technologies", "tech", "intelligence", "robotics", "group", "holdings", "ai", "inc", "co",
+        "ltd", "limited", "corp", "corporation", "company", "dynamics", "systems", "labs", "lab", "software",
+        "network", "networks", "information", "digital", "cloud", "semiconductor", "motors", "auto", "international",
+        "global", "science", "sciences", "cognitive", "data", "smart", "the", "china", "chinese", "beijing",
+        "shanghai", "shenzhen", "hangzhou", "guangzhou", "hong", "kong", "device", "devices", "electronics", "innovation",
+    ]
+    static let anaphorNouns: Set<String> = [
+        "company", "firm", "group", "start-up", "startup", "giant", "maker", "developer", "business", "conglomerate",
+        "unicorn", "carmaker", "automaker", "chipmaker", "manufacturer", "supplier", "platform", "operator",
+    ]
+    /// Tokens after which "It" / "it" opens a clause as its subject.
+    static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
+    /// Words that end a capitalised name ("Lingxi Robotics said").
+    static let nameStoppers: Set<String> = ["the", "a", "an", "and", "of", "in", "on", "at", "for", "to", "said", "says", "has", "is", "was", "will", "which", "who"]
+
+    let model: Model
+    let lists: [GazetteerList]
+    let text: AnalyzedText
+    let hits: [Hit]
+
+    func resolve() -> Result {
+        let count = text.textTokens.count
+        guard count > 0, !model.lists.isEmpty else { return Result() }
+        var keys: [String] = []
+        keys.reserveCapacity(count)
+        var capitalized: [Bool] = []
+        capitalized.reserveCapacity(count)
+        for index in 0..<count {
+            keys.append(text.key(ofToken: index))
+            let token = text.textTokens[index]
+            capitalized.append(token.kind == .word && token.shape != .lower)
+        }
+        func key(_ index: Int) -> String { index >= 0 && index < count ? keys[index] : "" }
+        var sentenceStart = [Int](repeating: 0, count: count)
+        for sentence in text.sentences {
+            for index in sentence.firstToken..<min(sentence.endToken, count) { sentenceStart[index] = sentence.firstToken }
+        }
+        let covered = coveredTokens(count)
+        var result = Result()
+        var mentions: [Mention] = []
+        var introducedNames: [(tokens: [String], short: String?, referent: Referent)] = []
+        var shortNames: [String: Referent] = [:]
+
+        // Listed firms, and their short names.
+        for hit in hits where model.lists.contains(where: { $0.list == hit.list }) {
+            let referent = Referent.listed(list: hit.list, entry: hit.entry)
+            mentions.append(Mention(token: hit.firstToken, referent: referent, isSubject: isSubject(hit.firstToken, sentenceStart, key)))
+            if hit.endToken - hit.firstToken >= 2, capitalized[hit.firstToken],
+                !Self.genericNameWords.contains(keys[hit.firstToken]), keys[hit.firstToken].count > 2
+            {
+                shortNames[text.text(ofToken: hit.firstToken)] = referent
+            }
+        }
+
+        // Introduced firms: origin, organisation noun, name.
+        var index = 0
+        while index < count {
+            guard let (origins, originEnd, country) = origin(at: index, key) else {
+                index += 1
+                continue
+            }
+            // "Beijing-based", "Shenzhen robot maker", "Chinese AI start-up": words up to an organisation noun or a name.
+            var cursor = originEnd
+            if key(cursor) == "-" && key(cursor + 1) == "based" { cursor += 2 }
+            var sawNoun = false
+            var describesAI = false
+            var steps = 0
+            while cursor < count, steps < 6, !capitalized[cursor] || key(cursor) == "ai" {
+                let word = key(cursor)
+                if word == "ai" || word == "artificial" || word == "intelligence" || word == "machine" || word == "learning" { describesAI = true }
+                if Self.organisationNouns.contains(word) { sawNoun = true }
+                if word == "," || word == "." || word == "the" || word == "and" || word == "of" { break }
+                if word == "start" && key(cursor + 1) == "-" && key(cursor + 2) == "up" { cursor += 2 }
+                cursor += 1
+                steps += 1
+            }
+            var introduced: (Int, Int)?
+            if cursor < count, capitalized[cursor], sawNoun || cursor == originEnd + 2 {
+                introduced = nameSpan(from: cursor, key, capitalized, covered)
+            }
+            // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an".
+            if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an", key(index - 2) == "," {
+                introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
+            }
+            if let (first, end) = introduced {
+                // The introduction's sentence says what the firm does: "a Hangzhou start-up that builds speech
+                // recognition models".
+                let sentence = sentenceStart[index]
+                var cursorAI = sentence
+                while cursorAI < count, sentenceStart[cursorAI] == sentence {
+                    if Self.aiWords.contains(keys[cursorAI]) { describesAI = true }
+                    cursorAI += 1
+                }
+                let name = (first..<end).map { text.text(ofToken: $0) }
+                let referent: Referent
+                if let country {
+                    let entry = GazetteerEntry(
+                        canonical: name.joined(separator: " ").replacingOccurrences(of: " - ", with: "-"),
+                        attributes: ["country": country, "found": "context"].merging(describesAI ? ["sector": "ai"] : [:]) { a, _ in a },
+                        location: nil)
+                    var added = result.entries[origins.list, default: []]
+                    referent = .introduced(list: origins.list, index: lists[Int(origins.list)].entries.count + added.count)
+                    added.append(entry)
+                    result.entries[origins.list] = added
+                } else {
+                    referent = .other(name: name.joined(separator: " "))
+                }
+                let short = name.first { !Self.genericNameWords.contains($0.lowercased()) && $0.count > 2 && $0.first?.isUppercase == true }
+                introducedNames.append((name, short, referent))
+                if let short, short != name.joined(separator: " ") { shortNames[short] = referent }
+                mentions.append(Mention(token: first, referent: referent, isSubject: isSubject(first, sentenceStart, key)))
+                if case .introduced(let list, let entry) = referent {
+                    result.hits.append(hit(list: list, entry: Int32(entry), first: first, end: end))
+                }
+                index = max(index + 1, end)
+                continue
+            }
+            index = max(index + 1, originEnd)
+        }
+
+        // Later mentions of introduced names, full or short, and short names of listed firms.
+        for index in 0..<count where capitalized[index] && !covered[index] {
+            for (tokens, _, referent) in introducedNames where tokens.count > 0 && text.tokenText(index, equals: tokens[0]) {
+                let end = index + tokens.count
+                guard end <= count, (0..<tokens.count).allSatisfy({ text.tokenText(index + $0, equals: tokens[$0]) }) else { continue }
+                if mentions.contains(where: { $0.token == index }) { continue }
+                mentions.append(Mention(token: index, referent: referent, isSubject: isSubject(index, sentenceStart, key)))
+                if case .introduced(let list, let entry) = referent {
+                    result.hits.append(hit(list: list, entry: Int32(entry), first: index, end: end))
+                }
+            }
+            if let referent = shortNames[text.text(ofToken: index)], !mentions.contains(where: { $0.token == index }),
+                !(index + 1 < count && capitalized[index + 1])
+            {
+                mentions.append(Mention(token: index, referent: referent, isSubject: isSubject(index, sentenceStart, key)))
+                if let hit = hit(for: referent, first: index, end: index + 1) { result.hits.append(hit) }
+            }
+        }
+        mentions.sort { $0.token < $1.token }
+
+        // A dateline ("NOVI, Mich. —", "BOSTON, March 10 (Wire) -") places the story: "here" in it means that place.
+        if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable && text.textTokens[$0.firstToken].shape == .upper }),
+            (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" })
+        {
+            for index in 0..<count where key(index) == "here" {
+                result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))
+            }
+        }
+
+        // Anaphors.
+        for index in 0..<count where !covered[index] {
+            var end: Int?
+            if key(index) == "the" {
+                var cursor = index + 1
+                var steps = 0
+                while cursor < count, steps < 5 {
+                    if Self.anaphorNouns.contains(key(cursor)) && key(cursor + 1) != "-" && !capitalized[cursor] {
+                        end = cursor + 1
+                        break
+                    }
+                    let word = key(cursor)
+                    if word == "," || word == "." || word == "of" || word == "and" || Self.nameStoppers.contains(word) && word != "the" { break }
+                    cursor += 1
+                    steps += 1
+                }
+                // "the company's", "the Hangzhou-based e-commerce giant".
+            } else if key(index) == "it" {
+                let before = key(index - 1)
+                if index == sentenceStart[index] || Self.clauseOpeners.contains(before) || before == "that" { end = index + 1 }
+            }
+            guard let end else { continue }
+            guard let referent = antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart) else { continue }
+            if let hit = hit(for: referent, first: index, end: end) { result.hits.append(hit) }
+        }
+        return result
+    }
+
+    /// The firm an anaphor at `index` refers to: the subject of the nearest earlier sentence that has one (its own
+    /// sentence included), else the last firm named.
+    private func antecedent(before index: Int, mentions: [Mention], sentenceStart: [Int]) -> Referent? {
+        let earlier = mentions.filter { $0.token < index }
+        guard let last = earlier.last else { return nil }
+        var sentences = 0
+        var currentStart = sentenceStart[index]
+        for mention in earlier.reversed() {
+            if sentenceStart[mention.token] != currentStart {
+                currentStart = sentenceStart[mention.token]
+                sentences += 1
+                if sentences > 3 { break }
+            }
+            if mention.isSubject { return mention.referent }
+        }
+        return last.referent
+    }
+
+    /// A mention is a sentence's subject when it opens the sentence (after a dateline or a few opening words).
+    private func isSubject(_ token: Int, _ sentenceStart: [Int], _ key: (Int) -> String) -> Bool {
+        let start = sentenceStart[token]
+        if token - start <= 3 { return true }
+        // After a dateline: "BEIJING (Wire) - Zhipu AI said…".
+        let window = max(start, token - 3)..<token
+        return window.contains { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" }
+    }
+
+    /// The origin phrase at `index`, if any: the list it belongs to, its end and the country (nil: another country).
+    private func origin(at index: Int, _ key: (Int) -> String) -> (Model.ListOrigins, Int, String?)? {
+        for length in stride(from: model.longestOrigin, through: 1, by: -1) {
+            let phrase = (index..<(index + length)).map(key).joined(separator: " ")
+            for origins in model.lists {
+                if let country = origins.origins[phrase] { return (origins, index + length, country) }
+            }
+        }
+        if Model.otherOrigins.contains(key(index)), let first = model.lists.first,
+            key(index + 1) == "-" || Self.organisationNouns.contains(key(index + 1)) || key(index + 1) == "ai"
+        {
+            return (first, index + 1, nil)
+        }
+        return nil
+    }
+
+    /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
+    private func nameSpan(from first: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool]) -> (Int, Int)? {
+        guard !covered[first], !Self.nameStoppers.contains(key(first)) else { return nil }
+        var end = first
+        while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end] {
+            if key(end) == "." { end += 2; continue }
+            end += 1
+        }
+        return end > first ? (first, end) : nil
+    }
+
+    /// A capitalised name ending just before `end`.
+    private func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {
+        var first = end
+        while first - 1 >= 0, end - first < 4, capitalized[first - 1], !covered[first - 1], first - 1 >= sentenceStart[end - 1] {
+            first -= 1
+        }
+        while first < end, ["The", "In", "On", "At", "A", "An"].contains(text.text(ofToken: first)) { first += 1 }
+        return first < end ? (first, end) : nil
+    }
+
+    /// Tokens inside a hit of an entity list: a listed firm's name is no introduced name.
+    private func coveredTokens(_ count: Int) -> [Bool] {
+        var covered = [Bool](repeating: false, count: count)
+        for hit in hits where lists[Int(hit.list)].isReferable {
+            for index in hit.firstToken..<min(hit.endToken, count) { covered[index] = true }
+        }
+        return covered
+    }
+
+    private func hit(for referent: Referent, first: Int, end: Int) -> Hit? {
+        switch referent {
+        case .listed(let list, let entry): hit(list: list, entry: entry, first: first, end: end)
+        case .introduced(let list, let index): hit(list: list, entry: Int32(index), first: first, end: end)
+        case .other: nil
+        }
+    }
+
+    private func hit(list: Int32, entry: Int32, first: Int, end: Int) -> Hit {
+        Hit(
+            list: list, entry: entry, firstToken: first, endToken: end, firstWord: text.textTokens[first].wordIndex,
+            lastWord: text.textTokens[end - 1].wordIndex)
+    }
+}
