@@ -17,18 +17,18 @@ struct ClientCommandTests {
             let seeds = Self.root.appendingPathComponent("seeds").path
             let published = try await HeraldProcess.run(["publish"] + connection(server) + [seeds])
             #expect(published.status == 0, "\(published.stderr)")
-            #expect(published.stderr.contains("17 sent, 0 duplicates, 9 alerts, 0 errors"), "\(published.stderr)")
+            #expect(published.stderr.contains("17 sent, 0 duplicates, 10 alerts, 0 errors"), "\(published.stderr)")
             let again = try await HeraldProcess.run(["publish"] + connection(server) + [seeds + "/articles.jsonl"])
             #expect(again.stderr.contains("4 sent, 4 duplicates, 0 alerts"), "\(again.stderr)")
 
-            let sub = try await HeraldProcess.run(["sub"] + connection(server) + ["--from", "0", "--max-alerts", "9"])
+            let sub = try await HeraldProcess.run(["sub"] + connection(server) + ["--from", "0", "--max-alerts", "10"])
             #expect(sub.status == 0, "\(sub.stderr)")
             let lines = sub.stdout.split(separator: "\n")
-            #expect(lines.count == 9)
+            #expect(lines.count == 10)
             let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            #expect(objects.compactMap { $0["id"] as? Int } == Array(1...9))
+            #expect(objects.compactMap { $0["id"] as? Int } == Array(1...10))
             let firms = Set(objects.compactMap { ($0["fields"] as? [String: String])?["firm"] })
-            #expect(firms == ["Zhipu AI", "ByteDance", "Lenovo", "Meituan", "Xiaomi", "MiniMax", "DeepSeek", "iFlytek", "NetEase"])
+            #expect(firms == ["Zhipu AI", "ByteDance", "Lenovo", "Meituan", "Xiaomi", "MiniMax", "DeepSeek", "iFlytek", "NetEase", "Kuaishou"])
         }
     }
 

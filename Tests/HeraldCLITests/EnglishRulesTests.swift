@@ -62,7 +62,8 @@ struct EnglishRulesTests {
         #expect(explanation.outcome.errors.isEmpty)
         let text = try #require(explanation.text)
         #expect(text.hasPrefix("# when a Chinese firm opens a US AI team\nrule cn-us-ai-team-en\n"))
-        #expect(text.contains("    let subject = @CN_FIRM[country=CN]\n    let verb    = @OPEN_VERB after subject within 20\n"))
+        #expect(text.contains("    let subject = @CN_FIRM[country=CN|HK]\n    let verb    = @OPEN_VERB near subject within 30\n"))
+        #expect(text.contains("    event    verb agent subject object object at place\n"))
         #expect(text.contains("    require  subject and verb and object and place and (ai or subject[sector=ai])"))
         #expect(!text.contains("\n    when "), "the printed rule states its condition with let/require/reject")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-explain-\(UUID().uuidString)")
@@ -82,14 +83,15 @@ struct EnglishRulesTests {
     func explainHandWritten() throws {
         let rules = Self.root.appendingPathComponent("Rules").path
         let text = try #require(RuleSetLoader().explain(rule: "cn-us-ai-team", in: rules).text)
-        #expect(text.contains("    let firm  = @CN_FIRM[country=CN]"))
-        #expect(text.contains("    reject   $DENIAL before verb within 4"))
+        #expect(text.contains("    let firm  = @CN_FIRM[country=CN|HK]"))
+        #expect(text.contains("    reject   @RETREAT_VERB near verb within clause"))
+        #expect(text.contains("    event    verb agent firm object team at place"))
         #expect(text.contains("    dedup    firm window 1d"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-explain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let lists = Self.root.appendingPathComponent("Rules/lists").path
-        try ("include \"\(lists)/*.list\"\nmacro DENIAL = @NEGATION\n" + text + "\n").write(
+        try ("include \"\(lists)/*.list\"\n" + text + "\n").write(
             to: folder.appendingPathComponent("explained.rules"), atomically: true, encoding: .utf8)
         let files = try Self.articleFiles()
         let original = try Self.alerts(of: "cn-us-ai-team", in: Self.load(rules), files: files)

@@ -91,6 +91,10 @@ struct EventAnalysis {
         if s.key(next) == "'s" || s.key(next) == "'", Self.possessedPeople.contains(s.key(next + 1)) {
             return "a possessive of '\(s.key(next + 1))'"
         }
+        // "former Alibaba engineers": people from the firm, not the firm.
+        if Self.possessedPeople.contains(s.key(next)) {
+            return "a modifier of '\(s.key(next))'"
+        }
         if let (preposition, _) = governingPreposition(firm) {
             return "the object of '\(preposition)'"
         }
@@ -186,7 +190,8 @@ struct EventAnalysis {
         }
         // "Cupertino-based Apple": the headquarters of someone, unless it goes on to the team ("a US-based team").
         if s.key(after) == "-", s.key(after + 1) == "based" {
-            if let team, team.firstToken >= after + 2, team.firstWord - place.lastWord <= 5,
+            if let team, team.firstToken >= after + 2, team.firstToken - (after + 2) <= 3,
+                !(after + 2..<team.firstToken).contains(where: { s.isCapitalized($0) || $0 == verb.firstToken }),
                 !s.contains([",", "to", "from", "for", "of"], from: after + 2, to: team.firstToken)
             {
                 return nil

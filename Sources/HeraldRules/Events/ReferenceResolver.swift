@@ -231,6 +231,32 @@ struct ReferenceResolver {
             index = max(index + 1, originEnd)
         }
 
+        // Firms of no list taking part, introduced the same ways with another origin: "Velcora, a Sunnyvale start-up,"
+        // and "Sunnyvale-based Velcora". Their anaphors then resolve to nothing.
+        for index in 1..<max(1, count - 1) where key(index) == "," && (key(index + 1) == "a" || key(index + 1) == "an") {
+            var cursor = index + 2
+            var noun = false
+            while cursor < count, cursor - index < 9, key(cursor) != ",", key(cursor) != "." {
+                if Self.organisationNouns.contains(key(cursor)) { noun = true }
+                cursor += 1
+            }
+            guard noun, !mentions.contains(where: { $0.token < index && $0.token >= index - 4 }),
+                let (first, end) = nameSpanBefore(index, key, capitalized, covered, sentenceStart),
+                !introducedNames.contains(where: { $0.tokens.first == text.text(ofToken: first) })
+            else { continue }
+            let name = (first..<end).map { text.text(ofToken: $0) }
+            introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
+            mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
+        }
+        for index in 0..<max(0, count - 3) where capitalized[index] && key(index + 1) == "-" && key(index + 2) == "based" {
+            guard origin(at: index, key) == nil || origin(at: index, key)?.2 == nil,
+                let (first, end) = nameSpan(from: index + 3, key, capitalized, covered)
+            else { continue }
+            let name = (first..<end).map { text.text(ofToken: $0) }
+            introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
+            mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
+        }
+
         // Later mentions of introduced names, full or short, and short names of listed firms.
         for index in 0..<count where capitalized[index] && !covered[index] {
             for (tokens, _, referent) in introducedNames where tokens.count > 0 && text.tokenText(index, equals: tokens[0]) {
