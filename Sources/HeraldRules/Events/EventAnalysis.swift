@@ -124,11 +124,25 @@ struct EventAnalysis {
 
     // MARK: Object
 
+    /// Words that state an opening as an attribute of the unit ("Tencent's new office … will employ"): as an event's
+    /// verb they must stand right before the unit.
+    static let attributive: Set<String> = ["new", "newly", "planned", "upcoming"]
+
     /// Whether `team` is what `verb` opens, or why not.
     func objectReason(team: Hit, verb: Hit) -> String? {
         let s = structure
+        if Self.attributive.contains(s.key(verb.firstToken)) {
+            guard team.firstToken >= verb.endToken, team.firstWord - verb.lastWord <= 4,
+                s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).isEmpty,
+                !s.contains([",", "and", "of", "to", "for"], from: verb.endToken, to: team.firstToken)
+            else { return "'\(s.key(verb.firstToken))' does not describe it" }
+            return nil
+        }
         if team.firstToken >= verb.endToken {
-            if team.firstWord - verb.lastWord > 12 { return "too far after the verb" }
+            // "is recruiting research scientists, compiler engineers … for a newly formed group in Redmond": hiring
+            // for a unit names the unit late; otherwise the object follows its verb closely.
+            let hiringFor = (max(verb.endToken, team.firstToken - 8)..<team.firstToken).contains { s.key($0) == "for" }
+            if team.firstWord - verb.lastWord > (hiringFor ? 45 : 12) { return "too far after the verb" }
             if let at = s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).first {
                 return "in another clause than the verb (after '\(s.key(at))')"
             }
@@ -190,7 +204,7 @@ struct EventAnalysis {
         }
         // "Cupertino-based Apple": the headquarters of someone, unless it goes on to the team ("a US-based team").
         if s.key(after) == "-", s.key(after + 1) == "based" {
-            if let team, team.firstToken >= after + 2, team.firstToken - (after + 2) <= 3,
+            if let team, team.firstToken >= after + 2, team.firstWord - text.textTokens[after + 1].wordIndex <= 4,
                 !(after + 2..<team.firstToken).contains(where: { s.isCapitalized($0) || $0 == verb.firstToken }),
                 !s.contains([",", "to", "from", "for", "of"], from: after + 2, to: team.firstToken)
             {

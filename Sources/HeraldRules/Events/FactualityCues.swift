@@ -52,6 +52,7 @@ enum FactualityCues {
             "has been denied", "baseless", "without basis", "not true", "no such plan", "no such plans",
         ])
         add(.blocked, .forward, [
+            "block", "blocks", "bars", "bans", "halts", "scraps", "shelves", "drops plan", "drops plans",
             "blocked", "barred", "banned", "prohibited", "prevented", "forbade", "forbids", "vetoed", "halted",
             "stalled", "thwarted", "derailed", "scuttled", "abandoned", "dropped", "scrapped", "shelved",
             "called off", "gave up", "give up", "backed away from", "backed off", "walked away from", "pulled out of",

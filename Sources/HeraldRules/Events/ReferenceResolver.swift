@@ -292,8 +292,9 @@ struct ReferenceResolver {
             if key(index) == "the" {
                 var cursor = index + 1
                 var steps = 0
-                while cursor < count, steps < 5 {
-                    if Self.anaphorNouns.contains(key(cursor)) && key(cursor + 1) != "-" && !capitalized[cursor] {
+                while cursor < count, steps < 8 {
+                    // "the Company" in filings is the filer: a capital is fine right after "the".
+                    if Self.anaphorNouns.contains(key(cursor)) && key(cursor + 1) != "-" && (!capitalized[cursor] || cursor == index + 1) {
                         end = cursor + 1
                         break
                     }
