@@ -57,6 +57,8 @@ struct Lexicon: Sendable {
 
     static let windowNames = ["subject", "object", "negation"]
     static let defaultWindows = ["subject": 20, "object": 8, "negation": 4]
+    /// How far after the object a modifier may describe it ("a team …, which will work on AI").
+    static let describingWindow = 20
 
     func window(_ name: String) -> Int { windows[name] ?? Self.defaultWindows[name] ?? 8 }
 

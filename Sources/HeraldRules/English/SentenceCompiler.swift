@@ -128,6 +128,15 @@ struct SentenceCompiler {
             }
             bindings.append(Syntax.Binding(name: name, terms: modifier.entry.terms, constraints: constraints, span: modifier.span))
             var condition: Syntax.Expression = .binding(name, conditions: [], span: modifier.span)
+            // Or describing the object after it, past its clause: "a centre in Ann Arbor, which will focus on AI".
+            if object != nil && modifier.entry.within == nil {
+                let after = uniqueName(name + "_after", taken: &names)
+                bindings.append(
+                    Syntax.Binding(
+                        name: after, terms: modifier.entry.terms,
+                        constraints: [constraint(.after, "object", Lexicon.describingWindow, at: modifier.span)], span: modifier.span))
+                condition = .or(condition, .binding(after, conditions: [], span: modifier.span))
+            }
             let alternative = modifier.entry.subjectAlternative
             // `or subject[sector=ai]` only where the subject's lists have that attribute at all: a filter on an
             // attribute no entry has would be an error in a rule that never asked for it.

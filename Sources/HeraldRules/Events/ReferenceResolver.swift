@@ -236,7 +236,9 @@ struct ReferenceResolver {
         for index in 1..<max(1, count - 1) where key(index) == "," && (key(index + 1) == "a" || key(index + 1) == "an") {
             var cursor = index + 2
             var noun = false
-            while cursor < count, cursor - index < 9, key(cursor) != ",", key(cursor) != "." {
+            while cursor < count, cursor - index < 8, key(cursor) != ",", key(cursor) != ".",
+                !["who", "that", "which", "whose", "with", "of"].contains(key(cursor))
+            {
                 if Self.organisationNouns.contains(key(cursor)) { noun = true }
                 cursor += 1
             }
@@ -304,7 +306,7 @@ struct ReferenceResolver {
                     steps += 1
                 }
                 // "the company's", "the Hangzhou-based e-commerce giant".
-            } else if key(index) == "it" {
+            } else if key(index) == "it" || key(index) == "we" {
                 let before = key(index - 1)
                 if index == sentenceStart[index] || Self.clauseOpeners.contains(before) || before == "that" { end = index + 1 }
             }
@@ -333,13 +335,15 @@ struct ReferenceResolver {
         return last.referent
     }
 
-    /// A mention is a sentence's subject when it opens the sentence (after a dateline or a few opening words).
+    /// A mention is a sentence's subject when it opens the sentence, or follows a dateline ("BEIJING (Wire) -
+    /// Zhipu AI said…"), a speaker's name ("Moretti: The company…") or an opening phrase set off by a comma ("On
+    /// Tuesday, Alibaba said…"); "We talked with Angela Moretti" is no subject.
     private func isSubject(_ token: Int, _ sentenceStart: [Int], _ key: (Int) -> String) -> Bool {
         let start = sentenceStart[token]
-        if token - start <= 3 { return true }
-        // After a dateline: "BEIJING (Wire) - Zhipu AI said…".
-        let window = max(start, token - 3)..<token
-        return window.contains { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" }
+        if token == start { return true }
+        if ["the", "chinese"].contains(key(token - 1)), token - 1 == start { return true }
+        guard token - start <= 12 else { return false }
+        return ["-", "--", ":", ","].contains(key(token - 1)) && !EventAnalysis.prepositions.contains(key(token - 2))
     }
 
     /// The origin phrase at `index`, if any: the list it belongs to, its end and the country (nil: another country).
@@ -369,8 +373,13 @@ struct ReferenceResolver {
         return end > first ? (first, end) : nil
     }
 
-    /// A capitalised name ending just before `end`.
+    /// A capitalised name ending just before `end`, with a short form in parentheses skipped: `Beijing Shuzhi
+    /// Cognitive Technology ("Shuzhi"), a …`.
     private func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {
+        var end = end
+        if key(end - 1) == ")", let open = (max(0, end - 6)..<(end - 1)).last(where: { key($0) == "(" }) {
+            end = open
+        }
         var first = end
         while first - 1 >= 0, end - first < 4, capitalized[first - 1], !covered[first - 1], first - 1 >= sentenceStart[end - 1] {
             first -= 1
