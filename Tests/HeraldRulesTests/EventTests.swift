@@ -1,0 +1,171 @@
+import Testing
+
+@testable import HeraldRules
+
+/// The `event` clause: agent, object, place attachment, factuality, references — each as the alert a user sees.
+@Suite("Events: who did what, where, and whether it happened")
+struct EventTests {
+    static let lists = TestRules.lists + """
+
+        list ORIGIN_FIRM kind=entity refer=context
+        Tencent | Tencent Holdings            country=CN sector=internet hq=Shenzhen
+        DJI                                   country=CN sector=hardware hq=Shenzhen
+        list RETREAT inflect=verb
+        close
+        scrap
+        list FRESH
+        new
+        """
+
+    static let rules = """
+        rule opens
+            title "A firm opens a US team"
+            let firm  = @FIRM | @ORIGIN_FIRM
+            let verb  = @VERB | @FRESH near firm within 30
+            let team  = @TEAM near verb within 12
+            let place = @PLACE
+            reject @RETREAT near verb within clause
+            event verb agent firm object team at place
+            emit firm=firm, place=place
+            dedup firm
+        """
+
+    static func fired(_ text: String, rules: String = EventTests.rules, published: String? = nil) throws -> [String] {
+        try TestRules.ruleSet(rules, lists: lists).match(title: nil, body: text, published: published).matches.map { match in
+            match.fields.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+        }
+    }
+
+    @Test("the agent is the firm doing it, not a partner, a founder's old employer, a modifier or an aside")
+    func agent() throws {
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Apple, which buys cloud services from Alibaba, opened a lab in Sunnyvale.") == [
+            "firm=Apple,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("An Alibaba-backed start-up opened a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Major firms, including Alibaba and Apple, set up teams in Sunnyvale.").count == 2)
+        #expect(try Self.fired("A lab set up in Sunnyvale by Alibaba has started hiring.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba said on Monday that it had opened a lab in Sunnyvale.").count == 1)
+    }
+
+    @Test("the place locates the unit: not a headquarters, a market, a comparison, money or a foreign namesake")
+    func place() throws {
+        #expect(try Self.fired("Alibaba opened its Sunnyvale lab.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Alibaba set up a US-based team.") == ["firm=Alibaba,place=United States,factuality=asserted"])
+        #expect(try Self.fired("Sunnyvale-based Apple opened a lab.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab to serve customers in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab to rival Silicon Valley.").isEmpty)
+        #expect(try Self.fired("Alibaba spent US$200 million to open a lab.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ontario.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
+            "firm=Alibaba,place=Silicon Valley,factuality=asserted"
+        ])
+    }
+
+    @Test("factuality: asserted and announced fire; denied, blocked, speculative, hypothetical and history do not")
+    func factuality() throws {
+        #expect(try Self.fired("Alibaba will open a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=announced"])
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=announced"
+        ])
+        #expect(try Self.fired("Alibaba has not only opened a lab in Sunnyvale but hired fifty people.").count == 1)
+        for sentence in [
+            "Alibaba denied a report that it had opened a lab in Sunnyvale.",
+            "Alibaba has no plans to open a lab in Sunnyvale.",
+            "Neither Alibaba nor Apple has opened a lab in Sunnyvale.",
+            "Alibaba considered opening a lab in Sunnyvale but decided against it.",
+            "Plans by Alibaba to open a lab in Sunnyvale were blocked by regulators.",
+            "Alibaba is in talks to open a lab in Sunnyvale.",
+            "Alibaba may open a lab in Sunnyvale.",
+            "Analysts say Alibaba should open a lab in Sunnyvale.",
+            "If Alibaba opened a lab in Sunnyvale, it would hire locally.",
+            "Alibaba opened a lab in Sunnyvale in 2015 and closed it in 2019.",
+        ] {
+            #expect(try Self.fired(sentence).isEmpty, "\(sentence)")
+        }
+        // Dated two or more years before the article: history.
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale in 2019.", published: "2026-03-01T00:00:00Z").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale in 2019.").count == 1, "no date, no history")
+        #expect(try Self.fired("In May 2026, Alibaba opened a lab in Sunnyvale.", published: "2026-06-01T00:00:00Z").count == 1)
+    }
+
+    @Test("'factuality' chooses the readings that fire; 'any' fires on all and the field says which")
+    func chosenFactuality() throws {
+        let rumours = Self.rules.replacingOccurrences(of: "    emit firm", with: "    factuality speculative\n    emit firm")
+        #expect(try Self.fired("Alibaba is considering opening a lab in Sunnyvale.", rules: rumours) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=speculative"
+        ])
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale.", rules: rumours).isEmpty)
+        let all = Self.rules.replacingOccurrences(of: "    emit firm", with: "    factuality any\n    emit firm")
+        #expect(try Self.fired("Alibaba denied it opened a lab in Sunnyvale.", rules: all) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=negated"
+        ])
+    }
+
+    @Test("opposites and word senses: a retreat in the verb's clause vetoes; 'cutting-edge' and 'close to' do not")
+    func opposites() throws {
+        #expect(try Self.fired("Alibaba will close one office and open a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, while Apple scrapped its plans.").count == 1)
+    }
+
+    @Test("references: 'the company', 'it', short names and firms introduced by context")
+    func references() throws {
+        #expect(try Self.fired("Tencent reported results. The company said it has opened a lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Zhixing Robotics, a Shenzhen start-up, builds robots. Zhixing has set up a lab in Sunnyvale.") == [
+            "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Shenzhen-based drone maker Feiyu Aero said on Monday it opened a lab in Sunnyvale.") == [
+            "firm=Feiyu Aero,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(
+            try Self.fired("Velcora, a Sunnyvale start-up, signed a deal with Tencent. The company has opened a lab in Sunnyvale.")
+                .isEmpty, "'the company' is Velcora, no firm of a list")
+        let introduced = try TestRules.ruleSet(Self.rules, lists: Self.lists).match(
+            title: nil, body: "Zhixing Robotics, a Shenzhen AI start-up, has opened a lab in Sunnyvale.")
+        #expect(introduced.matches.first?.field("firm") == "Zhixing Robotics")
+    }
+
+    @Test("a dateline locates 'here'; openings stated with nouns count")
+    func placesAndNouns() throws {
+        #expect(try Self.fired("SUNNYVALE, Calif. - Alibaba opened a lab here on Tuesday.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba's new lab in Sunnyvale will employ 60 people.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("The new rules mean Alibaba's lab in Sunnyvale must report.").isEmpty)
+    }
+
+    @Test("--explain says which role failed and why")
+    func explanation() throws {
+        let report = try TestRules.ruleSet(Self.rules, lists: Self.lists).match(
+            title: nil, body: "Velcora buys cloud services from Alibaba and opened a lab in Sunnyvale.", explain: true)
+        #expect(report.explanation.contains { $0.contains("no event: 'Alibaba' is not the agent of 'opened': the object of 'from'") })
+        let denied = try TestRules.ruleSet(Self.rules, lists: Self.lists).match(
+            title: nil, body: "Alibaba denied it opened a lab in Sunnyvale.", explain: true)
+        #expect(denied.explanation.contains { $0.contains("'opened' is negated (cue 'denied')") })
+    }
+
+    @Test("bad event clauses are errors at their place, with a hint")
+    func errors() throws {
+        let badRole = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB\n    event verb subject firm\n")
+        #expect(badRole.errors.first?.message == "unknown event role 'subject'")
+        let badValue = TestRules.load(
+            "rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB\n    event verb agent firm\n    factuality asserted, anounced\n")
+        #expect(badValue.errors.first?.message == "unknown factuality 'anounced'")
+        #expect(badValue.errors.first?.hint == "did you mean 'announced'?")
+        let noEvent = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    factuality asserted\n")
+        #expect(noEvent.errors.first?.message == "'factuality' needs an 'event' clause")
+        let unknownBinding = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB\n    event verb agent frim\n")
+        #expect(unknownBinding.errors.first?.message == "unknown binding 'frim'")
+        let badRefer = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n", lists: "list FIRM kind=entity refer=always\nApple\n")
+        #expect(badRefer.errors.first?.message == "unknown refer mode 'always'")
+        let badWithin = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB near firm within sentence\n")
+        #expect(badWithin.errors.first?.message.contains("a distance in words, or 'clause'") == true)
+    }
+}
