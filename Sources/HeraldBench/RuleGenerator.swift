@@ -1,6 +1,7 @@
 /// Rule sets of any size in Herald's rule language, shaped like what analysts write: a watched firm, place or topic
 /// (the rare term the prefilter anchors on) combined with the big shared lists — verbs, units, places, firms with
-/// attribute filters — position constraints, `require`, `reject`, `emit`, `dedup` and `prefer`.
+/// attribute filters — position constraints, `require`, `reject`, `event`, `emit`, `dedup` and `prefer`. Two rules
+/// in five are events (agent, object, place and factuality checked), as the shipped rule is.
 struct RuleGenerator {
     let lists: SyntheticLists
 
@@ -33,11 +34,11 @@ struct RuleGenerator {
                     severity \(severity)
                     tags watch, expansion
                     let firm  = \(quoted(firm.aliases[0]))
-                    let verb  = @OPEN_VERB after firm within 12
-                    let unit  = @TEAM after verb within 6
+                    let verb  = @OPEN_VERB near firm within 12
+                    let unit  = @TEAM near verb within 6
                     let place = @SYN_PLACE[level=city|region] | @US_PLACE
                     require firm and verb and (unit or place)
-                    reject @NEGATION before verb within 4
+                    event verb agent firm object unit at place
                     emit firm=firm, verb=verb.text, unit=unit.text, place=place
                     dedup firm
 
@@ -77,11 +78,11 @@ struct RuleGenerator {
                     severity \(severity)
                     tags expansion
                     let firm  = @SYN_FIRM[country=\(country)]
-                    let verb  = @OPEN_VERB after firm within 10
-                    let unit  = @TEAM after verb within 6
+                    let verb  = @OPEN_VERB near firm within 10
+                    let unit  = @TEAM near verb within 6
                     let place = \(quoted(place.name))
-                    reject @NEGATION before verb within 4
-                    reject @RETREAT_VERB
+                    reject @RETREAT_VERB near verb within clause
+                    event verb agent firm object unit at place
                     emit firm=firm, place=place, unit=unit.text
                     dedup firm, place
 
