@@ -15,7 +15,7 @@ struct EventAnalysis {
     static let prepositions: Set<String> = [
         "from", "with", "by", "of", "for", "to", "at", "like", "than", "against", "between", "among", "versus", "vs",
         "over", "into", "on", "about", "behind", "alongside", "unlike", "beyond", "toward", "towards", "via", "in",
-        "as", "under", "amid", "around", "near", "rival", "rivals",
+        "as", "under", "amid", "around", "near",
     ]
 
     /// Words that may stand between a preposition and the firm it governs ("from Chinese tech giant Alibaba").
@@ -106,8 +106,13 @@ struct EventAnalysis {
         let s = structure
         var index = firm.firstToken - 1
         var steps = 0
+        // A comma before the firm ends a fronted phrase ("In Seattle, Alibaba opened…") unless the firm is in a
+        // list ("from Alibaba, Tencent and Baidu").
+        var inList = ["," , "and", "or", "&"].contains(s.key(firm.endToken))
         while index >= s.first, steps < 7 {
             let key = s.key(index)
+            if key == "and" || key == "or" || key == "&" { inList = true }
+            if key == ",", !inList { return nil }
             if Self.prepositions.contains(key) {
                 // "a unit of Alibaba", "part of Tencent" speak of the firm itself.
                 if key == "of", ["unit", "subsidiary", "arm", "division", "affiliate", "part", "branch"].contains(s.key(index - 1)) {
@@ -280,47 +285,57 @@ struct EventAnalysis {
         var index = s.first
         while index < s.end {
             let key = s.key(index)
-            guard let cues = FactualityCues.byFirstWord[key],
-                let cue = cues.first(where: { matches($0.words, at: index) })
-            else {
+            // Every cue starting here, longest first: a pseudo-cue among the longest hides the rest ("not only"); a
+            // phrase may be a backward cue and start a forward one ("was barred" after the event, "barred from"
+            // before it), so each is tried in its own direction.
+            let found = FactualityCues.byFirstWord[key]?.filter { matches($0.words, at: index) } ?? []
+            guard let longest = found.first else {
                 index += 1
                 continue
             }
-            let cueEnd = index + cue.words.count
-            defer { index = cueEnd }
-            guard var kind = cue.kind else { continue }
-            let phrase = cue.words.joined(separator: " ")
-            // A cue in an aside ("Alibaba, which is not listed in New York, opened…") speaks of the aside.
-            guard s.region(index) == s.region(verb.firstToken) else { continue }
-            // "in May 2024" is a month.
-            if phrase == "may", Self.dateWords.contains(s.key(index - 1)) || Int(s.key(index + 1)) != nil { continue }
-            switch cue.direction {
-            case .forward:
-                guard cueEnd <= verb.firstToken else { continue }
-                // ConText's window: a cue reaches a few clauses, not a whole long sentence; a denial of a report
-                // reaches through the report ("denied a report that the company was setting up…").
-                let window = ["denied", "denies", "deny", "denying", "dismissed", "refuted"].contains(phrase) ? 24 : 14
-                if text.textTokens[verb.firstToken].wordIndex - text.textTokens[cueEnd - 1].wordIndex > window { continue }
-                if (cueEnd..<verb.firstToken).contains(where: { FactualityCues.terminators.contains(s.key($0)) }) { continue }
-                // "said it would open" reports a plan; "would" on its own supposes one.
-                if phrase == "would", (max(s.first, index - 6)..<index).contains(where: { FactualityCues.reporting.contains(s.key($0)) }) {
-                    kind = .announced
-                }
-                // "could" and "might" are both: speculation in news unless an "if" makes them suppositions.
-                consider(kind, phrase)
-            case .backward:
-                guard index >= verb.endToken else { continue }
-                // Back to the start of the sentence, across "but" ("considered it but decided against it"), not
-                // across other terminators ("opened a lab in Austin, while a plan for Boston was shelved").
-                let between = verb.endToken..<index
-                if between.contains(where: { FactualityCues.terminators.contains(s.key($0)) && s.key($0) != "but" }) { continue }
-                consider(kind, phrase)
+            index += longest.words.count
+            if longest.kind == nil { continue }
+            for cue in found where cue.kind != nil {
+                if let reading = reading(of: cue, at: index - longest.words.count, verb: verb) { consider(reading.0, reading.1) }
             }
         }
         if best.0.strength < Factuality.historical.strength, let year = oldYear(near: verb) {
             consider(.historical, "in \(year)")
         }
         return best
+    }
+
+    /// What one cue at `index` says of the event at `verb`, if it reaches it.
+    private func reading(of cue: FactualityCues.Cue, at index: Int, verb: Hit) -> (Factuality, String)? {
+        let s = structure
+        let cueEnd = index + cue.words.count
+        guard var kind = cue.kind else { return nil }
+        let phrase = cue.words.joined(separator: " ")
+        // A cue in an aside ("Alibaba, which is not listed in New York, opened…") speaks of the aside.
+        guard s.region(index) == s.region(verb.firstToken) else { return nil }
+        // "in May 2024" is a month.
+        if phrase == "may", Self.dateWords.contains(s.key(index - 1)) || Int(s.key(index + 1)) != nil { return nil }
+        switch cue.direction {
+        case .forward:
+            guard cueEnd <= verb.firstToken else { return nil }
+            // ConText's window: a cue reaches a few clauses, not a whole long sentence; a denial of a report
+            // reaches through the report ("denied a report that the company was setting up…").
+            let window = ["denied", "denies", "deny", "denying", "dismissed", "refuted"].contains(phrase) ? 24 : 14
+            if text.textTokens[verb.firstToken].wordIndex - text.textTokens[cueEnd - 1].wordIndex > window { return nil }
+            if (cueEnd..<verb.firstToken).contains(where: { FactualityCues.terminators.contains(s.key($0)) }) { return nil }
+            // "said it would open" reports a plan; "would" on its own supposes one.
+            if phrase == "would", (max(s.first, index - 6)..<index).contains(where: { FactualityCues.reporting.contains(s.key($0)) }) {
+                kind = .announced
+            }
+            return (kind, phrase)
+        case .backward:
+            guard index >= verb.endToken else { return nil }
+            // Back to the start of the sentence, across "but" ("considered it but decided against it"), not
+            // across other terminators ("opened a lab in Austin, while a plan for Boston was shelved").
+            let between = verb.endToken..<index
+            if between.contains(where: { FactualityCues.terminators.contains(s.key($0)) && s.key($0) != "but" }) { return nil }
+            return (kind, phrase)
+        }
     }
 
     private func matches(_ words: [String], at index: Int) -> Bool {

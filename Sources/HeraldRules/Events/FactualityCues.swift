@@ -52,7 +52,8 @@ enum FactualityCues {
             "has been denied", "baseless", "without basis", "not true", "no such plan", "no such plans",
         ])
         add(.blocked, .forward, [
-            "block", "blocks", "bars", "bans", "halts", "scraps", "shelves", "drops plan", "drops plans",
+            "block", "blocks", "bars", "bans", "was barred from", "were barred from", "was blocked from",
+            "were blocked from", "was banned from", "was prevented from", "was forbidden to", "was denied permission", "halts", "scraps", "shelves", "drops plan", "drops plans",
             "blocked", "barred", "banned", "prohibited", "prevented", "forbade", "forbids", "vetoed", "halted",
             "stalled", "thwarted", "derailed", "scuttled", "abandoned", "dropped", "scrapped", "shelved",
             "called off", "gave up", "give up", "backed away from", "backed off", "walked away from", "pulled out of",
@@ -87,7 +88,7 @@ enum FactualityCues {
             "has held talks", "held talks", "discussing", "discussed", "discussions", "negotiating", "negotiations",
             "open to", "interested in", "not ruled out", "has not ruled out", "hasn't ruled out", "would not rule out",
             "wouldn't rule out", "did not rule out", "didn't rule out", "plans under review", "undecided",
-            "uncertain", "unclear", "unconfirmed", "question of whether", "no decision", "yet to decide",
+            "uncertain", "unclear", "unconfirmed", "doubt", "doubts", "doubted", "doubtful", "skeptical", "sceptical", "question of whether", "no decision", "yet to decide",
             "has yet to decide", "not yet decided",
         ])
         add(.historical, .backward, [
