@@ -28,6 +28,8 @@ struct ReferenceResolver {
         var lists: [ListOrigins]
         /// Longest origin phrase in tokens.
         var longestOrigin: Int
+        /// The first word of every origin phrase and of `otherOrigins`: most tokens are ruled out without a key.
+        var firstWords: WordSet
 
         init(lists gazetteers: [GazetteerList]) {
             var lists: [ListOrigins] = []
@@ -58,6 +60,11 @@ struct ReferenceResolver {
             }
             self.lists = lists
             self.longestOrigin = longest
+            var firstWords = Self.otherOrigins
+            for origins in lists {
+                for phrase in origins.origins.keys { firstWords.insert(String(phrase.split(separator: " ").first ?? "")) }
+            }
+            self.firstWords = WordSet(firstWords)
         }
 
         /// Country adjectives by ISO code, for the countries entity lists carry.
@@ -121,6 +128,11 @@ struct ReferenceResolver {
         "company", "firm", "group", "start-up", "startup", "giant", "maker", "developer", "business", "conglomerate",
         "unicorn", "carmaker", "automaker", "chipmaker", "manufacturer", "supplier", "platform", "operator",
     ]
+    static let anaphorNounSet = WordSet(anaphorNouns)
+    static let appositiveStoppers = WordSet([",", ".", "who", "that", "which", "whose", "with", "of"])
+    static let organisationNounSet = WordSet(organisationNouns)
+    /// Words that end the description between "the" and its noun.
+    static let descriptionStoppers = WordSet(nameStoppers.subtracting(["the"]).union([",", ".", "of", "and"]))
     /// Tokens after which "It" / "it" opens a clause as its subject.
     static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
     /// Words that end a capitalised name ("Lingxi Robotics said").
@@ -134,16 +146,28 @@ struct ReferenceResolver {
     func resolve() -> Result {
         let count = text.textTokens.count
         guard count > 0, !model.lists.isEmpty else { return Result() }
-        var keys: [String] = []
-        keys.reserveCapacity(count)
+        // Keys are made only for the tokens a check reaches: building one for every token of every article was
+        // most of this pass's cost. Cheap tests (letter case, exact bytes) come first.
+        var keys = [String?](repeating: nil, count: count)
         var capitalized: [Bool] = []
         capitalized.reserveCapacity(count)
-        for index in 0..<count {
-            keys.append(text.key(ofToken: index))
-            let token = text.textTokens[index]
+        for token in text.textTokens {
             capitalized.append(token.kind == .word && token.shape != .lower)
         }
-        func key(_ index: Int) -> String { index >= 0 && index < count ? keys[index] : "" }
+        func key(_ index: Int) -> String {
+            guard index >= 0, index < count else { return "" }
+            if let known = keys[index] { return known }
+            let made = text.key(ofToken: index)
+            keys[index] = made
+            return made
+        }
+        func isWord(_ index: Int, _ lower: String, _ upper: String) -> Bool {
+            guard index >= 0, index < count else { return false }
+            let token = text.textTokens[index]
+            // One length test rules out nearly every token before any byte is compared.
+            guard token.normalized >= 0 || token.byteEnd - token.byteStart == lower.utf8.count else { return false }
+            return text.tokenText(index, equals: lower) || text.tokenText(index, equals: upper)
+        }
         var sentenceStart = [Int](repeating: 0, count: count)
         for sentence in text.sentences {
             for index in sentence.firstToken..<min(sentence.endToken, count) { sentenceStart[index] = sentence.firstToken }
@@ -159,7 +183,7 @@ struct ReferenceResolver {
             let referent = Referent.listed(list: hit.list, entry: hit.entry)
             mentions.append(Mention(token: hit.firstToken, referent: referent, isSubject: isSubject(hit.firstToken, sentenceStart, key)))
             if hit.endToken - hit.firstToken >= 2, capitalized[hit.firstToken],
-                !Self.genericNameWords.contains(keys[hit.firstToken]), keys[hit.firstToken].count > 2
+                !Self.genericNameWords.contains(key(hit.firstToken)), key(hit.firstToken).count > 2
             {
                 shortNames[text.text(ofToken: hit.firstToken)] = referent
             }
@@ -168,7 +192,10 @@ struct ReferenceResolver {
         // Introduced firms: origin, organisation noun, name.
         var index = 0
         while index < count {
-            guard let (origins, originEnd, country) = origin(at: index, key) else {
+            // Origins are names ("Chinese", "Beijing", "Hong Kong"), capitalised in running text.
+            guard capitalized[index] || isWord(index, "mainland", "Mainland"),
+                let (origins, originEnd, country) = origin(at: index, key)
+            else {
                 index += 1
                 continue
             }
@@ -201,7 +228,7 @@ struct ReferenceResolver {
                 let sentence = sentenceStart[index]
                 var cursorAI = sentence
                 while cursorAI < count, sentenceStart[cursorAI] == sentence {
-                    if Self.aiWords.contains(keys[cursorAI]) { describesAI = true }
+                    if Self.aiWords.contains(key(cursorAI)) { describesAI = true }
                     cursorAI += 1
                 }
                 let name = (first..<end).map { text.text(ofToken: $0) }
@@ -233,13 +260,12 @@ struct ReferenceResolver {
 
         // Firms of no list taking part, introduced the same ways with another origin: "Velcora, a Sunnyvale start-up,"
         // and "Sunnyvale-based Velcora". Their anaphors then resolve to nothing.
-        for index in 1..<max(1, count - 1) where key(index) == "," && (key(index + 1) == "a" || key(index + 1) == "an") {
+        for index in 1..<max(1, count - 1)
+        where text.tokenText(index, equals: ",") && (isWord(index + 1, "a", "A") || isWord(index + 1, "an", "An")) {
             var cursor = index + 2
             var noun = false
-            while cursor < count, cursor - index < 8, key(cursor) != ",", key(cursor) != ".",
-                !["who", "that", "which", "whose", "with", "of"].contains(key(cursor))
-            {
-                if Self.organisationNouns.contains(key(cursor)) { noun = true }
+            while cursor < count, cursor - index < 8, !Self.appositiveStoppers.contains(cursor, in: text) {
+                if Self.organisationNounSet.contains(cursor, in: text) { noun = true }
                 cursor += 1
             }
             guard noun, !mentions.contains(where: { $0.token < index && $0.token >= index - 4 }),
@@ -250,7 +276,8 @@ struct ReferenceResolver {
             introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
             mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
         }
-        for index in 0..<max(0, count - 3) where capitalized[index] && key(index + 1) == "-" && key(index + 2) == "based" {
+        for index in 0..<max(0, count - 3)
+        where capitalized[index] && text.tokenText(index + 1, equals: "-") && text.tokenText(index + 2, equals: "based") {
             guard origin(at: index, key) == nil || origin(at: index, key)?.2 == nil,
                 let (first, end) = nameSpan(from: index + 3, key, capitalized, covered)
             else { continue }
@@ -260,19 +287,24 @@ struct ReferenceResolver {
         }
 
         // Later mentions of introduced names, full or short, and short names of listed firms.
+        var mentioned = Set(mentions.map(\.token))
+        let shortNameList = shortNames.map { ($0.key, $0.value) }
         for index in 0..<count where capitalized[index] && !covered[index] {
             for (tokens, _, referent) in introducedNames where tokens.count > 0 && text.tokenText(index, equals: tokens[0]) {
                 let end = index + tokens.count
                 guard end <= count, (0..<tokens.count).allSatisfy({ text.tokenText(index + $0, equals: tokens[$0]) }) else { continue }
-                if mentions.contains(where: { $0.token == index }) { continue }
+                if mentioned.contains(index) { continue }
+                mentioned.insert(index)
                 mentions.append(Mention(token: index, referent: referent, isSubject: isSubject(index, sentenceStart, key)))
                 if case .introduced(let list, let entry) = referent {
                     result.hits.append(hit(list: list, entry: Int32(entry), first: index, end: end))
                 }
             }
-            if let referent = shortNames[text.text(ofToken: index)], !mentions.contains(where: { $0.token == index }),
+            if let referent = shortNameList.first(where: { text.tokenText(index, equals: $0.0) })?.1,
+                !mentioned.contains(index),
                 !(index + 1 < count && capitalized[index + 1])
             {
+                mentioned.insert(index)
                 mentions.append(Mention(token: index, referent: referent, isSubject: isSubject(index, sentenceStart, key)))
                 if let hit = hit(for: referent, first: index, end: index + 1) { result.hits.append(hit) }
             }
@@ -283,7 +315,7 @@ struct ReferenceResolver {
         if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable && text.textTokens[$0.firstToken].shape == .upper }),
             (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" })
         {
-            for index in 0..<count where key(index) == "here" {
+            for index in 0..<count where text.tokenText(index, equals: "here") {
                 result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))
             }
         }
@@ -291,22 +323,23 @@ struct ReferenceResolver {
         // Anaphors.
         for index in 0..<count where !covered[index] {
             var end: Int?
-            if key(index) == "the" {
+            if isWord(index, "the", "The") {
                 var cursor = index + 1
                 var steps = 0
                 while cursor < count, steps < 8 {
                     // "the Company" in filings is the filer: a capital is fine right after "the".
-                    if Self.anaphorNouns.contains(key(cursor)) && key(cursor + 1) != "-" && (!capitalized[cursor] || cursor == index + 1) {
+                    if Self.anaphorNounSet.contains(cursor, in: text) && !text.tokenText(cursor + 1, equals: "-")
+                        && (!capitalized[cursor] || cursor == index + 1)
+                    {
                         end = cursor + 1
                         break
                     }
-                    let word = key(cursor)
-                    if word == "," || word == "." || word == "of" || word == "and" || Self.nameStoppers.contains(word) && word != "the" { break }
+                    if Self.descriptionStoppers.contains(cursor, in: text) { break }
                     cursor += 1
                     steps += 1
                 }
                 // "the company's", "the Hangzhou-based e-commerce giant".
-            } else if key(index) == "it" || key(index) == "we" {
+            } else if isWord(index, "it", "It") || isWord(index, "we", "We") {
                 let before = key(index - 1)
                 if index == sentenceStart[index] || Self.clauseOpeners.contains(before) || before == "that" { end = index + 1 }
             }
@@ -348,6 +381,7 @@ struct ReferenceResolver {
 
     /// The origin phrase at `index`, if any: the list it belongs to, its end and the country (nil: another country).
     private func origin(at index: Int, _ key: (Int) -> String) -> (Model.ListOrigins, Int, String?)? {
+        guard model.firstWords.contains(index, in: text) else { return nil }
         for length in stride(from: model.longestOrigin, through: 1, by: -1) {
             let phrase = (index..<(index + length)).map(key).joined(separator: " ")
             for origins in model.lists {

@@ -75,6 +75,8 @@ public struct AnalyzedText: Sendable {
     func tokenText(_ index: Int, equals other: String) -> Bool {
         let token = textTokens[index]
         if token.normalized >= 0 { return normalizedTexts[Int(token.normalized)] == other }
+        // Most tokens differ in length: that test is one subtraction, the byte comparison a generic loop.
+        guard other.utf8.count == token.byteEnd - token.byteStart else { return false }
         return other.utf8.elementsEqual(utf8[token.byteStart..<token.byteEnd])
     }
 

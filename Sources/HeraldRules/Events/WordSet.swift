@@ -1,0 +1,41 @@
+/// A set of lowercase words that a token is tested against without building the token's key.
+///
+/// The reference pass asks "is this token one of these words?" of most tokens of every article; making a `String`
+/// key for each token to look it up was most of that pass's cost. Words are bucketed by byte length and first
+/// letter, so nearly every token is ruled out by one dictionary probe on two integers, and the rest by comparing a
+/// few bytes, case-insensitively. Non-ASCII tokens fall back to their normalised key.
+struct WordSet: Sendable {
+    private var buckets: [Int: [[UInt8]]] = [:]
+    private let words: Set<String>
+
+    init(_ words: Set<String>) {
+        self.words = words
+        for word in words where !word.isEmpty {
+            let bytes = Array(word.utf8)
+            buckets[Self.bucket(length: bytes.count, first: bytes[0]), default: []].append(bytes)
+        }
+    }
+
+    private static func bucket(length: Int, first: UInt8) -> Int { length << 8 | Int(first | 0x20) }
+
+    /// Whether token `index` of `text`, lowercased, is one of the words.
+    func contains(_ index: Int, in text: AnalyzedText) -> Bool {
+        guard index >= 0, index < text.textTokens.count else { return false }
+        let token = text.textTokens[index]
+        if token.normalized >= 0 { return words.contains(text.key(ofToken: index)) }
+        let length = token.byteEnd - token.byteStart
+        guard length > 0, let candidates = buckets[Self.bucket(length: length, first: text.utf8[token.byteStart])] else {
+            return false
+        }
+        return candidates.contains { candidate in
+            var offset = 0
+            while offset < length {
+                let byte = text.utf8[token.byteStart + offset]
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                if lower != candidate[offset] { return false }
+                offset += 1
+            }
+            return true
+        }
+    }
+}
