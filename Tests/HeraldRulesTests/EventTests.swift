@@ -156,6 +156,44 @@ struct EventTests {
         #expect(denied.explanation.contains { $0.contains("'opened' is negated (cue 'denied')") })
     }
 
+    @Test("texts that stop in the middle of a pattern are read without a crash")
+    func truncatedTexts() throws {
+        let ruleSet = try TestRules.ruleSet(Self.rules, lists: Self.lists)
+        let pieces = [
+            "Tencent", "the", "The company", "It", "Shenzhen", "Shenzhen-", "Shenzhen-based", "Zhixing Robotics, a",
+            "Zhixing Robotics, a Shenzhen start-up", "Sunnyvale-based", "SUNNYVALE, Calif. -", "here", "Alibaba opened",
+            "Alibaba opened a lab in", "Alibaba's", "(", "Alibaba (", ", which", "not only", "was barred",
+        ]
+        for piece in pieces {
+            for body in [piece, "Alibaba opened a lab in Sunnyvale. " + piece] {
+                _ = ruleSet.match(title: piece, body: body, published: "2026-01-01", explain: true)
+            }
+        }
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale. Zhixing Robotics, a").count == 1)
+    }
+
+    @Test("random sentences of the words the event checks look at: every one is read without a crash")
+    func randomSentences() throws {
+        let ruleSet = try TestRules.ruleSet(Self.rules, lists: Self.lists)
+        let words = [
+            "Alibaba", "Tencent", "Apple", "Zhixing", "Robotics", "the", "The", "company", "firm", "it", "It", "we", "-",
+            "based", ",", "a", "an", "Shenzhen", "start-up", "(", ")", "here", "SUNNYVALE", "Calif.", "—", "Sunnyvale",
+            "US", "$", "opened", "open", "new", "lab", "team", "in", "near", "from", "by", "which", "that", "said",
+            "not", "only", "may", "would", "if", "but", "was", "barred", "2019", "in", "'s", "former", "engineers", ".",
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var fired = 0
+        for _ in 0..<3_000 {
+            let body = (0..<(1 + next(24))).map { _ in words[next(words.count)] }.joined(separator: next(4) == 0 ? "" : " ")
+            fired += ruleSet.match(title: nil, body: body, published: "2026-06-01").matches.count
+        }
+        #expect(fired > 0, "the random sentences must reach the event checks, not only the prefilter")
+    }
+
     @Test("bad event clauses are errors at their place, with a hint")
     func errors() throws {
         let badRole = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB\n    event verb subject firm\n")

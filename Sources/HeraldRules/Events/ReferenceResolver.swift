@@ -149,10 +149,33 @@ struct ReferenceResolver {
         // Keys are made only for the tokens a check reaches: building one for every token of every article was
         // most of this pass's cost. Cheap tests (letter case, exact bytes) come first.
         var keys = [String?](repeating: nil, count: count)
-        var capitalized: [Bool] = []
-        capitalized.reserveCapacity(count)
-        for token in text.textTokens {
-            capitalized.append(token.kind == .word && token.shape != .lower)
+        // One pass sorts out the few tokens any check starts from: capitalised words (names, origins), commas
+        // (appositives), "the" and "it"/"we" (anaphors), "here" (the dateline's place). The checks below then visit
+        // only those, instead of each testing every token of the article.
+        var capitalized = [Bool](repeating: false, count: count)
+        var capitals: [Int] = []
+        var commas: [Int] = []
+        var articles: [Int] = []
+        var pronouns: [Int] = []
+        var heres: [Int] = []
+        for index in 0..<count {
+            let token = text.textTokens[index]
+            if token.kind == .punctuation {
+                if token.mark == 0x2C { commas.append(index) }
+                continue
+            }
+            guard token.kind == .word else { continue }
+            if token.shape != .lower {
+                capitalized[index] = true
+                capitals.append(index)
+            }
+            guard token.normalized < 0 else { continue }
+            switch token.byteEnd - token.byteStart {
+            case 2 where asciiLower(token.byteStart, is: Self.it) || asciiLower(token.byteStart, is: Self.we): pronouns.append(index)
+            case 3 where asciiLower(token.byteStart, is: Self.the): articles.append(index)
+            case 4 where token.shape == .lower && asciiLower(token.byteStart, is: Self.here): heres.append(index)
+            default: break
+            }
         }
         func key(_ index: Int) -> String {
             guard index >= 0, index < count else { return "" }
@@ -189,16 +212,11 @@ struct ReferenceResolver {
             }
         }
 
-        // Introduced firms: origin, organisation noun, name.
-        var index = 0
-        while index < count {
-            // Origins are names ("Chinese", "Beijing", "Hong Kong"), capitalised in running text.
-            guard capitalized[index] || isWord(index, "mainland", "Mainland"),
-                let (origins, originEnd, country) = origin(at: index, key)
-            else {
-                index += 1
-                continue
-            }
+        // Introduced firms: origin, organisation noun, name. Origins are names ("Chinese", "Beijing", "Hong Kong"),
+        // capitalised in running text.
+        var skipTo = 0
+        for index in capitals where index >= skipTo {
+            guard let (origins, originEnd, country) = origin(at: index, key) else { continue }
             // "Beijing-based", "Shenzhen robot maker", "Chinese AI start-up": words up to an organisation noun or a name.
             var cursor = originEnd
             if key(cursor) == "-" && key(cursor + 1) == "based" { cursor += 2 }
@@ -252,16 +270,15 @@ struct ReferenceResolver {
                 if case .introduced(let list, let entry) = referent {
                     result.hits.append(hit(list: list, entry: Int32(entry), first: first, end: end))
                 }
-                index = max(index + 1, end)
+                skipTo = max(index + 1, end)
                 continue
             }
-            index = max(index + 1, originEnd)
+            skipTo = max(index + 1, originEnd)
         }
 
         // Firms of no list taking part, introduced the same ways with another origin: "Velcora, a Sunnyvale start-up,"
         // and "Sunnyvale-based Velcora". Their anaphors then resolve to nothing.
-        for index in 1..<max(1, count - 1)
-        where text.tokenText(index, equals: ",") && (isWord(index + 1, "a", "A") || isWord(index + 1, "an", "An")) {
+        for index in commas where index > 0 && (isWord(index + 1, "a", "A") || isWord(index + 1, "an", "An")) {
             var cursor = index + 2
             var noun = false
             while cursor < count, cursor - index < 8, !Self.appositiveStoppers.contains(cursor, in: text) {
@@ -276,8 +293,7 @@ struct ReferenceResolver {
             introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
             mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
         }
-        for index in 0..<max(0, count - 3)
-        where capitalized[index] && text.tokenText(index + 1, equals: "-") && text.tokenText(index + 2, equals: "based") {
+        for index in capitals where index + 2 < count && text.tokenText(index + 1, equals: "-") && text.tokenText(index + 2, equals: "based") {
             guard origin(at: index, key) == nil || origin(at: index, key)?.2 == nil,
                 let (first, end) = nameSpan(from: index + 3, key, capitalized, covered)
             else { continue }
@@ -289,7 +305,7 @@ struct ReferenceResolver {
         // Later mentions of introduced names, full or short, and short names of listed firms.
         var mentioned = Set(mentions.map(\.token))
         let shortNameList = shortNames.map { ($0.key, $0.value) }
-        for index in 0..<count where capitalized[index] && !covered[index] {
+        for index in capitals where !covered[index] {
             for (tokens, _, referent) in introducedNames where tokens.count > 0 && text.tokenText(index, equals: tokens[0]) {
                 let end = index + tokens.count
                 guard end <= count, (0..<tokens.count).allSatisfy({ text.tokenText(index + $0, equals: tokens[$0]) }) else { continue }
@@ -315,15 +331,15 @@ struct ReferenceResolver {
         if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable && text.textTokens[$0.firstToken].shape == .upper }),
             (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" })
         {
-            for index in 0..<count where text.tokenText(index, equals: "here") {
+            for index in heres {
                 result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))
             }
         }
 
         // Anaphors.
-        for index in 0..<count where !covered[index] {
+        for index in (articles + pronouns) where !covered[index] {
             var end: Int?
-            if isWord(index, "the", "The") {
+            if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3 {
                 var cursor = index + 1
                 var steps = 0
                 while cursor < count, steps < 8 {
@@ -339,7 +355,7 @@ struct ReferenceResolver {
                     steps += 1
                 }
                 // "the company's", "the Hangzhou-based e-commerce giant".
-            } else if isWord(index, "it", "It") || isWord(index, "we", "We") {
+            } else {
                 let before = key(index - 1)
                 if index == sentenceStart[index] || Self.clauseOpeners.contains(before) || before == "that" { end = index + 1 }
             }
@@ -348,6 +364,20 @@ struct ReferenceResolver {
             if let hit = hit(for: referent, first: index, end: end) { result.hits.append(hit) }
         }
         return result
+    }
+
+    static let it = Array("it".utf8)
+    static let we = Array("we".utf8)
+    static let the = Array("the".utf8)
+    static let here = Array("here".utf8)
+
+    /// Whether the ASCII bytes at `start`, lowercased, are `word` (whose length the caller has checked).
+    private func asciiLower(_ start: Int, is word: [UInt8]) -> Bool {
+        for offset in word.indices {
+            let byte = text.utf8[start + offset]
+            if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word[offset] { return false }
+        }
+        return true
     }
 
     /// The firm an anaphor at `index` refers to: the subject of the nearest earlier sentence that has one (its own
@@ -398,7 +428,7 @@ struct ReferenceResolver {
 
     /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
     private func nameSpan(from first: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool]) -> (Int, Int)? {
-        guard !covered[first], !Self.nameStoppers.contains(key(first)) else { return nil }
+        guard first >= 0, first < capitalized.count, !covered[first], !Self.nameStoppers.contains(key(first)) else { return nil }
         var end = first
         while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end] {
             if key(end) == "." { end += 2; continue }
@@ -411,6 +441,7 @@ struct ReferenceResolver {
     /// Cognitive Technology ("Shuzhi"), a …`.
     private func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {
         var end = end
+        guard end > 0, end <= capitalized.count else { return nil }
         if key(end - 1) == ")", let open = (max(0, end - 6)..<(end - 1)).last(where: { key($0) == "(" }) {
             end = open
         }

@@ -73,6 +73,8 @@ public struct AnalyzedText: Sendable {
 
     /// Whether a token's normalised text is `other`, compared without building the token's text.
     func tokenText(_ index: Int, equals other: String) -> Bool {
+        // Out of range is "no": the event checks look a token or two past a hit, which may end the text.
+        guard textTokens.indices.contains(index) else { return false }
         let token = textTokens[index]
         if token.normalized >= 0 { return normalizedTexts[Int(token.normalized)] == other }
         // Most tokens differ in length: that test is one subtraction, the byte comparison a generic loop.
