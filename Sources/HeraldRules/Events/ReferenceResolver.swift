@@ -75,11 +75,10 @@ struct ReferenceResolver {
         ]
 
         /// Adjectives that make a firm another country's ("a German robot maker").
+        /// (Places before "-based" and in ", a Seattle start-up," are read by their own patterns.)
         static let otherOrigins: Set<String> = [
             "american", "u.s.", "us", "japanese", "korean", "taiwanese", "german", "french", "british", "indian",
-            "singaporean", "canadian", "israeli", "swiss", "dutch", "swedish", "european", "california", "texas",
-            "seattle", "boston", "new", "silicon", "bay", "san", "los", "austin", "chicago", "detroit", "pittsburgh",
-            "michigan", "washington", "massachusetts", "colorado", "denver", "atlanta", "miami", "portland",
+            "singaporean", "canadian", "israeli", "swiss", "dutch", "swedish", "european",
         ]
     }
 
@@ -302,6 +301,18 @@ struct ReferenceResolver {
             mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
         }
 
+        // A dateline ("NOVI, Mich. —", "BOSTON, March 10 (Wire) -") places the story: "here" in it means that place.
+        if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable && text.textTokens[$0.firstToken].shape == .upper }),
+            (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" })
+        {
+            for index in heres {
+                result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))
+            }
+        }
+
+        // No firm named at all: nothing for a short name or an anaphor to stand for.
+        if mentions.isEmpty { return result }
+
         // Later mentions of introduced names, full or short, and short names of listed firms.
         var mentioned = Set(mentions.map(\.token))
         let shortNameList = shortNames.map { ($0.key, $0.value) }
@@ -326,15 +337,6 @@ struct ReferenceResolver {
             }
         }
         mentions.sort { $0.token < $1.token }
-
-        // A dateline ("NOVI, Mich. —", "BOSTON, March 10 (Wire) -") places the story: "here" in it means that place.
-        if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable && text.textTokens[$0.firstToken].shape == .upper }),
-            (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" })
-        {
-            for index in heres {
-                result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))
-            }
-        }
 
         // Anaphors.
         for index in (articles + pronouns) where !covered[index] {
