@@ -43,6 +43,8 @@ struct Lexicon: Sendable {
         /// A modifier may instead be satisfied by the subject itself (`or subject[sector=ai]`: an AI company's
         /// team needs no "AI" in front of it).
         var subjectAlternative: [Syntax.Condition] = []
+        /// `or object[ai=yes]`: an object whose entry says it already ("an AI centre").
+        var objectAlternative: [Syntax.Condition] = []
         var span: Syntax.Span
 
         var name: String { phrases.first?.joined(separator: " ") ?? "" }

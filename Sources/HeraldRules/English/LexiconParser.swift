@@ -106,14 +106,18 @@ struct LexiconParser {
         }
         if slot == .modifier {
             if cursor.skipWord("within") { entry.within = try cursor.expectInteger("a distance in words") }
-            if cursor.skipWord("or") {
-                let subject = try cursor.expectWord("'subject'")
-                guard subject.isWord("subject"), cursor.current?.is("[") == true else {
+            while cursor.skipWord("or") {
+                let role = try cursor.expectWord("'subject' or 'object'")
+                guard role.isWord("subject") || role.isWord("object"), cursor.current?.is("[") == true else {
                     throw cursor.error(
-                        "expected subject[attribute=value]", at: subject,
-                        hint: "for example: modifier AI = @AI_TERM within 4 or subject[sector=ai]")
+                        "expected subject[attribute=value] or object[attribute=value]", at: role,
+                        hint: "for example: modifier AI = @AI_TERM within 4 or subject[sector=ai] or object[ai=yes]")
                 }
-                entry.subjectAlternative = try rules.parseConditions(&cursor)
+                if role.isWord("subject") {
+                    entry.subjectAlternative = try rules.parseConditions(&cursor)
+                } else {
+                    entry.objectAlternative = try rules.parseConditions(&cursor)
+                }
             }
         }
         try cursor.expectEnd()

@@ -143,6 +143,10 @@ struct SentenceCompiler {
             if !alternative.isEmpty && alternative.allSatisfy({ hasAttribute($0.key, in: subjectTerms) }) {
                 condition = .or(condition, .binding("subject", conditions: alternative, span: modifier.span))
             }
+            let objectAlternative = modifier.entry.objectAlternative
+            if let object, !objectAlternative.isEmpty, objectAlternative.allSatisfy({ hasAttribute($0.key, in: object.entry.terms) }) {
+                condition = .or(condition, .binding("object", conditions: objectAlternative, span: modifier.span))
+            }
             modifierConditions.append(condition)
         }
         if let place = places.first {

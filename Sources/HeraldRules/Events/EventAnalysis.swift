@@ -42,6 +42,11 @@ struct EventAnalysis {
     /// Whether `firm` is the one doing `verb`, or why not.
     func agentReason(firm: Hit, verb: Hit) -> String? {
         let s = structure
+        // "Midea's new Columbus lab": the owner of a unit described as new is its opener, wherever the phrase stands.
+        if Self.attributive.contains(s.key(verb.firstToken)), firm.endToken <= verb.firstToken {
+            let between = firm.endToken..<verb.firstToken
+            if between.count <= 1, between.allSatisfy({ s.key($0) == "'s" || s.key($0) == "'" }) { return nil }
+        }
         if firm.endToken <= verb.firstToken {
             if let reason = nonSubjectReason(firm) { return reason }
             if verb.firstWord - firm.lastWord > 30 { return "too far from the verb" }
@@ -131,7 +136,7 @@ struct EventAnalysis {
 
     /// Words that state an opening as an attribute of the unit ("Tencent's new office … will employ"): as an event's
     /// verb they must stand right before the unit.
-    static let attributive: Set<String> = ["new", "newly", "planned", "upcoming"]
+    static let attributive: Set<String> = ["new", "newly", "planned", "upcoming", "opening", "launch", "establishment"]
 
     /// Whether `team` is what `verb` opens, or why not.
     func objectReason(team: Hit, verb: Hit) -> String? {
@@ -184,6 +189,12 @@ struct EventAnalysis {
         "mirroring", "modeled", "modelled", "version", "equivalent", "counterpart", "counterparts", "sell", "selling",
         "exports", "export", "shipping", "ship", "listing", "listed", "ipo", "investors", "court", "lawmakers",
     ]
+    /// Capitalised words after a place name that make it part of another name.
+    static let namedFeatures: Set<String> = [
+        "river", "lake", "street", "avenue", "road", "boulevard", "airport", "harbor", "harbour", "bridge", "tunnel",
+        "mall", "university", "college", "hospital", "station", "stadium", "zoo", "symphony", "times", "post", "herald",
+        "journal", "tribune", "chronicle", "magazine", "seahawks", "mariners", "giants", "warriors", "kings", "fc",
+    ]
     /// Regions and countries outside the United States that follow a same-named city: "Richmond, British Columbia".
     static let foreignQualifiers: Set<String> = [
         "british", "ontario", "quebec", "alberta", "manitoba", "saskatchewan", "nova", "canada", "england",
@@ -216,6 +227,10 @@ struct EventAnalysis {
                 return nil
             }
             return "a headquarters ('\(s.key(place.firstToken))-based')"
+        }
+        // "the Detroit River", "Seattle Symphony": the place names part of something else.
+        if s.isCapitalized(after), Self.namedFeatures.contains(s.key(after)) {
+            return "part of the name '\(s.key(place.firstToken)) \(s.key(after))'"
         }
         if s.key(after) == ",", Self.foreignQualifiers.contains(s.key(after + 1)) {
             return "qualified as outside the US ('\(s.key(after + 1))')"

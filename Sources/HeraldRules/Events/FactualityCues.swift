@@ -92,6 +92,8 @@ enum FactualityCues {
             "has yet to decide", "not yet decided",
         ])
         add(.historical, .backward, [
+            "back to", "relocated to", "relocating to", "relocate it to", "moved to", "moving it to", "transferred to",
+            "folded into", "merged into",
             "later closed", "since closed", "has since closed", "have since closed", "closed it", "closed in",
             "shut it", "shut it down", "shut down in", "shuttered it", "was shuttered", "has been shuttered",
             "was closed", "were closed", "has since been", "wound it down", "wound down", "was wound down",

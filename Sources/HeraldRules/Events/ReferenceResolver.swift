@@ -134,6 +134,13 @@ struct ReferenceResolver {
     static let descriptionStoppers = WordSet(nameStoppers.subtracting(["the"]).union([",", ".", "of", "and"]))
     /// Tokens after which "It" / "it" opens a clause as its subject.
     static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
+    /// Capitalised words that start no firm's name.
+    static let notNames: Set<String> = [
+        "i", "we", "it", "he", "she", "they", "you", "our", "its", "their", "this", "that", "these", "those", "in", "on",
+        "at", "for", "but", "and", "or", "if", "when", "while", "after", "before", "since", "last", "next", "monday",
+        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+        "june", "july", "august", "september", "october", "november", "december", "chinese", "china", "us", "u.s.",
+    ]
     /// Words that end a capitalised name ("Lingxi Robotics said").
     static let nameStoppers: Set<String> = ["the", "a", "an", "and", "of", "in", "on", "at", "for", "to", "said", "says", "has", "is", "was", "will", "which", "who"]
 
@@ -234,6 +241,14 @@ struct ReferenceResolver {
             var introduced: (Int, Int)?
             if cursor < count, capitalized[cursor], sawNoun || cursor == originEnd + 2 {
                 introduced = nameSpan(from: cursor, key, capitalized, covered)
+            }
+            // "Hefei Xunzhi Robotics", "Shanghai Yuanli Intelligence Technology Co.": a city, a brand and a word of
+            // the trade make a firm's registered name, city included.
+            if introduced == nil, country != nil, cursor == originEnd, originEnd < count, capitalized[originEnd],
+                let (first, end) = nameSpan(from: originEnd, key, capitalized, covered), end - first >= 2,
+                Self.genericNameWords.contains(key(end - 1)) || (key(end - 1) == "." && Self.genericNameWords.contains(key(end - 2)))
+            {
+                introduced = (index, end)
             }
             // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an".
             if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an", key(index - 2) == "," {
@@ -344,7 +359,14 @@ struct ReferenceResolver {
             if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3 {
                 var cursor = index + 1
                 var steps = 0
+                var foreign = false
                 while cursor < count, steps < 8 {
+                    // "The Osaka group": a description with an origin no firm of the list has is another firm.
+                    if text.textTokens[cursor].shape == .capitalized, !Self.anaphorNounSet.contains(cursor, in: text),
+                        origin(at: cursor, key).map({ $0.2 == nil }) ?? true
+                    {
+                        foreign = true
+                    }
                     // "the Company" in filings is the filer: a capital is fine right after "the".
                     if Self.anaphorNounSet.contains(cursor, in: text) && !text.tokenText(cursor + 1, equals: "-")
                         && (!capitalized[cursor] || cursor == index + 1)
@@ -356,6 +378,7 @@ struct ReferenceResolver {
                     cursor += 1
                     steps += 1
                 }
+                if foreign { end = nil }
                 // "the company's", "the Hangzhou-based e-commerce giant".
             } else {
                 let before = key(index - 1)
@@ -430,7 +453,9 @@ struct ReferenceResolver {
 
     /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
     private func nameSpan(from first: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool]) -> (Int, Int)? {
-        guard first >= 0, first < capitalized.count, !covered[first], !Self.nameStoppers.contains(key(first)) else { return nil }
+        guard first >= 0, first < capitalized.count, !covered[first], !Self.nameStoppers.contains(key(first)),
+            !Self.notNames.contains(key(first))
+        else { return nil }
         var end = first
         while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end] {
             if key(end) == "." { end += 2; continue }
