@@ -408,7 +408,14 @@ struct ReferenceResolver {
     /// The firm an anaphor at `index` refers to: the subject of the nearest earlier sentence that has one (its own
     /// sentence included), else the last firm named.
     private func antecedent(before index: Int, mentions: [Mention], sentenceStart: [Int]) -> Referent? {
-        let earlier = mentions.filter { $0.token < index }
+        // Mentions are sorted by token: the earlier ones are a prefix, walked backwards without copying it.
+        var low = 0
+        var high = mentions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if mentions[middle].token < index { low = middle + 1 } else { high = middle }
+        }
+        let earlier = mentions[..<low]
         guard let last = earlier.last else { return nil }
         var sentences = 0
         var currentStart = sentenceStart[index]

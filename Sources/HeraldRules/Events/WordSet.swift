@@ -7,13 +7,22 @@
 struct WordSet: Sendable {
     private var buckets: [Int: [[UInt8]]] = [:]
     private let words: Set<String>
+    /// For each byte length below 32, the first letters some word of that length starts with, one bit per letter
+    /// ('a' to 'z' as bits 0–25, anything else as bit 31): two array reads rule out most tokens before any hashing.
+    private var firstLetters = [UInt32](repeating: 0, count: 32)
 
     init(_ words: Set<String>) {
         self.words = words
         for word in words where !word.isEmpty {
             let bytes = Array(word.utf8)
             buckets[Self.bucket(length: bytes.count, first: bytes[0]), default: []].append(bytes)
+            if bytes.count < 32 { firstLetters[bytes.count] |= Self.letterBit(bytes[0]) } else { firstLetters[0] = .max }
         }
+    }
+
+    private static func letterBit(_ byte: UInt8) -> UInt32 {
+        let lower = byte | 0x20
+        return lower >= 0x61 && lower <= 0x7A ? 1 << UInt32(lower - 0x61) : 1 << 31
     }
 
     private static func bucket(length: Int, first: UInt8) -> Int { length << 8 | Int(first | 0x20) }
@@ -24,6 +33,9 @@ struct WordSet: Sendable {
         let token = text.textTokens[index]
         if token.normalized >= 0 { return words.contains(text.key(ofToken: index)) }
         let length = token.byteEnd - token.byteStart
+        if length < 32, firstLetters[0] != .max, firstLetters[length] & Self.letterBit(text.utf8[token.byteStart]) == 0 {
+            return false
+        }
         guard length > 0, let candidates = buckets[Self.bucket(length: length, first: text.utf8[token.byteStart])] else {
             return false
         }
