@@ -156,6 +156,27 @@ struct EventTests {
         #expect(denied.explanation.contains { $0.contains("'opened' is negated (cue 'denied')") })
     }
 
+    @Test("'describing': an AI word in a next sentence that refers back to the unit, and only there")
+    func describing() throws {
+        let rules = """
+            rule ai-unit
+                title "An AI unit"
+                let firm  = @FIRM
+                let verb  = @VERB near firm within 30
+                let team  = @TEAM near verb within 12
+                let later = @AI describing team
+                require firm and verb and team and later
+                event verb agent firm object team
+                emit firm=firm
+            """
+        #expect(try Self.fired("Alibaba opened a lab. The lab works on artificial intelligence.", rules: rules).count == 1)
+        #expect(try Self.fired("Alibaba opened a lab. Rain fell. Its lab hires AI people.", rules: rules).count == 1)
+        #expect(try Self.fired("Alibaba opened a lab. Rivals talk about AI all day.", rules: rules).isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab. One. Two. Three. The lab does AI.", rules: rules).isEmpty, "three sentences")
+        let near = rules.replacingOccurrences(of: "describing team", with: "describing team within 5")
+        #expect(try Self.fired("Alibaba opened a lab. One. Two. Three. The lab does AI.", rules: near).count == 1)
+    }
+
     @Test("texts that stop in the middle of a pattern are read without a crash")
     func truncatedTexts() throws {
         let ruleSet = try TestRules.ruleSet(Self.rules, lists: Self.lists)
@@ -208,6 +229,9 @@ struct EventTests {
         #expect(unknownBinding.errors.first?.message == "unknown binding 'frim'")
         let badRefer = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n", lists: "list FIRM kind=entity refer=always\nApple\n")
         #expect(badRefer.errors.first?.message == "unknown refer mode 'always'")
+        let badDescribing = TestRules.load(
+            "rule r\n    title \"t\"\n    let firm = @FIRM\n    let team = @TEAM\n    reject @AI describing team\n")
+        #expect(badDescribing.errors.first?.message == "'describing' is for 'let' bindings, not 'reject'")
         let badWithin = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB near firm within sentence\n")
         #expect(badWithin.errors.first?.message.contains("a distance in words, or 'clause'") == true)
     }

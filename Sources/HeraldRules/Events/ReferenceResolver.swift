@@ -131,7 +131,8 @@ struct ReferenceResolver {
     static let appositiveStoppers = WordSet([",", ".", "who", "that", "which", "whose", "with", "of"])
     static let organisationNounSet = WordSet(organisationNouns)
     /// Words that end the description between "the" and its noun.
-    static let descriptionStoppers = WordSet(nameStoppers.subtracting(["the"]).union([",", ".", "of", "and"]))
+    /// "and" may join two descriptions ("the phone and electric-car maker"); a second "the" starts another phrase.
+    static let descriptionStoppers = WordSet(nameStoppers.subtracting(["and"]).union([",", ".", "of"]))
     /// Tokens after which "It" / "it" opens a clause as its subject.
     static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
     /// Capitalised words that start no firm's name.

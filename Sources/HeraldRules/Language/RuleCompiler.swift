@@ -257,6 +257,13 @@ struct RuleCompiler {
         let condition = rule.require.flatMap { compileCondition($0, names: names, bindings: bindings) }
         var rejects: [CompiledReject] = []
         for reject in rule.rejects {
+            if let syntax = reject.constraint, syntax.relation == .describing {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, at: syntax.span, "'describing' is for 'let' bindings, not 'reject'",
+                        hint: "a reject vetoes on the rule's own sentence; bind the word with 'let' and test it in 'require'"))
+                continue
+            }
             let terms = resolve(reject.terms) ?? []
             var constraint: PositionConstraint?
             if let syntax = reject.constraint,

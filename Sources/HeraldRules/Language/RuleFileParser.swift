@@ -413,7 +413,7 @@ struct RuleFileParser {
             let relation = Syntax.Relation(rawValue: token.text.lowercased())
         else {
             throw cursor.error(
-                "expected 'after', 'before' or 'near'\(cursor.found)",
+                "expected 'after', 'before', 'near' or 'describing'\(cursor.found)",
                 hint: "constraints look like 'after firm within 10' or 'near/3 team'")
         }
         _ = cursor.advance()

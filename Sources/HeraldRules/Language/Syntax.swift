@@ -24,6 +24,8 @@ enum Syntax {
 
     enum Relation: String, Sendable, Hashable {
         case after, before, near
+        /// In one of the next sentences, which refers back to the other binding's unit ("The lab builds …").
+        case describing
     }
 
     /// `after firm within 10`, `near/3 team`.

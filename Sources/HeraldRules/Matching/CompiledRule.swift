@@ -48,6 +48,8 @@ struct AttributeCondition: Sendable, Hashable {
 struct PositionConstraint: Sendable, Hashable {
     enum Relation: String, Sendable, Hashable {
         case after, before, near
+        /// Checked by the evaluation, which sees the sentences after the unit (``RuleEvaluation``).
+        case describing
     }
 
     var relation: Relation
@@ -69,6 +71,8 @@ struct PositionConstraint: Sendable, Hashable {
             guard !hit.overlaps(other) else { return false }
             let gap = hit.firstToken >= other.endToken ? hit.firstWord - other.lastWord : other.firstWord - hit.lastWord
             return within.map { gap <= $0 } ?? true
+        case .describing:
+            return hit.firstToken >= other.endToken
         }
     }
 }

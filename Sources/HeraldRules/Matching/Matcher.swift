@@ -41,7 +41,7 @@ extension RuleSet {
             var unitHits: [UnitHits?] = [nil, nil, nil]
             var evaluation = RuleEvaluation(
                 lists: articleLists, text: analyzed, part: part, partIndex: partIndex, explain: explain,
-                publishedYear: published.flatMap { Int($0.prefix(4)) })
+                publishedYear: published.flatMap { Int($0.prefix(4)) }, partHits: hits)
             for ruleIndex in selected {
                 let rule = rules[ruleIndex]
                 let scope = rule.scope

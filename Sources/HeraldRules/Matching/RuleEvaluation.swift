@@ -19,6 +19,8 @@ struct RuleEvaluation {
     let explain: Bool
     /// The article's publication year, for events the text dates years earlier.
     let publishedYear: Int?
+    /// Every hit of the text part, sorted by first token: `describing` bindings look in the sentences after a unit.
+    let partHits: [Hit]
     /// Clause structures of the sentences an event check or a `within clause` constraint needed, built once each.
     private let structures = ClauseStructures()
     /// Every candidate so far, with the index of its rule in the rule set, in the order found.
@@ -30,8 +32,10 @@ struct RuleEvaluation {
     private var spareAssignment: [Hit?] = []
 
     init(
-        lists: [GazetteerList], text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool, publishedYear: Int? = nil
+        lists: [GazetteerList], text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool, publishedYear: Int? = nil,
+        partHits: [Hit] = []
     ) {
+        self.partHits = partHits
         self.lists = lists
         self.text = text
         self.part = part
@@ -53,7 +57,13 @@ struct RuleEvaluation {
         options.hits.reserveCapacity(hits.count * bindings.count)
         for index in bindings.indices {
             let terms = bindings[index].terms
-            for hit in hits where terms.contains(where: { accepts($0, hit) }) { options.hits.append(hit) }
+            if let describing = bindings[index].constraints.first(where: { $0.relation == .describing }) {
+                for hit in hitsAfter(unit, sentences: describing.within ?? 3) where terms.contains(where: { accepts($0, hit) }) {
+                    options.hits.append(hit)
+                }
+            } else {
+                for hit in hits where terms.contains(where: { accepts($0, hit) }) { options.hits.append(hit) }
+            }
             options.starts.append(options.hits.count)
         }
         var assignment = spareAssignment
@@ -162,6 +172,7 @@ struct RuleEvaluation {
 
     private func constraintHolds(_ constraint: PositionConstraint, _ hit: Hit, _ other: Hit, _ unit: Segment) -> Bool {
         guard constraint.holds(for: hit, relativeTo: other) else { return false }
+        if constraint.relation == .describing { return describes(hit, other) }
         guard constraint.withinClause else { return true }
         let structure = structures.structure(of: unit, in: text)
         return structure.clause(of: hit.firstToken) == structure.clause(of: other.firstToken)
@@ -193,6 +204,55 @@ struct RuleEvaluation {
         if let factuality { found.fields.append(MatchField(name: "factuality", value: factuality.rawValue)) }
         candidates.append((target.ruleIndex, found))
     }
+
+    // MARK: Describing the unit in the next sentences
+
+    /// The index of the sentence holding `token` (the part's sentences are sorted and do not overlap).
+    private func sentenceIndex(of token: Int) -> Int? {
+        let sentences = text.sentences
+        var low = 0
+        var high = sentences.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sentences[middle].endToken <= token { low = middle + 1 } else { high = middle }
+        }
+        return low < sentences.count && sentences[low].firstToken <= token ? low : nil
+    }
+
+    /// The hits of the `count` sentences after `unit`, for a `describing` binding: "a lab in Chicago. The lab builds
+    /// machine-learning models".
+    private func hitsAfter(_ unit: Segment, sentences count: Int) -> ArraySlice<Hit> {
+        guard part == .body, let index = sentenceIndex(of: unit.firstToken), text.sentences[index].endToken == unit.endToken,
+            index + 1 < text.sentences.count
+        else { return [] }
+        let first = text.sentences[index + 1].firstToken
+        let end = text.sentences[min(index + count, text.sentences.count - 1)].endToken
+        var low = 0
+        var high = partHits.count
+        while low < high {
+            let middle = (low + high) / 2
+            if partHits[middle].firstToken < first { low = middle + 1 } else { high = middle }
+        }
+        var upper = low
+        while upper < partHits.count, partHits[upper].firstToken < end { upper += 1 }
+        return partHits[low..<upper]
+    }
+
+    /// Whether `hit` stands in a sentence that opens by referring back to a unit like `unit`: "The lab …", "Its
+    /// Seattle team …", "The new centre …", within its first words, before `hit`.
+    private func describes(_ hit: Hit, _ unit: Hit) -> Bool {
+        guard let index = sentenceIndex(of: hit.firstToken) else { return false }
+        let sentence = text.sentences[index]
+        let opening = sentence.firstToken..<min(sentence.endToken, sentence.firstToken + 5, hit.firstToken)
+        return partHits.contains { other in
+            guard other.list == unit.list, opening.contains(other.firstToken) else { return false }
+            let before = max(sentence.firstToken, other.firstToken - 4)..<other.firstToken
+            return before.contains { Self.definite.contains(text.key(ofToken: $0)) }
+        }
+    }
+
+    /// Words that make a noun phrase refer back to something named before.
+    private static let definite: Set<String> = ["the", "its", "this", "that", "their", "our"]
 
     /// Why an assignment is not the rule's event.
     private struct EventFailure: Error {
