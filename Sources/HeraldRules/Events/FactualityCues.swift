@@ -89,7 +89,8 @@ enum FactualityCues {
             "open to", "interested in", "not ruled out", "has not ruled out", "hasn't ruled out", "would not rule out",
             "wouldn't rule out", "did not rule out", "didn't rule out", "plans under review", "undecided",
             "uncertain", "unclear", "unconfirmed", "doubt", "doubts", "doubted", "doubtful", "skeptical", "sceptical", "question of whether", "no decision", "yet to decide",
-            "has yet to decide", "not yet decided",
+            "has yet to decide", "not yet decided", "intended to", "had intended to", "was intended to",
+            "were intended to", "had planned to", "had hoped to", "originally planned", "initially planned",
         ])
         add(.historical, .backward, [
             "back to", "relocated to", "relocating to", "relocate it to", "moved to", "moving it to", "transferred to",

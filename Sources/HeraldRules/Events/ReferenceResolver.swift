@@ -135,6 +135,7 @@ struct ReferenceResolver {
     static let descriptionStoppers = WordSet(nameStoppers.subtracting(["and"]).union([",", ".", "of"]))
     /// Tokens after which "It" / "it" opens a clause as its subject.
     static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
+    static let abbreviatedSuffixes: Set<String> = ["co", "inc", "ltd", "corp", "plc", "bhd"]
     /// Capitalised words that start no firm's name.
     static let notNames: Set<String> = [
         "i", "we", "it", "he", "she", "they", "you", "our", "its", "their", "this", "that", "these", "those", "in", "on",
@@ -248,6 +249,7 @@ struct ReferenceResolver {
             if introduced == nil, country != nil, cursor == originEnd, originEnd < count, capitalized[originEnd],
                 let (first, end) = nameSpan(from: originEnd, key, capitalized, covered), end - first >= 2,
                 Self.genericNameWords.contains(key(end - 1)) || (key(end - 1) == "." && Self.genericNameWords.contains(key(end - 2)))
+                    || (key(end - 1) == "." && Self.abbreviatedSuffixes.contains(key(end - 2)))
             {
                 introduced = (index, end)
             }
@@ -268,7 +270,7 @@ struct ReferenceResolver {
                 let referent: Referent
                 if let country {
                     let entry = GazetteerEntry(
-                        canonical: name.joined(separator: " ").replacingOccurrences(of: " - ", with: "-"),
+                        canonical: text.text(from: text.textTokens[first].start, to: text.textTokens[end - 1].end),
                         attributes: ["country": country, "found": "context"].merging(describesAI ? ["sector": "ai"] : [:]) { a, _ in a },
                         location: nil)
                     var added = result.entries[origins.list, default: []]
@@ -467,6 +469,12 @@ struct ReferenceResolver {
         var end = first
         while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end] {
             if key(end) == "." { end += 2; continue }
+            end += 1
+        }
+        // "Technology Co.", "Robotics Inc.": the abbreviation's period belongs to the name.
+        if end > first, end < capitalized.count, Self.abbreviatedSuffixes.contains(key(end - 1)), key(end) == ".",
+            text.textTokens[end].start == text.textTokens[end - 1].end
+        {
             end += 1
         }
         return end > first ? (first, end) : nil

@@ -172,6 +172,9 @@ struct Candidate {
 
     func isBetter(than other: Candidate) -> Bool {
         if preferenceRanks != other.preferenceRanks { return preferenceRanks.lexicographicallyPrecedes(other.preferenceRanks) }
+        // The body reports; a headline compresses ("near Seattle" for a team in Bellevue): at equal rank the body's
+        // candidate wins.
+        if part != other.part { return part == .body }
         return precedes(other)
     }
 
