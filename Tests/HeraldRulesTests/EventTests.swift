@@ -135,6 +135,31 @@ struct EventTests {
         #expect(introduced.matches.first?.field("firm") == "Zhixing Robotics")
     }
 
+    @Test("origins=: a place list introduces firms from there; 'Founded in X, NAME'; city-first registered names")
+    func originList() throws {
+        let lists = Self.lists.replacingOccurrences(
+            of: "list ORIGIN_FIRM kind=entity refer=context", with: "list ORIGIN_FIRM kind=entity refer=context origins=ORIGIN_PLACE")
+            + "\nlist ORIGIN_PLACE\nChengdu    country=CN\nKyoto    country=JP\n"
+        func fired(_ text: String) throws -> [String] {
+            try TestRules.ruleSet(Self.rules, lists: lists).fired(text)
+        }
+        #expect(try fired("Xinghe Data, a Chengdu start-up, has opened a lab in Sunnyvale.") == [
+            "opens:firm=Xinghe Data,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try fired("Founded in Chengdu in 2020, Xinghe Data sells software. The firm opened a lab in Sunnyvale.") == [
+            "opens:firm=Xinghe Data,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try fired("Chengdu Xinghe Data Technology has opened a lab in Sunnyvale.") == [
+            "opens:firm=Chengdu Xinghe Data Technology,place=Sunnyvale,factuality=asserted"
+        ])
+        // The origin's country becomes the firm's: a filter on it keeps the Japanese firm out.
+        let chinese = Self.rules.replacingOccurrences(of: "@FIRM | @ORIGIN_FIRM near", with: "@ORIGIN_FIRM[country=CN] near")
+            .replacingOccurrences(of: "let firm  = @FIRM | @ORIGIN_FIRM", with: "let firm  = @ORIGIN_FIRM[country=CN]")
+        let set = try TestRules.ruleSet(chinese, lists: lists)
+        #expect(set.fired("Omron Sensing, a Kyoto start-up, has opened a lab in Sunnyvale.").isEmpty, "a Japanese firm")
+        #expect(set.fired("Xinghe Data, a Chengdu start-up, has opened a lab in Sunnyvale.").count == 1)
+    }
+
     @Test("a dateline locates 'here'; openings stated with nouns count")
     func placesAndNouns() throws {
         #expect(try Self.fired("SUNNYVALE, Calif. - Alibaba opened a lab here on Tuesday.") == [
@@ -227,6 +252,9 @@ struct EventTests {
         #expect(noEvent.errors.first?.message == "'factuality' needs an 'event' clause")
         let unknownBinding = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB\n    event verb agent frim\n")
         #expect(unknownBinding.errors.first?.message == "unknown binding 'frim'")
+        let badOrigins = TestRules.load(
+            "rule r\n    title \"t\"\n    let firm = @FIRM\n", lists: "list FIRM kind=entity refer=context origins=PLACES\nApple\n")
+        #expect(badOrigins.errors.first?.message == "unknown origins list 'PLACES'")
         let badRefer = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n", lists: "list FIRM kind=entity refer=always\nApple\n")
         #expect(badRefer.errors.first?.message == "unknown refer mode 'always'")
         let badDescribing = TestRules.load(

@@ -23,6 +23,8 @@ struct ReferenceResolver {
             var origins: [String: String]
             /// The list's most common country, for introduced firms of a national adjective with no city.
             var defaultCountry: String
+            /// The list whose hits are places this list's firms come from (`origins=`), if any.
+            var originList: Int32?
         }
 
         var lists: [ListOrigins]
@@ -56,7 +58,7 @@ struct ReferenceResolver {
                     for adjective in Self.demonyms[country] ?? [] { origins[adjective] = country }
                 }
                 for phrase in origins.keys { longest = max(longest, phrase.split(separator: " ").count) }
-                lists.append(ListOrigins(list: Int32(index), origins: origins, defaultCountry: common))
+                lists.append(ListOrigins(list: Int32(index), origins: origins, defaultCountry: common, originList: list.originList))
             }
             self.lists = lists
             self.longestOrigin = longest
@@ -136,6 +138,7 @@ struct ReferenceResolver {
     /// Tokens after which "It" / "it" opens a clause as its subject.
     static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
     static let abbreviatedSuffixes: Set<String> = ["co", "inc", "ltd", "corp", "plc", "bhd"]
+    static let foundingWords: Set<String> = ["founded", "based", "headquartered", "established", "incorporated", "started"]
     /// Capitalised words that start no firm's name.
     static let notNames: Set<String> = [
         "i", "we", "it", "he", "she", "they", "you", "our", "its", "their", "this", "that", "these", "those", "in", "on",
@@ -150,6 +153,23 @@ struct ReferenceResolver {
     let lists: [GazetteerList]
     let text: AnalyzedText
     let hits: [Hit]
+    /// Hits of the origin lists (`origins=`), by first token: "Chengdu", "Anhui province".
+    private let originHits: [Int: (origins: Model.ListOrigins, hit: Hit)]
+
+    init(model: Model, lists: [GazetteerList], text: AnalyzedText, hits: [Hit]) {
+        self.model = model
+        self.lists = lists
+        self.text = text
+        self.hits = hits
+        var originHits: [Int: (origins: Model.ListOrigins, hit: Hit)] = [:]
+        for origins in model.lists {
+            guard let originList = origins.originList else { continue }
+            for hit in hits where hit.list == originList && originHits[hit.firstToken] == nil {
+                originHits[hit.firstToken] = (origins, hit)
+            }
+        }
+        self.originHits = originHits
+    }
 
     func resolve() -> Result {
         let count = text.textTokens.count
@@ -252,6 +272,15 @@ struct ReferenceResolver {
                     || (key(end - 1) == "." && Self.abbreviatedSuffixes.contains(key(end - 2)))
             {
                 introduced = (index, end)
+            }
+            // "Founded in Chengdu in 2020 by two engineers, Xinghe Data Technology sells…": an opening participle
+            // places the subject after its comma.
+            if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
+                index - 2 <= sentenceStart[index] + 1,
+                let comma = (index..<min(count, index + 16)).first(where: { key($0) == "," }),
+                comma + 1 < count, capitalized[comma + 1]
+            {
+                introduced = nameSpan(from: comma + 1, key, capitalized, covered)
             }
             // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an".
             if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an", key(index - 2) == "," {
@@ -446,6 +475,10 @@ struct ReferenceResolver {
 
     /// The origin phrase at `index`, if any: the list it belongs to, its end and the country (nil: another country).
     private func origin(at index: Int, _ key: (Int) -> String) -> (Model.ListOrigins, Int, String?)? {
+        if let (origins, hit) = originHits[index] {
+            let country = lists[Int(hit.list)].entries[Int(hit.entry)].attributes["country"] ?? origins.defaultCountry
+            return (origins, hit.endToken, country)
+        }
         guard model.firstWords.contains(index, in: text) else { return nil }
         for length in stride(from: model.longestOrigin, through: 1, by: -1) {
             let phrase = (index..<(index + length)).map(key).joined(separator: " ")

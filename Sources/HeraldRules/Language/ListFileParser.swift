@@ -6,7 +6,7 @@ struct ListFileParser {
         var diagnostics: [Diagnostic] = []
     }
 
-    static let options = ["kind", "case", "inflect", "refer"]
+    static let options = ["kind", "case", "inflect", "refer", "origins"]
 
     let file: SourceFile
 
@@ -102,6 +102,8 @@ struct ListFileParser {
                     throw cursor.error("unknown inflection '\(value.text)'", at: value, hint: "use none, verb or noun")
                 }
                 options.inflection = inflection
+            case ("origins", _):
+                options.origins = value.text
             case ("refer", "context"): options.isReferable = true
             case ("refer", "none"): options.isReferable = false
             case ("refer", _):
@@ -110,7 +112,7 @@ struct ListFileParser {
                 throw cursor.error("unknown kind '\(value.text)'", at: value, hint: "use term, entity or mask")
             default:
                 let hint = Suggestion.closest(to: key.text, in: Self.options).map { "did you mean '\($0)'?" }
-                throw cursor.error("unknown list option '\(key.text)'", at: key, hint: hint ?? "options are kind, case, inflect and refer")
+                throw cursor.error("unknown list option '\(key.text)'", at: key, hint: hint ?? "options are kind, case, inflect, refer and origins")
             }
         }
     }

@@ -47,6 +47,16 @@ struct RuleCompiler {
             seen[rule.id] = rule.span.location
             if let compiled = compileRule(rule) { rules.append(compiled) }
         }
+        for list in parsed.lists {
+            guard let name = list.options.origins, let owner = listIndex[list.name] else { continue }
+            guard let origins = listIndex[name] else {
+                let hint = Suggestion.closest(to: name, in: listIndex.keys).map { "did you mean '\($0)'?" }
+                diagnostics.append(Diagnostic(.error, at: list.span, "unknown origins list '\(name)'", hint: hint))
+                continue
+            }
+            lists[owner].originList = Int32(origins)
+            usedLists.insert(name)
+        }
         for list in parsed.lists where !usedLists.contains(list.name) && listIndex[list.name] != nil && !list.options.isMask {
             diagnostics.append(
                 Diagnostic(.warning, at: list.span, "list '\(list.name)' is not used by any rule or macro"))

@@ -168,6 +168,8 @@ enum Syntax {
         /// `refer=context`: the article's references to this list's entries count as hits ("the company", "it", a
         /// short name), and names introduced by context become entries for the article (``ReferenceResolver``).
         var isReferable = false
+        /// `origins=CN_PLACE`: a list of places whose firms belong to this list ("a Chengdu start-up").
+        var origins: String?
         var inflection: Inflection = .none
     }
 

@@ -32,6 +32,7 @@ extension RuleSet {
                         name: original.name, isEntity: original.isEntity, isPhrase: original.isPhrase,
                         entries: original.entries + entries, aliasCount: original.aliasCount, location: original.location)
                     extended.isReferable = true
+                    extended.originList = original.originList
                     articleLists[Int(list)] = extended
                 }
             }
