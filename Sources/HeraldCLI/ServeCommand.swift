@@ -278,7 +278,7 @@ public struct ServeCommand: AsyncParsableCommand {
         configuration.reloadRules = {
             let outcome = RuleSetLoader().load(rulesPath)
             guard let ruleSet = outcome.ruleSet else {
-                return .failed(diagnostics: outcome.diagnostics.map(\.description))
+                return .failed(diagnostics: Self.reloadDiagnostics(outcome.diagnostics))
             }
             return .reloaded(await engine.install(ruleSet))
         }
@@ -293,6 +293,12 @@ public struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         await store.close()
+    }
+
+    /// A failed reload's diagnostics for the server, each keeping its severity so `RELOAD` counts errors and
+    /// warnings apart, as `herald check` does.
+    static func reloadDiagnostics(_ diagnostics: [Diagnostic]) -> [ReloadDiagnostic] {
+        diagnostics.map { ReloadDiagnostic($0.severity == .error ? .error : .warning, $0.description) }
     }
 
     /// The watched folder and the feed poller, each a task publishing into the engine until cancelled.

@@ -60,7 +60,7 @@ struct SignalTests {
         let reloaded = rules
         configuration.reloadRules = {
             guard let ruleSet = RuleSetLoader(source: InMemoryRuleSource(reloaded)).load("r").ruleSet else {
-                return .failed(diagnostics: ["unexpected"])
+                return .failed(diagnostics: [ReloadDiagnostic(.error, "unexpected")])
             }
             return .reloaded(await engine.install(ruleSet))
         }

@@ -18,9 +18,13 @@ extension HeraldServer {
                 ])
         case .failed(let diagnostics):
             statistics.reloadFailed()
+            let (errors, warnings) = diagnostics.counts
             logger.error(
                 "reload failed; the old rules stay loaded",
-                metadata: ["diagnostics": "\(diagnostics.count)", "first": "\(diagnostics.first ?? "-")"])
+                metadata: [
+                    "errors": "\(errors)", "warnings": "\(warnings)",
+                    "first": "\(diagnostics.first { $0.severity == .error }?.text ?? diagnostics.first?.text ?? "-")",
+                ])
         }
         return outcome
     }

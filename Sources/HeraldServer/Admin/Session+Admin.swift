@@ -105,14 +105,15 @@ extension Session {
         case nil:
             return reject(ProtocolError(.reloadFailed, "this server was started without a rule folder to reload"), command: "reload", ref: ref)
         case .failed(let diagnostics):
+            let (errors, warnings) = diagnostics.counts
             return send(
                 ServerMessage.line(type: "error", ref: ref) { writer in
                     writer.string("code", ErrorCode.reloadFailed.rawValue)
-                    writer.string(
-                        "message",
-                        "the rules have \(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"); the old rules stay loaded")
+                    writer.string("message", "the rules have \(diagnostics.summary); the old rules stay loaded")
                     writer.string("command", "reload")
-                    writer.strings("diagnostics", diagnostics)
+                    writer.int("errors", errors)
+                    writer.int("warnings", warnings)
+                    writer.strings("diagnostics", diagnostics.map(\.text))
                 })
         case .reloaded(let change):
             return send(
