@@ -28,11 +28,6 @@ extension HeraldServer {
         }
         return outcome
     }
-
-    /// Whether `host` names only loopback: `127.x.x.x`, `::1` or `localhost`.
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
 }
 
 /// `herald serve` was asked to listen beyond loopback with no authentication configured.
