@@ -282,7 +282,12 @@ public struct ServeCommand: AsyncParsableCommand {
             StandardStreams.error("herald serve: cannot open the alert log \(storePath): \(error)")
             throw ExitCode.failure
         }
-        logger.info("alert log open", metadata: ["path": "\(storePath)"])
+        logger.info("alert log open", metadata: ["path": "\(storePath)", "schema": "\(SQLiteAlertStore.schemaVersion)"])
+        if let migration = store.schemaMigration {
+            logger.notice(
+                "alert log migrated to a newer schema",
+                metadata: ["path": "\(storePath)", "from": "\(migration.from)", "to": "\(migration.to)"])
+        }
         let rulesPath = settings.rules
         // The server knows no rule syntax: it calls this for RELOAD and SIGHUP.
         configuration.reloadRules = {

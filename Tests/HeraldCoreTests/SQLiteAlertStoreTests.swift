@@ -89,11 +89,124 @@ struct SQLiteAlertStoreTests {
         ).durable()
         #expect(try await store.firstID(since: now.addingTimeInterval(-3600)) == 2)
         #expect(try await store.firstID(since: now.addingTimeInterval(60)) == nil)
-        #expect(try await store.prune(maximumAge: 3600, maximumCount: nil, now: now) == 1)
+        #expect(try await store.prune(maximumAge: 3600, maximumCount: nil, now: now).lines == 1)
         #expect(try await store.bounds() == (2, 3))
-        #expect(try await store.prune(maximumAge: nil, maximumCount: 1, now: now) == 1)
+        #expect(try await store.prune(maximumAge: nil, maximumCount: 1, now: now).lines == 1)
         #expect(try await store.bounds() == (3, 3))
         #expect(try await store.highestID() == 3)
+        await store.close()
+    }
+
+    /// The schema as written before it had a version (user_version 0): what a log from an earlier Herald holds.
+    static let unversionedSchema = """
+        CREATE TABLE IF NOT EXISTS articles (
+            content_id TEXT PRIMARY KEY, id TEXT NOT NULL, title TEXT NOT NULL, source TEXT, url TEXT,
+            published TEXT, received_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS log (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL,
+            tags TEXT NOT NULL, dedup_key TEXT, created_at INTEGER NOT NULL, json BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS log_created ON log(created_at);
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        """
+
+    static func userVersion(_ path: String) throws -> Int64 {
+        let connection = try SQLiteConnection(path: path)
+        var version: Int64 = -1
+        try connection.query("PRAGMA user_version") { version = $0.integer(0) }
+        return version
+    }
+
+    static func indexes(_ path: String) throws -> [String] {
+        let connection = try SQLiteConnection(path: path)
+        var names: [String] = []
+        try connection.query("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name") {
+            names.append($0.text(0) ?? "")
+        }
+        return names
+    }
+
+    @Test("a log written by the unversioned schema is migrated on open: versioned, indexed, its lines and articles kept")
+    func migratesUnversionedLog() async throws {
+        let path = try Self.temporaryPath()
+        do {
+            let old = try SQLiteConnection(path: path)
+            try old.execute("PRAGMA journal_mode=WAL")
+            try old.execute(Self.unversionedSchema)
+            try old.execute(
+                """
+                INSERT INTO articles VALUES ('c1', 'a1', 'Title', 'Wire', NULL, NULL, 1700000000000);
+                INSERT INTO log VALUES (7, 'alert', 'r1', 'high', 'a', 'k', 1700000000000, CAST('{"id":7}' AS BLOB));
+                INSERT INTO meta VALUES ('highest_id', 9);
+                """)
+        }
+        #expect(try Self.userVersion(path) == 0)
+
+        let store = try SQLiteAlertStore(path: path)
+        #expect(store.schemaMigration?.from == 0)
+        #expect(store.schemaMigration?.to == SQLiteAlertStore.schemaVersion)
+        #expect(try Self.userVersion(path) == Int64(SQLiteAlertStore.schemaVersion))
+        #expect(try Self.indexes(path).contains("articles_received"))
+        #expect(try await store.bounds() == (7, 7))
+        #expect(try await store.highestID() == 9)
+        #expect(try store.article(contentID: "c1") == "a1")
+        #expect(String(decoding: try await store.entries(after: 0, limit: 5)[0].json, as: UTF8.self) == #"{"id":7}"#)
+        try await store.submit(article: nil, entries: [Self.entry(10, "r2")]).durable()
+        await store.close()
+
+        // Opening again finds nothing to do.
+        let again = try SQLiteAlertStore(path: path)
+        #expect(again.schemaMigration == nil)
+        #expect(try await again.bounds() == (7, 10))
+        await again.close()
+    }
+
+    @Test("a new log is created at the current schema version; one from a newer Herald is refused, untouched")
+    func schemaVersions() async throws {
+        let path = try Self.temporaryPath()
+        let store = try SQLiteAlertStore(path: path)
+        #expect(store.schemaMigration == nil)
+        await store.close()
+        #expect(try Self.userVersion(path) == Int64(SQLiteAlertStore.schemaVersion))
+
+        try SQLiteConnection(path: path).execute("PRAGMA user_version = 99")
+        do {
+            _ = try SQLiteAlertStore(path: path)
+            Issue.record("a log from a newer Herald was opened")
+        } catch {
+            #expect("\(error)".contains("schema version 99"), "\(error)")
+            #expect("\(error)".contains("newer Herald"), "\(error)")
+        }
+        #expect(try Self.userVersion(path) == 99)
+    }
+
+    @Test("retention prunes the articles with the log: by age, and before the oldest line a count limit keeps")
+    func pruneArticles() async throws {
+        let store = try SQLiteAlertStore(path: try Self.temporaryPath())
+        let now = Date()
+        func article(_ id: String, at date: Date) -> ArticleRecord {
+            ArticleRecord(Article(id: id, title: id, body: "body of \(id)"), receivedAt: date)
+        }
+        let old = article("old", at: now.addingTimeInterval(-7200))
+        let mid = article("mid", at: now.addingTimeInterval(-1800))
+        let quiet = article("quiet", at: now.addingTimeInterval(-900))
+        let new = article("new", at: now)
+        try await store.submit(article: old, entries: [Self.entry(1, "r", at: old.receivedAt)]).durable()
+        try await store.submit(article: mid, entries: [Self.entry(2, "r", at: mid.receivedAt)]).durable()
+        // An article that produced no line is still remembered (for duplicates) and pruned by the same rules.
+        try await store.submit(article: quiet, entries: []).durable()
+        try await store.submit(article: new, entries: [Self.entry(3, "r", at: new.receivedAt)]).durable()
+
+        let byAge = try await store.prune(maximumAge: 3600, maximumCount: nil, now: now)
+        #expect(byAge == PruneOutcome(lines: 1, articles: 1))
+        #expect(try store.article(contentID: old.contentID) == nil)
+        #expect(try store.article(contentID: mid.contentID) == "mid")
+
+        // Keeping 1 line keeps the articles from its time on: quiet and mid go, new stays.
+        let byCount = try await store.prune(maximumAge: nil, maximumCount: 1, now: now)
+        #expect(byCount == PruneOutcome(lines: 1, articles: 2))
+        #expect(try store.article(contentID: mid.contentID) == nil)
+        #expect(try store.article(contentID: quiet.contentID) == nil)
+        #expect(try store.article(contentID: new.contentID) == "new")
         await store.close()
     }
 

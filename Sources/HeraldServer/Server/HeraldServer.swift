@@ -273,7 +273,11 @@ public final class HeraldServer: Service, Sendable {
             do {
                 let removed = try await engine.store.prune(
                     maximumAge: configuration.retentionAge, maximumCount: configuration.retentionCount, now: Date())
-                if removed > 0 { logger.info("retention pruned the alert log", metadata: ["lines": "\(removed)"]) }
+                if removed.lines > 0 || removed.articles > 0 {
+                    logger.info(
+                        "retention pruned the alert log",
+                        metadata: ["lines": "\(removed.lines)", "articles": "\(removed.articles)"])
+                }
             } catch {
                 logger.error("retention failed", metadata: ["error": "\(error)"])
             }
