@@ -26,11 +26,16 @@ struct ServeSafetyTests {
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
     }
 
+    static func remove(_ folder: URL) {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     @Test(
         "a private key readable or writable by group or others stops serve, naming the file and the chmod",
         arguments: [("server-key.pem", 0o644), ("server-key.pem", 0o640), ("ca-key.pem", 0o604), ("server-key.pem", 0o620)])
     func looseKeyRefused(file: String, mode: Int) async throws {
         let (folder, certs) = try Self.folderWithCertificates()
+        defer { Self.remove(folder) }
         let key = certs.appendingPathComponent(file)
         try Self.chmod(key, mode)
         let result = try await Self.serve(folder, ["--certs", certs.path])
@@ -44,6 +49,7 @@ struct ServeSafetyTests {
     @Test("a certificate folder anyone can write to stops serve, even before anything is generated in it")
     func worldWritableFolderRefused() async throws {
         let (folder, certs) = try Self.folderWithCertificates()
+        defer { Self.remove(folder) }
         try Self.chmod(certs, 0o777)
         let existing = try await Self.serve(folder, ["--certs", certs.path])
         #expect(existing.status == 1, "\(existing)")
@@ -63,6 +69,7 @@ struct ServeSafetyTests {
     @Test("--key given by the user is checked the same way, and so is the folder holding it")
     func ownKeyChecked() async throws {
         let (folder, certs) = try Self.folderWithCertificates()
+        defer { Self.remove(folder) }
         let arguments = [
             "--cert", certs.appendingPathComponent("server.pem").path, "--key",
             certs.appendingPathComponent("server-key.pem").path,
@@ -81,6 +88,7 @@ struct ServeSafetyTests {
     @Test("protected mode: a host name that starts with 127. is not loopback, and serve says so")
     func lookalikeHostRefused() async throws {
         let (folder, certs) = try Self.folderWithCertificates()
+        defer { Self.remove(folder) }
         let result = try await Self.serve(folder, ["--certs", certs.path, "--host", "127.0.0.1.attacker.example"])
         #expect(result.status == 1, "\(result)")
         #expect(

@@ -26,10 +26,11 @@ struct AuthTests {
             host: "0.0.0.0", port: 0,
             tls: TLSSettings(
                 certificateChainPath: certificates.serverCertificate.path, privateKeyPath: certificates.serverKey.path))
-        let server = HeraldServer(
-            configuration: configuration, engine: try await TestEngine.make(.empty), logger: TestLogging.logger)
-        let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
-        #expect(error?.description.contains("herald token add") == true)
+        try await TestEngine.with(.empty) { engine in
+            let server = HeraldServer(configuration: configuration, engine: engine, logger: TestLogging.logger)
+            let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
+            #expect(error?.description.contains("herald token add") == true)
+        }
     }
 
     @Test(
@@ -41,11 +42,11 @@ struct AuthTests {
             host: host, port: 0,
             tls: TLSSettings(
                 certificateChainPath: certificates.serverCertificate.path, privateKeyPath: certificates.serverKey.path))
-        let engine = try await TestEngine.make(.empty)
-        let server = HeraldServer(configuration: configuration, engine: engine, logger: TestLogging.logger)
-        let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
-        #expect(error?.host == host)
-        await engine.store.close()
+        try await TestEngine.with(.empty) { engine in
+            let server = HeraldServer(configuration: configuration, engine: engine, logger: TestLogging.logger)
+            let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
+            #expect(error?.host == host)
+        }
     }
 
     @Test("loopback means 127.0.0.0/8 and ::1 as parsed addresses, or localhost; nothing else")

@@ -30,6 +30,8 @@ public final class SQLiteAlertStore: AlertStore {
         var prunes: [PruneRequest] = []
         var closed = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The writer thread has ended: a later ``close()`` has nothing to wait for.
+        var writerFinished = false
     }
 
     private let queue = Mutex(Queue())
@@ -40,6 +42,9 @@ public final class SQLiteAlertStore: AlertStore {
     /// Transactions run and submissions they carried: the group-commit ratio.
     private let counters = Mutex((transactions: 0, requests: 0))
 
+    /// The file the log is kept in.
+    public let path: String
+
     /// The schema version found on open and the one it was migrated to; `nil` when it was current already (or the
     /// log is new).
     public let schemaMigration: (from: Int, to: Int)?
@@ -49,6 +54,7 @@ public final class SQLiteAlertStore: AlertStore {
     /// - Throws: ``StorageError`` if the file cannot be opened, or was written by a newer Herald (its schema
     ///   version is above ``schemaVersion``: it is left untouched).
     public init(path: String) throws {
+        self.path = path
         let writerConnection = try SQLiteConnection(path: path)
         try writerConnection.execute("PRAGMA journal_mode=WAL")
         try writerConnection.execute("PRAGMA synchronous=FULL")
@@ -164,6 +170,7 @@ public final class SQLiteAlertStore: AlertStore {
                 let waiters = queue.withLock { queue in
                     let waiters = queue.closeWaiters
                     queue.closeWaiters = []
+                    queue.writerFinished = true
                     return waiters
                 }
                 for waiter in waiters { waiter.resume() }
@@ -365,13 +372,20 @@ public final class SQLiteAlertStore: AlertStore {
         return changed
     }
 
+    /// Finishes what was submitted, then ends the writer thread. Closing again returns at once.
     public func close() async {
         await withCheckedContinuation { continuation in
-            queue.withLock { queue in
+            let finished = queue.withLock { queue -> Bool in
                 queue.closed = true
+                guard !queue.writerFinished else { return true }
                 queue.closeWaiters.append(continuation)
+                return false
             }
-            wake.signal()
+            if finished {
+                continuation.resume()
+            } else {
+                wake.signal()
+            }
         }
     }
 
