@@ -22,7 +22,9 @@ public struct ServeCommand: AsyncParsableCommand {
             certificate for localhost, 127.0.0.1 and ::1 are generated there (ECDSA P-256, keys mode 0600), and \
             the commands to connect are printed. TLS 1.2 is the minimum, TLS 1.3 is preferred, and only \
             forward-secret AEAD cipher suites are offered. --client-ca turns on mutual TLS: clients must present \
-            a certificate signed by that CA.
+            a certificate signed by that CA. The server refuses to start when a private key (--key, or the keys in \
+            --certs) is accessible by group or others, or when --certs or a folder holding a key is writable by \
+            everyone; each problem is printed with the chmod that fixes it.
 
             Rules: when the rule folder has errors, each is printed to standard error as file:line:col and the \
             server does not start.
@@ -32,7 +34,8 @@ public struct ServeCommand: AsyncParsableCommand {
             a rule set with errors is refused and the old one keeps serving.
 
             Roles: with no auth file (--auth-file, or <data>/tokens) the server is in protected mode: it listens \
-            on loopback only and every client has every role; it refuses a non-loopback --host. Create tokens \
+            on loopback only and every client has every role; it refuses a non-loopback --host (loopback: an \
+            address in 127.0.0.0/8, ::1, or localhost; not a name such as 127.0.0.1.nip.io). Create tokens \
             with `herald token add NAME --roles subscribe,publish,admin`.
 
             Configuration: --config FILE reads a TOML file with [server], [tls], [auth], [limits], [alerts], \
@@ -228,10 +231,17 @@ public struct ServeCommand: AsyncParsableCommand {
         let tls: TLSSettings
         let caFile: String?
         if let cert = settings.cert, let key = settings.key {
+            try Self.refuseUnsafeFiles(privateKeys: [key], folders: [])
             tls = TLSSettings(certificateChainPath: cert, privateKeyPath: key, clientCAPath: settings.clientCA)
             caFile = nil
         } else {
+            // Checked before anything is generated (nothing goes into a folder anyone could have planted files in)
+            // and again after, for what was generated.
+            let layout = DevelopmentCertificates(directory: URL(fileURLWithPath: settings.certs, isDirectory: true))
+            let keys = [layout.serverKey.path, layout.caKey.path]
+            try Self.refuseUnsafeFiles(privateKeys: keys, folders: [settings.certs])
             let (files, created) = try Self.ensureDevelopmentCertificates(settings)
+            try Self.refuseUnsafeFiles(privateKeys: keys, folders: [settings.certs])
             if created {
                 StandardStreams.error(
                     "herald serve: generated a development CA and server certificate in \(settings.certs)/ "
@@ -272,13 +282,18 @@ public struct ServeCommand: AsyncParsableCommand {
             StandardStreams.error("herald serve: cannot open the alert log \(storePath): \(error)")
             throw ExitCode.failure
         }
-        logger.info("alert log open", metadata: ["path": "\(storePath)"])
+        logger.info("alert log open", metadata: ["path": "\(storePath)", "schema": "\(SQLiteAlertStore.schemaVersion)"])
+        if let migration = store.schemaMigration {
+            logger.notice(
+                "alert log migrated to a newer schema",
+                metadata: ["path": "\(storePath)", "from": "\(migration.from)", "to": "\(migration.to)"])
+        }
         let rulesPath = settings.rules
         // The server knows no rule syntax: it calls this for RELOAD and SIGHUP.
         configuration.reloadRules = {
             let outcome = RuleSetLoader().load(rulesPath)
             guard let ruleSet = outcome.ruleSet else {
-                return .failed(diagnostics: outcome.diagnostics.map(\.description))
+                return .failed(diagnostics: Self.reloadDiagnostics(outcome.diagnostics))
             }
             return .reloaded(await engine.install(ruleSet))
         }
@@ -293,6 +308,12 @@ public struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         await store.close()
+    }
+
+    /// A failed reload's diagnostics for the server, each keeping its severity so `RELOAD` counts errors and
+    /// warnings apart, as `herald check` does.
+    static func reloadDiagnostics(_ diagnostics: [Diagnostic]) -> [ReloadDiagnostic] {
+        diagnostics.map { ReloadDiagnostic($0.severity == .error ? .error : .warning, $0.description) }
     }
 
     /// The watched folder and the feed poller, each a task publishing into the engine until cancelled.
@@ -322,7 +343,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let path = settings.authFile ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
         let host = settings.host
         guard let path else {
-            guard ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") else {
+            guard HeraldServer.isLoopback(host) else {
                 StandardStreams.error("herald serve: \(ProtectedModeError(host: host))")
                 throw ExitCode.failure
             }
@@ -337,6 +358,16 @@ public struct ServeCommand: AsyncParsableCommand {
             StandardStreams.error("herald serve: cannot read the auth file \(path): \(error.localizedDescription)")
             throw ExitCode.failure
         }
+    }
+
+    /// Refuses to start, naming each file and the command that fixes it, when a private key is readable by
+    /// others or a folder holding keys is writable by everyone (``KeyFilePermissions``; README, "TLS files").
+    private static func refuseUnsafeFiles(privateKeys: [String], folders: [String]) throws {
+        let problems = KeyFilePermissions.problems(privateKeys: privateKeys, folders: folders)
+        guard !problems.isEmpty else { return }
+        for problem in problems { StandardStreams.error("herald serve: \(problem)") }
+        StandardStreams.error("herald serve: not starting until the TLS files above are safe")
+        throw ExitCode.failure
     }
 
     private static func ensureDevelopmentCertificates(_ settings: ServerSettings) throws -> (DevelopmentCertificates, created: Bool) {

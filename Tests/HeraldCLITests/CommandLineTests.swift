@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import HeraldRules
+import HeraldServer
 import Testing
 
 @testable import HeraldCLI
@@ -38,6 +40,31 @@ struct CommandLineTests {
         #expect(throws: (any Error).self) { try HeraldCommand.parseAsRoot(["frobnicate"]) }
         let message = HeraldCommand.message(for: ValidationError("Give at least one article file, or '-' for standard input."))
         #expect(message.contains("article file"))
+    }
+
+    @Test("herald serve hands RELOAD each diagnostic with its severity: 2 errors and 2 warnings stay apart")
+    func reloadDiagnosticsKeepSeverity() {
+        let outcome = RuleSetLoader(
+            source: InMemoryRuleSource([
+                "r/x.list": "list UNUSED_A\nalpha\nlist UNUSED_B\nbeta\n",
+                "r/b.rules": """
+                    include "x.list"
+                    rule broken
+                        title "Broken"
+                        let z = "zebra"
+                        require nothing_defined
+                    rule broken-two
+                        title "Broken two"
+                        let z = "zebra"
+                        require also_undefined
+                    """,
+            ])
+        ).load("r")
+        #expect(outcome.errors.count == 2 && outcome.warnings.count == 2, "\(outcome.diagnostics)")
+        let diagnostics = ServeCommand.reloadDiagnostics(outcome.diagnostics)
+        #expect(diagnostics.map(\.severity) == outcome.diagnostics.map { $0.severity == .error ? .error : .warning })
+        #expect(diagnostics.filter { $0.severity == .warning }.count == 2)
+        #expect(diagnostics.map(\.text) == outcome.diagnostics.map(\.description))
     }
 
     @Test("every subcommand's --help reads like a man page: abstract and discussion")

@@ -38,6 +38,7 @@ struct HeraldProcess {
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
@@ -79,7 +80,14 @@ struct ServeProcess {
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        defer {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            // The server's alert store, certificates and output go with it.
+            try? FileManager.default.removeItem(at: folder)
+        }
         let deadline = ContinuousClock.now + .seconds(30)
         var port: Int?
         while port == nil, ContinuousClock.now < deadline, process.isRunning {

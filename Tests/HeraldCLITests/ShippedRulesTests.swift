@@ -62,10 +62,26 @@ struct ShippedRulesTests {
         }
     }
 
-    @Test("the article that started the project: Alibaba (Sunnyvale), ByteDance, Meituan and Moonshot AI; not Baidu")
+    /// The article the project started from. It lives in the shared seeds folder beside the repository
+    /// (`../shared/seeds`), not in it; `HERALD_SHARED_SEEDS` names another folder.
+    static let originalSeedFile: URL = {
+        let folder = ProcessInfo.processInfo.environment["HERALD_SHARED_SEEDS"].map { URL(fileURLWithPath: $0) }
+            ?? root.deletingLastPathComponent().appendingPathComponent("shared/seeds")
+        return folder.appendingPathComponent("000_ebc3bd981fbd0bc7.txt")
+    }()
+
+    static var originalSeedMissing: Comment {
+        Comment(
+            rawValue: "SKIPPED: \(originalSeedFile.path) is missing, so the article that started the project was not "
+                + "checked; it lives in ../shared/seeds beside the repository (or set HERALD_SHARED_SEEDS)")
+    }
+
+    // A visible skip, not a silent pass: without the file the run reports this test as skipped, with the reason.
+    @Test(
+        "the article that started the project: Alibaba (Sunnyvale), ByteDance, Meituan and Moonshot AI; not Baidu",
+        .enabled(if: FileManager.default.fileExists(atPath: originalSeedFile.path), originalSeedMissing))
     func originalSeed() throws {
-        let file = Self.root.deletingLastPathComponent().appendingPathComponent("shared/seeds/000_ebc3bd981fbd0bc7.txt")
-        guard FileManager.default.fileExists(atPath: file.path) else { return }
+        let file = Self.originalSeedFile
         let ruleSet = try Self.load()
         let alerts = try #require(try Self.alerts(in: file, ruleSet: ruleSet).values.first)
         let firms = Dictionary(uniqueKeysWithValues: alerts.map { ($0.field("firm") ?? "?", $0) })

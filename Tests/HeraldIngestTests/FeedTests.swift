@@ -101,32 +101,33 @@ struct FeedTests {
         ])
         let names = ["/rss.xml", "/hang.xml", "/atom.xml", "/broken.xml", "/missing.xml", "/moved"]
         let feeds = names.compactMap { URL(string: server.url($0)) }.map { FeedPoller.Feed(url: $0) }
-        let engine = try await FolderIngestTests.engine()
-        let poller = FeedPoller(
-            feeds: feeds, engine: engine, fetcher: HTTPFetcher(timeout: .seconds(5)), logger: Self.logger)
+        try await FolderIngestTests.withEngine { engine in
+            let poller = FeedPoller(
+                feeds: feeds, engine: engine, fetcher: HTTPFetcher(timeout: .seconds(5)), logger: Self.logger)
 
-        let first = await poller.pollAll()
-        #expect(first[0].published == 2 && first[0].alerts == 1 && first[0].error == nil, "\(first[0])")
-        #expect(first[1].error?.contains("timed out") == true)
-        #expect(first[2].published == 1 && first[2].alerts == 1, "\(first[2])")
-        #expect(first[3].error?.contains("malformed feed XML") == true)
-        #expect(first[4].error == "HTTP 404")
-        // The redirect leads to the Atom feed already published: its item is the same content, so no new alert.
-        #expect(first[5].error == nil && first[5].published == 0 && first[5].skipped == 1, "\(first[5])")
+            let first = await poller.pollAll()
+            #expect(first[0].published == 2 && first[0].alerts == 1 && first[0].error == nil, "\(first[0])")
+            #expect(first[1].error?.contains("timed out") == true)
+            #expect(first[2].published == 1 && first[2].alerts == 1, "\(first[2])")
+            #expect(first[3].error?.contains("malformed feed XML") == true)
+            #expect(first[4].error == "HTTP 404")
+            // The redirect leads to the Atom feed already published: its item is the same content, so no new alert.
+            #expect(first[5].error == nil && first[5].published == 0 && first[5].skipped == 1, "\(first[5])")
 
-        let second = await poller.pollAll()
-        #expect(second[0].notModified)
-        let conditional = server.requests.filter { $0.path == "/rss.xml" }.last
-        #expect(conditional?.headers["if-none-match"] == "\"v1\"")
-        // No validators on the Atom feed: fetched again, its item skipped as seen.
-        #expect(!second[2].notModified && second[2].published == 0 && second[2].skipped == 1)
+            let second = await poller.pollAll()
+            #expect(second[0].notModified)
+            let conditional = server.requests.filter { $0.path == "/rss.xml" }.last
+            #expect(conditional?.headers["if-none-match"] == "\"v1\"")
+            // No validators on the Atom feed: fetched again, its item skipped as seen.
+            #expect(!second[2].notModified && second[2].published == 0 && second[2].skipped == 1)
 
-        let updated = Self.rss.replacingOccurrences(
-            of: "<item><title>Weather",
-            with: "<item><title>Zebra news</title><guid>z-2</guid><description>A third zebra.</description></item><item><title>Weather")
-        server.set("/rss.xml", .init(body: updated, etag: "\"v2\""))
-        let third = await poller.poll(feeds[0].url)
-        #expect(third.published == 1 && third.skipped == 2 && third.alerts == 1, "\(third)")
+            let updated = Self.rss.replacingOccurrences(
+                of: "<item><title>Weather",
+                with: "<item><title>Zebra news</title><guid>z-2</guid><description>A third zebra.</description></item><item><title>Weather")
+            server.set("/rss.xml", .init(body: updated, etag: "\"v2\""))
+            let third = await poller.poll(feeds[0].url)
+            #expect(third.published == 1 && third.skipped == 2 && third.alerts == 1, "\(third)")
+        }
         await server.stop()
     }
 

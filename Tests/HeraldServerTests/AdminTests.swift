@@ -22,7 +22,13 @@ struct AdminTests {
             configure: { configuration in
                 configuration.reloadRules = {
                     let outcome = RuleSetLoader(source: InMemoryRuleSource(files.withLockedValue { $0 })).load("r")
-                    guard let ruleSet = outcome.ruleSet else { return .failed(diagnostics: outcome.diagnostics.map(\.description)) }
+                    guard let ruleSet = outcome.ruleSet else {
+                        // As herald serve does (ServeCommand.reloadDiagnostics): each diagnostic keeps its severity.
+                        return .failed(
+                            diagnostics: outcome.diagnostics.map {
+                                ReloadDiagnostic($0.severity == .error ? .error : .warning, $0.description)
+                            })
+                    }
                     return .reloaded(await engine.install(ruleSet))
                 }
             }
@@ -47,6 +53,48 @@ struct AdminTests {
             let stats = try await admin.request("STATS")
             #expect(stats["rule_set_hash"] as? String == before)
             #expect(stats["failed_reloads"] as? Int == 1)
+            await admin.close()
+        }
+    }
+
+    @Test("RELOAD counts errors and warnings apart, as herald check does: 2 errors and 2 warnings, not 4 errors")
+    func reloadCountsWarningsApart() async throws {
+        try await Self.withReloadableServer { server, files in
+            let admin = try await TestClient.connected(to: server)
+            files.withLockedValue { files in
+                // Two unused lists (warnings) and two undefined bindings (errors).
+                files["r/x.list"] = "list UNUSED_A\nalpha\nlist UNUSED_B\nbeta\n"
+                files["r/broken.rules"] = """
+                    include "x.list"
+                    rule broken
+                        title "Broken"
+                        let z = "zebra"
+                        require nothing_defined
+                    rule broken-two
+                        title "Broken two"
+                        let z = "zebra"
+                        require also_undefined
+                    """
+            }
+            try await admin.send("RELOAD")
+            let error = try await admin.expectError("reload_failed")
+            let message = try #require(error["message"] as? String)
+            #expect(message == "the rules have 2 errors and 2 warnings; the old rules stay loaded", "\(error)")
+            #expect(error["errors"] as? Int == 2)
+            #expect(error["warnings"] as? Int == 2)
+            let diagnostics = try #require(error["diagnostics"] as? [String])
+            #expect(diagnostics.filter { $0.contains(": error: ") }.count == 2, "\(diagnostics)")
+            #expect(diagnostics.filter { $0.contains(": warning: ") }.count == 2, "\(diagnostics)")
+            // One error alone reads in the singular, with no warning clause.
+            files.withLockedValue { files in
+                files["r/x.list"] = nil
+                files["r/broken.rules"] = "rule broken\n    title \"Broken\"\n    let z = \"zebra\"\n    require nothing_defined\n"
+            }
+            try await admin.send("RELOAD")
+            let single = try await admin.expectError("reload_failed")
+            #expect(single["message"] as? String == "the rules have 1 error; the old rules stay loaded", "\(single)")
+            #expect(single["errors"] as? Int == 1)
+            #expect(single["warnings"] as? Int == 0)
             await admin.close()
         }
     }

@@ -26,10 +26,40 @@ struct AuthTests {
             host: "0.0.0.0", port: 0,
             tls: TLSSettings(
                 certificateChainPath: certificates.serverCertificate.path, privateKeyPath: certificates.serverKey.path))
-        let server = HeraldServer(
-            configuration: configuration, engine: try await TestEngine.make(.empty), logger: TestLogging.logger)
-        let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
-        #expect(error?.description.contains("herald token add") == true)
+        try await TestEngine.with(.empty) { engine in
+            let server = HeraldServer(configuration: configuration, engine: engine, logger: TestLogging.logger)
+            let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
+            #expect(error?.description.contains("herald token add") == true)
+        }
+    }
+
+    @Test(
+        "protected mode refuses a host name that only looks like loopback",
+        arguments: ["127.attacker.example", "127.0.0.1.nip.io", "localhost.attacker.example"])
+    func protectedModeRefusesLookalikes(host: String) async throws {
+        let certificates = try TestCertificates.shared.get()
+        let configuration = HeraldServerConfiguration(
+            host: host, port: 0,
+            tls: TLSSettings(
+                certificateChainPath: certificates.serverCertificate.path, privateKeyPath: certificates.serverKey.path))
+        try await TestEngine.with(.empty) { engine in
+            let server = HeraldServer(configuration: configuration, engine: engine, logger: TestLogging.logger)
+            let error = await #expect(throws: ProtectedModeError.self) { try await server.run() }
+            #expect(error?.host == host)
+        }
+    }
+
+    @Test("loopback means 127.0.0.0/8 and ::1 as parsed addresses, or localhost; nothing else")
+    func loopbackAddresses() {
+        for host in ["127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "0:0:0:0:0:0:0:1", "localhost", "LocalHost"] {
+            #expect(HeraldServer.isLoopback(host), "\(host)")
+        }
+        for host in [
+            "127.attacker.example", "127.0.0.1.nip.io", "127.1", "127.0.0.256", "128.0.0.1", "0.0.0.0", "::", "",
+            "::2", "::ffff:10.0.0.1", "localhost.attacker.example", "10.127.0.1", " 127.0.0.1",
+        ] {
+            #expect(!HeraldServer.isLoopback(host), "\(host)")
+        }
     }
 
     @Test("protected mode on loopback: every role, and AUTH says no auth is configured")

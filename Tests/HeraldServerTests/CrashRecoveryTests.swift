@@ -62,10 +62,17 @@ struct CrashRecoveryTests {
                 let z = "zebra"
             """.write(to: folder.appendingPathComponent("rules/zoo.rules"), atomically: true, encoding: .utf8)
         let files = (certificates.serverCertificate.path, certificates.serverKey.path)
+        // Declared first, so it runs last: after every server process below is gone, their alert log goes too.
+        defer { try? FileManager.default.removeItem(at: folder) }
 
         let first = try await Self.start(herald, folder: folder, certificates: files)
         // Whatever happens below, no server process outlives the test.
-        defer { if first.process.isRunning { kill(first.process.processIdentifier, SIGKILL) } }
+        defer {
+            if first.process.isRunning {
+                kill(first.process.processIdentifier, SIGKILL)
+                first.process.waitUntilExit()
+            }
+        }
         let publisher = try await TestClient.connect(port: first.port, caPath: certificates.caCertificate.path)
         _ = try await publisher.expect("hello")
         var acknowledged: [Int] = []
@@ -80,7 +87,12 @@ struct CrashRecoveryTests {
         await publisher.close()
 
         let second = try await Self.start(herald, folder: folder, certificates: files)
-        defer { if second.process.isRunning { kill(second.process.processIdentifier, SIGKILL) } }
+        defer {
+            if second.process.isRunning {
+                kill(second.process.processIdentifier, SIGKILL)
+                second.process.waitUntilExit()
+            }
+        }
         let subscriber = try await TestClient.connect(port: second.port, caPath: certificates.caCertificate.path)
         _ = try await subscriber.expect("hello")
         try await subscriber.request("SUB * FROM 0")

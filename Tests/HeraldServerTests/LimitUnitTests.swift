@@ -55,3 +55,56 @@ struct LimitUnitTests {
         #expect(limiter.admit("10.0.0.9") == .dropped)
     }
 }
+
+/// The AUTH throttle's bookkeeping, on an injected clock.
+@Suite("AUTH throttle bookkeeping")
+struct AuthThrottleUnitTests {
+    static let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+
+    @Test("delays start after the free failures, double, and stop at the cap; a quiet address is forgiven")
+    func schedule() {
+        let throttle = AuthThrottle(policy: AuthThrottlePolicy())
+        var delays: [Int64] = []
+        for _ in 0..<12 {
+            delays.append(throttle.delay(for: "10.0.0.1", now: Self.start).nanoseconds / 1_000_000)
+            throttle.recordFailure(from: "10.0.0.1", now: Self.start)
+        }
+        #expect(delays == [0, 0, 0, 100, 200, 400, 800, 1600, 3200, 6400, 10_000, 10_000])
+        #expect(throttle.delay(for: "10.0.0.2", now: Self.start) == .zero)
+        // Fifteen quiet minutes later the address starts afresh.
+        let later = Self.start + .minutes(15)
+        #expect(throttle.delay(for: "10.0.0.1", now: later) == .zero)
+        #expect(throttle.recordFailure(from: "10.0.0.1", now: later) == 1)
+        #expect(AuthThrottlePolicy().delay(afterFailures: 10_000) == .seconds(10))
+    }
+
+    @Test("IPv6 clients are counted by /64, IPv4-mapped ones by their IPv4 address")
+    func keys() {
+        #expect(AuthThrottle.key(for: "2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(AuthThrottle.key(for: "2001:db8:1:2:bbbb:cccc:dddd:eeee") == "2001:db8:1:2::/64")
+        #expect(AuthThrottle.key(for: "::ffff:192.0.2.7") == "192.0.2.7")
+        #expect(AuthThrottle.key(for: "192.0.2.7") == "192.0.2.7")
+        let throttle = AuthThrottle(policy: AuthThrottlePolicy())
+        for host in 1...3 { throttle.recordFailure(from: "2001:db8:1:2::\(host)", now: Self.start) }
+        #expect(throttle.delay(for: "2001:db8:1:2::99", now: Self.start) == .milliseconds(100))
+    }
+
+    @Test("a scan from many addresses keeps at most the configured number; the summary counts what it cannot name")
+    func bounded() throws {
+        var policy = AuthThrottlePolicy()
+        policy.maximumAddresses = 100
+        let throttle = AuthThrottle(policy: policy)
+        for index in 0..<1000 {
+            throttle.recordFailure(from: "10.0.\(index / 256).\(index % 256)", now: Self.start + .milliseconds(Int64(index)))
+        }
+        #expect(throttle.trackedAddresses <= 100)
+        let summary = try #require(throttle.takeSummary(now: Self.start + .seconds(1)))
+        #expect(summary.failures == 1000)
+        #expect(summary.byAddress.count == 100)
+        #expect(summary.untracked == 900)
+        #expect(throttle.takeSummary(now: Self.start + .seconds(2)) == nil)
+        // The summary tick also forgets quiet addresses.
+        _ = throttle.takeSummary(now: Self.start + .minutes(16))
+        #expect(throttle.trackedAddresses == 0)
+    }
+}

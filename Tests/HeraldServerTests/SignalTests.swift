@@ -26,22 +26,24 @@ struct SignalTests {
             continuation.yield(address.port ?? 0)
             continuation.finish()
         }
-        let server = HeraldServer(
-            configuration: configuration, engine: try await TestEngine.make(ruleSet), logger: TestLogging.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.runUntilTerminated(logger: TestLogging.logger) }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let client = try await TestClient.connect(port: port, caPath: certificates.caCertificate.path)
-            try await client.expect("hello")
-            try await client.request("SUB *")
-            // The ServiceGroup has installed its handlers before starting the server, so this reaches it, not
-            // the default action.
-            kill(getpid(), SIGTERM)
-            let bye = try await client.expect("bye")
-            #expect(bye["reason"] as? String == "shutdown")
-            try await client.expectClosed()
-            try await group.waitForAll()
+        let configured = configuration
+        try await TestEngine.with(ruleSet) { engine in
+            let server = HeraldServer(configuration: configured, engine: engine, logger: TestLogging.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.runUntilTerminated(logger: TestLogging.logger) }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                let client = try await TestClient.connect(port: port, caPath: certificates.caCertificate.path)
+                try await client.expect("hello")
+                try await client.request("SUB *")
+                // The ServiceGroup has installed its handlers before starting the server, so this reaches it, not
+                // the default action.
+                kill(getpid(), SIGTERM)
+                let bye = try await client.expect("bye")
+                #expect(bye["reason"] as? String == "shutdown")
+                try await client.expectClosed()
+                try await group.waitForAll()
+            }
         }
     }
 
@@ -60,7 +62,7 @@ struct SignalTests {
         let reloaded = rules
         configuration.reloadRules = {
             guard let ruleSet = RuleSetLoader(source: InMemoryRuleSource(reloaded)).load("r").ruleSet else {
-                return .failed(diagnostics: ["unexpected"])
+                return .failed(diagnostics: [ReloadDiagnostic(.error, "unexpected")])
             }
             return .reloaded(await engine.install(ruleSet))
         }
@@ -70,6 +72,18 @@ struct SignalTests {
             continuation.finish()
         }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: TestLogging.logger)
+        do {
+            try await Self.runAndReload(server, ports: ports, certificates: certificates)
+        } catch {
+            await TestEngine.dispose(engine)
+            throw error
+        }
+        await TestEngine.dispose(engine)
+    }
+
+    private static func runAndReload(
+        _ server: HeraldServer, ports: AsyncStream<Int>, certificates: DevelopmentCertificates
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.runUntilTerminated(logger: TestLogging.logger) }
             var iterator = ports.makeAsyncIterator()

@@ -61,6 +61,19 @@ public struct ArticleRecord: Sendable, Hashable {
     }
 }
 
+/// What a retention pass removed.
+public struct PruneOutcome: Sendable, Hashable {
+    /// Alert-log lines deleted.
+    public var lines: Int
+    /// Article records deleted (content ids no longer recognised as duplicates).
+    public var articles: Int
+
+    public init(lines: Int = 0, articles: Int = 0) {
+        self.lines = lines
+        self.articles = articles
+    }
+}
+
 /// A recent alert's dedup identity, to rebuild dedup windows after a restart.
 public struct DedupRecord: Sendable, Hashable {
     public var id: UInt64
@@ -108,8 +121,9 @@ public protocol AlertStore: Sendable {
     /// Alerts created since `date`, for dedup windows.
     func dedupRecords(since date: Date) async throws -> [DedupRecord]
 
-    /// Deletes log lines older than `age` seconds and beyond the newest `count`; returns how many went.
-    func prune(maximumAge: TimeInterval?, maximumCount: Int?, now: Date) async throws -> Int
+    /// Deletes log lines older than `age` seconds and beyond the newest `count`, and the articles received before
+    /// the oldest line kept (so duplicates are recognised for as long as the log reaches back); says how many went.
+    func prune(maximumAge: TimeInterval?, maximumCount: Int?, now: Date) async throws -> PruneOutcome
 
     /// Finishes pending commits and closes the store.
     func close() async

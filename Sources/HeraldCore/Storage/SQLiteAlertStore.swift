@@ -6,8 +6,11 @@ import Synchronization
 /// power loss.
 ///
 /// Writes go through one writer thread that takes every commit waiting at that moment into a single transaction
-/// (group commit): a burst of publishers pays one fsync, not one each. Reads use a second connection, which WAL
-/// lets run beside the writer.
+/// (group commit): a burst of publishers pays one fsync, not one each. Retention pruning runs on the same thread,
+/// between commits, never on the caller's. Reads use a second connection, which WAL lets run beside the writer.
+///
+/// The schema carries its version in `PRAGMA user_version` and is migrated on open, one step per version, each
+/// step in its own transaction (see ``migrations``).
 public final class SQLiteAlertStore: AlertStore {
     private struct Request {
         var article: ArticleRecord?
@@ -15,10 +18,20 @@ public final class SQLiteAlertStore: AlertStore {
         var ticket: CommitTicket
     }
 
+    private struct PruneRequest {
+        var maximumAge: TimeInterval?
+        var maximumCount: Int?
+        var now: Date
+        var continuation: CheckedContinuation<PruneOutcome, any Error>
+    }
+
     private struct Queue {
         var pending: [Request] = []
+        var prunes: [PruneRequest] = []
         var closed = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The writer thread has ended: a later ``close()`` has nothing to wait for.
+        var writerFinished = false
     }
 
     private let queue = Mutex(Queue())
@@ -29,12 +42,23 @@ public final class SQLiteAlertStore: AlertStore {
     /// Transactions run and submissions they carried: the group-commit ratio.
     private let counters = Mutex((transactions: 0, requests: 0))
 
-    /// Opens (creating if needed) the log at `path`.
+    /// The file the log is kept in.
+    public let path: String
+
+    /// The schema version found on open and the one it was migrated to; `nil` when it was current already (or the
+    /// log is new).
+    public let schemaMigration: (from: Int, to: Int)?
+
+    /// Opens (creating if needed) the log at `path`, migrating an older schema to ``schemaVersion``.
+    ///
+    /// - Throws: ``StorageError`` if the file cannot be opened, or was written by a newer Herald (its schema
+    ///   version is above ``schemaVersion``: it is left untouched).
     public init(path: String) throws {
+        self.path = path
         let writerConnection = try SQLiteConnection(path: path)
         try writerConnection.execute("PRAGMA journal_mode=WAL")
         try writerConnection.execute("PRAGMA synchronous=FULL")
-        try writerConnection.execute(Self.schema)
+        schemaMigration = try Self.migrate(writerConnection, path: path)
         let readerConnection = try SQLiteConnection(path: path)
         try readerConnection.execute("PRAGMA query_only=1")
         writer = Mutex(writerConnection)
@@ -44,7 +68,17 @@ public final class SQLiteAlertStore: AlertStore {
         thread.start()
     }
 
-    static let schema = """
+    /// The schema version this code reads and writes, kept in `PRAGMA user_version`.
+    public static let schemaVersion = migrations.count
+
+    /// The schema's history: step `n` takes a log from version `n` to `n + 1`. Steps are only ever appended, and
+    /// each runs in one transaction with the version bump, so a crash mid-migration leaves the previous version.
+    ///
+    /// Version 0 is a log written before the schema had a version: it holds the version 1 tables already, which
+    /// is why step 0 creates them only if they do not exist.
+    static let migrations = [
+        // 1: the tables as first shipped.
+        """
         CREATE TABLE IF NOT EXISTS articles (
             content_id TEXT PRIMARY KEY, id TEXT NOT NULL, title TEXT NOT NULL, source TEXT, url TEXT,
             published TEXT, received_at INTEGER NOT NULL);
@@ -53,7 +87,53 @@ public final class SQLiteAlertStore: AlertStore {
             tags TEXT NOT NULL, dedup_key TEXT, created_at INTEGER NOT NULL, json BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS log_created ON log(created_at);
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        """,
+        // 2: articles are pruned with the log, by the time they arrived.
         """
+        CREATE INDEX IF NOT EXISTS articles_received ON articles(received_at);
+        """,
+    ]
+
+    /// Brings the log at `path` to ``schemaVersion``; returns the versions when a migration ran.
+    private static func migrate(_ connection: SQLiteConnection, path: String) throws(StorageError) -> (from: Int, to: Int)? {
+        var found: Int?
+        while true {
+            // Read inside the transaction: another process opening the same file at once migrates it only once.
+            try connection.execute("BEGIN IMMEDIATE")
+            do throws(StorageError) {
+                var version = 0
+                try connection.query("PRAGMA user_version") { version = Int($0.integer(0)) }
+                if found == nil { found = version }
+                guard version <= schemaVersion else {
+                    throw StorageError(
+                        "\(path) has schema version \(version), but this Herald knows versions up to \(schemaVersion): "
+                            + "it was written by a newer Herald. Run that version, or move the file aside to start a new log")
+                }
+                guard version < schemaVersion else {
+                    try connection.execute("COMMIT")
+                    break
+                }
+                try connection.execute(migrations[version])
+                try connection.execute("PRAGMA user_version = \(version + 1)")
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+        guard let found, found < schemaVersion else { return nil }
+        // A new, empty file is created at the current version: that is no migration.
+        return found == 0 && isNew(connection) ? nil : (found, schemaVersion)
+    }
+
+    /// Whether the log holds nothing at all (a file just created).
+    private static func isNew(_ connection: SQLiteConnection) -> Bool {
+        var rows: Int64 = 1
+        try? connection.query("SELECT (SELECT COUNT(*) FROM log) + (SELECT COUNT(*) FROM articles) + (SELECT COUNT(*) FROM meta)") {
+            rows = $0.integer(0)
+        }
+        return rows == 0
+    }
 
     /// How many transactions and submissions the writer has run.
     public var commitCounters: (transactions: Int, requests: Int) { counters.withLock { $0 } }
@@ -77,16 +157,20 @@ public final class SQLiteAlertStore: AlertStore {
     private func runWriter() {
         while true {
             wake.wait()
-            let (batch, closing) = queue.withLock { queue in
+            let (batch, prunes, closing) = queue.withLock { queue in
                 let batch = queue.pending
+                let prunes = queue.prunes
                 queue.pending = []
-                return (batch, queue.closed)
+                queue.prunes = []
+                return (batch, prunes, queue.closed)
             }
             if !batch.isEmpty { write(batch) }
-            if closing && batch.isEmpty {
+            for request in prunes { prune(request) }
+            if closing && batch.isEmpty && prunes.isEmpty {
                 let waiters = queue.withLock { queue in
                     let waiters = queue.closeWaiters
                     queue.closeWaiters = []
+                    queue.writerFinished = true
                     return waiters
                 }
                 for waiter in waiters { waiter.resume() }
@@ -230,30 +314,78 @@ public final class SQLiteAlertStore: AlertStore {
         }
     }
 
-    public func prune(maximumAge: TimeInterval?, maximumCount: Int?, now: Date) async throws -> Int {
-        try writer.withLock { connection in
-            var removed = 0
-            if let maximumAge {
-                try connection.query(
-                    "DELETE FROM log WHERE created_at < ?", [.integer(Self.milliseconds(now.addingTimeInterval(-maximumAge)))])
-                try connection.query("SELECT changes()") { removed += Int($0.integer(0)) }
+    /// Prunes on the writer thread, between commits: the deletes take the write lock and may take a while, and
+    /// must not hold a thread of Swift's cooperative pool meanwhile.
+    public func prune(maximumAge: TimeInterval?, maximumCount: Int?, now: Date) async throws -> PruneOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = queue.withLock { queue -> Bool in
+                guard !queue.closed else { return false }
+                queue.prunes.append(
+                    PruneRequest(maximumAge: maximumAge, maximumCount: maximumCount, now: now, continuation: continuation))
+                return true
             }
-            if let maximumCount {
-                try connection.query(
-                    "DELETE FROM log WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM log) - ?", [.integer(Int64(maximumCount))])
-                try connection.query("SELECT changes()") { removed += Int($0.integer(0)) }
+            if accepted {
+                wake.signal()
+            } else {
+                continuation.resume(throwing: StorageError("the alert store is closed"))
             }
-            return removed
         }
     }
 
+    /// Deletes the lines retention no longer keeps, and the articles with them: those received before the age
+    /// limit, and, with a count limit, those received before the oldest line kept. Articles are what duplicates
+    /// are recognised by, so a story is recognised as long as the log covers the time it arrived.
+    private func prune(_ request: PruneRequest) {
+        let result: Result<PruneOutcome, StorageError> = writer.withLock { connection in
+            do throws(StorageError) {
+                try connection.execute("BEGIN IMMEDIATE")
+                var outcome = PruneOutcome()
+                if let maximumAge = request.maximumAge {
+                    let cutoff = SQLiteValue.integer(Self.milliseconds(request.now.addingTimeInterval(-maximumAge)))
+                    try connection.query("DELETE FROM log WHERE created_at < ?", [cutoff])
+                    outcome.lines += try Self.changes(connection)
+                    try connection.query("DELETE FROM articles WHERE received_at < ?", [cutoff])
+                    outcome.articles += try Self.changes(connection)
+                }
+                if let maximumCount = request.maximumCount {
+                    try connection.query(
+                        "DELETE FROM log WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM log) - ?", [.integer(Int64(maximumCount))])
+                    outcome.lines += try Self.changes(connection)
+                    // With no line left there is no time to anchor on: the articles stay (the age limit, if any,
+                    // still applies).
+                    try connection.query("DELETE FROM articles WHERE received_at < (SELECT MIN(created_at) FROM log)")
+                    outcome.articles += try Self.changes(connection)
+                }
+                try connection.execute("COMMIT")
+                return .success(outcome)
+            } catch {
+                try? connection.execute("ROLLBACK")
+                return .failure(error)
+            }
+        }
+        request.continuation.resume(with: result.mapError { $0 as any Error })
+    }
+
+    private static func changes(_ connection: SQLiteConnection) throws(StorageError) -> Int {
+        var changed = 0
+        try connection.query("SELECT changes()") { changed = Int($0.integer(0)) }
+        return changed
+    }
+
+    /// Finishes what was submitted, then ends the writer thread. Closing again returns at once.
     public func close() async {
         await withCheckedContinuation { continuation in
-            queue.withLock { queue in
+            let finished = queue.withLock { queue -> Bool in
                 queue.closed = true
+                guard !queue.writerFinished else { return true }
                 queue.closeWaiters.append(continuation)
+                return false
             }
-            wake.signal()
+            if finished {
+                continuation.resume()
+            } else {
+                wake.signal()
+            }
         }
     }
 

@@ -18,16 +18,15 @@ extension HeraldServer {
                 ])
         case .failed(let diagnostics):
             statistics.reloadFailed()
+            let (errors, warnings) = diagnostics.counts
             logger.error(
                 "reload failed; the old rules stay loaded",
-                metadata: ["diagnostics": "\(diagnostics.count)", "first": "\(diagnostics.first ?? "-")"])
+                metadata: [
+                    "errors": "\(errors)", "warnings": "\(warnings)",
+                    "first": "\(diagnostics.first { $0.severity == .error }?.text ?? diagnostics.first?.text ?? "-")",
+                ])
         }
         return outcome
-    }
-
-    /// Whether `host` names only loopback: `127.x.x.x`, `::1` or `localhost`.
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }
 

@@ -6,16 +6,30 @@ import NIOCore
 /// `AUTH` and the admin commands. The role check happens before any of these run (see `Session.execute`).
 extension Session {
     /// `AUTH <token>`: adds the token's roles to the connection's.
-    mutating func authenticate(_ token: String, ref: String?) -> Next {
+    ///
+    /// After repeated failures from the client's address, the token is checked only after a delay (see
+    /// ``AuthThrottle``); commands sent after it on this connection wait for its answer, as replies stay in order.
+    /// Failures are not logged one by one: the server logs a summary per interval.
+    mutating func authenticate(_ token: String, ref: String?) async -> Next {
         guard let auth = context.auth else {
             return reject(
                 ProtocolError(.authFailed, "this server has no authentication configured; loopback clients have every role"),
                 command: "auth", ref: ref)
         }
+        let delay = context.authThrottle.delay(for: address)
+        if delay > .zero {
+            if let authDelay = context.authDelay { await authDelay(delay) } else { await handle.pause(delay) }
+            guard !handle.isClosing else { return .stop }
+        }
         guard let entry = auth.authenticate(token: token) else {
-            // Logged without the token: a wrong token is often a real one pasted into the wrong place.
-            logger.notice("authentication failed", metadata: ["command": "auth"])
-            return reject(ProtocolError(.authFailed, "unknown token"), command: "auth", ref: ref)
+            let failures = context.authThrottle.recordFailure(from: address)
+            let next = context.authThrottle.policy.delay(afterFailures: failures)
+            var message = "unknown token"
+            if next > .zero {
+                message += "; after \(failures) failed attempts from \(address), each AUTH from it is answered after a "
+                    + "delay (next: \(IdleWatchdog.describe(next)))"
+            }
+            return reject(ProtocolError(.authFailed, message), command: "auth", ref: ref)
         }
         roles = Array(Set(roles).union(entry.roles)).sorted()
         name = entry.name
@@ -105,14 +119,15 @@ extension Session {
         case nil:
             return reject(ProtocolError(.reloadFailed, "this server was started without a rule folder to reload"), command: "reload", ref: ref)
         case .failed(let diagnostics):
+            let (errors, warnings) = diagnostics.counts
             return send(
                 ServerMessage.line(type: "error", ref: ref) { writer in
                     writer.string("code", ErrorCode.reloadFailed.rawValue)
-                    writer.string(
-                        "message",
-                        "the rules have \(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"); the old rules stay loaded")
+                    writer.string("message", "the rules have \(diagnostics.summary); the old rules stay loaded")
                     writer.string("command", "reload")
-                    writer.strings("diagnostics", diagnostics)
+                    writer.int("errors", errors)
+                    writer.int("warnings", warnings)
+                    writer.strings("diagnostics", diagnostics.map(\.text))
                 })
         case .reloaded(let change):
             return send(

@@ -22,6 +22,7 @@ public final class HeraldServer: Service, Sendable {
     let broker: Broker
     /// Counters for connections, close reasons and errors.
     public let statistics: ServerStatistics
+    let authThrottle: AuthThrottle
     private let state = NIOLockedValueBox(State.idle)
     private let connectionIDs = NIOLockedValueBox<UInt64>(0)
 
@@ -38,6 +39,7 @@ public final class HeraldServer: Service, Sendable {
         self.logger = logger
         let statistics = ServerStatistics()
         self.statistics = statistics
+        self.authThrottle = AuthThrottle(policy: configuration.authThrottle)
         let broker = Broker(slowConsumerGrace: configuration.slowConsumerGracePeriod, statistics: statistics)
         self.broker = broker
         // Fan-out happens here, after each commit and in id order: nothing reaches a subscriber before it is
@@ -91,6 +93,8 @@ public final class HeraldServer: Service, Sendable {
         defer { retention.cancel() }
         let silences = Task { await self.expireSilences() }
         defer { silences.cancel() }
+        let authSummaries = Task { await self.summarizeAuthenticationFailures() }
+        defer { authSummaries.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await serverChannel.executeThenClose { inbound in
@@ -123,6 +127,8 @@ public final class HeraldServer: Service, Sendable {
         } onGracefulShutdown: {
             self.triggerGracefulShutdown()
         }
+        // The failures since the last summary are not lost with the server.
+        logAuthenticationFailureSummary()
         logger.info("server stopped")
     }
 
@@ -197,7 +203,8 @@ public final class HeraldServer: Service, Sendable {
                 articleParser: ArticleParser(
                     maximumBytes: max(configuration.maximumLineBytes, configuration.maximumArticleBytes))),
             serverName: configuration.serverName, version: configuration.version, roles: configuration.roles,
-            auth: configuration.auth, reload: { await self.reloadRules() },
+            auth: configuration.auth, authThrottle: authThrottle, authDelay: configuration.authDelay,
+            reload: { await self.reloadRules() },
             maximumLineBytes: configuration.maximumLineBytes, maximumArticleBytes: configuration.maximumArticleBytes,
             maximumSubscriptions: configuration.maximumSubscriptions,
             maximumQueuedBytes: configuration.maximumQueuedBytes,
@@ -239,6 +246,26 @@ public final class HeraldServer: Service, Sendable {
         }
     }
 
+    /// Logs failed `AUTH` attempts as one summary line per interval, while there are any, until cancelled.
+    private func summarizeAuthenticationFailures() async {
+        guard configuration.auth != nil else { return }
+        let interval = Duration.nanoseconds(max(configuration.authThrottle.summaryInterval.nanoseconds, 1_000_000))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            logAuthenticationFailureSummary()
+        }
+    }
+
+    /// Logs the failed `AUTH` attempts since the last summary as one `notice` line — counts, addresses, the
+    /// busiest few, how many attempts were delayed — or nothing when there were none. The server calls this every
+    /// ``AuthThrottlePolicy/summaryInterval`` and when it stops; failures are never logged one line each.
+    public func logAuthenticationFailureSummary() {
+        guard let summary = authThrottle.takeSummary() else { return }
+        logger.notice(
+            "authentication failures",
+            metadata: AuthThrottle.metadata(summary, period: configuration.authThrottle.summaryInterval))
+    }
+
     /// Applies the retention policy now and every hour until cancelled.
     private func pruneRetainedLines() async {
         guard configuration.retentionAge != nil || configuration.retentionCount != nil else { return }
@@ -246,7 +273,11 @@ public final class HeraldServer: Service, Sendable {
             do {
                 let removed = try await engine.store.prune(
                     maximumAge: configuration.retentionAge, maximumCount: configuration.retentionCount, now: Date())
-                if removed > 0 { logger.info("retention pruned the alert log", metadata: ["lines": "\(removed)"]) }
+                if removed.lines > 0 || removed.articles > 0 {
+                    logger.info(
+                        "retention pruned the alert log",
+                        metadata: ["lines": "\(removed.lines)", "articles": "\(removed.articles)"])
+                }
             } catch {
                 logger.error("retention failed", metadata: ["error": "\(error)"])
             }

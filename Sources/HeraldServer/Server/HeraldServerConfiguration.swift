@@ -45,6 +45,11 @@ public struct HeraldServerConfiguration: Sendable {
     /// non-loopback address and gives every client ``roles``; otherwise connections start with the roles their
     /// client certificate maps to and gain more with `AUTH`.
     public var auth: AuthFile?
+    /// How failed `AUTH` attempts slow down further ones from the same address, and how often they are logged.
+    public var authThrottle = AuthThrottlePolicy()
+    /// How the server waits before answering a throttled `AUTH`; `nil` (the default): a timer on the connection's
+    /// event loop, cut short if the connection closes. Tests set this to see each wait and decide when it ends.
+    public var authDelay: (@Sendable (TimeAmount) async -> Void)?
     /// Recompiles the rules and installs them in the engine, for `RELOAD` and SIGHUP; `nil` disables reloading.
     public var reloadRules: (@Sendable () async -> ReloadOutcome)?
     /// The port of the Prometheus endpoint (`GET /metrics`, plain HTTP on 127.0.0.1); `nil` turns it off.

@@ -81,7 +81,9 @@ struct Connection {
             name = mapped?.name ?? tls.clientName
         }
         logger[metadataKey: "roles"] = "\(roles.map(\.rawValue).joined(separator: ","))"
-        let session = Session(handle: handle, context: context, roles: roles, name: name, logger: logger)
+        let session = Session(
+            handle: handle, context: context, roles: roles, name: name,
+            address: channel.remoteAddress?.ipAddress ?? "?", logger: logger)
         handle.send(
             ServerMessage.hello(
                 server: context.serverName, version: context.version, connection: id, roles: roles.map(\.rawValue),

@@ -16,6 +16,8 @@ struct Session: Sendable {
     var roles: [Role]
     /// The token's or client certificate's name, for logs and `CLIENTS`.
     var name: String?
+    /// The client's IP address: what failed `AUTH` attempts are counted by.
+    let address: String
     /// The `ARTICLE` block being collected, if one is open.
     private var article: ArticleCollector?
     /// The publish rate limit; `nil` when publishing is unlimited.
@@ -29,11 +31,12 @@ struct Session: Sendable {
     /// Large enough that a slow fsync is shared by many articles rather than throttling a busy publisher.
     static let maximumPipelinedArticles = 512
 
-    init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, logger: Logger) {
+    init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, address: String, logger: Logger) {
         self.handle = handle
         self.context = context
         self.roles = roles
         self.name = name
+        self.address = address
         self.logger = logger
         self.subscriptions = SubscriptionSet(limit: context.maximumSubscriptions)
         if context.publishRate > 0 {
@@ -141,7 +144,7 @@ struct Session: Sendable {
         }
         switch command {
         case .auth(let token):
-            return authenticate(token, ref: ref)
+            return await authenticate(token, ref: ref)
         case .reload, .stats, .clients, .kick, .silence, .unsilence, .listSilences, .rule:
             return await administer(command, ref: ref)
         case .subscribe(let subscription):

@@ -14,6 +14,10 @@ final class SessionContext: Sendable {
     let version: String
     let roles: [Role]
     let auth: AuthFile?
+    /// Failed `AUTH` attempts per remote address, shared by every connection.
+    let authThrottle: AuthThrottle
+    /// See ``HeraldServerConfiguration/authDelay``.
+    let authDelay: (@Sendable (TimeAmount) async -> Void)?
     /// `RELOAD`: the server's reload, which also updates the statistics and logs.
     let reload: @Sendable () async -> ReloadOutcome?
     let maximumLineBytes: Int
@@ -37,6 +41,8 @@ final class SessionContext: Sendable {
         version: String,
         roles: [Role],
         auth: AuthFile?,
+        authThrottle: AuthThrottle,
+        authDelay: (@Sendable (TimeAmount) async -> Void)?,
         reload: @escaping @Sendable () async -> ReloadOutcome?,
         maximumLineBytes: Int,
         maximumArticleBytes: Int,
@@ -56,6 +62,8 @@ final class SessionContext: Sendable {
         self.version = version
         self.roles = roles
         self.auth = auth
+        self.authThrottle = authThrottle
+        self.authDelay = authDelay
         self.reload = reload
         self.maximumLineBytes = maximumLineBytes
         self.maximumArticleBytes = maximumArticleBytes

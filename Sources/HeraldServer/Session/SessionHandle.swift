@@ -123,6 +123,15 @@ public final class SessionHandle: Sendable {
         state.withLockedValue { $0.isEngaged ? nil : $0.lastActivity + timeout }
     }
 
+    /// Waits `delay` on the connection's event loop, or less if the connection closes meanwhile (shutdown, a kick),
+    /// so a throttled `AUTH` never holds a closing connection open. No thread is held while waiting.
+    func pause(_ delay: TimeAmount) async {
+        let channel = self.channel
+        let timer = channel.eventLoop.scheduleTask(in: delay) {}
+        channel.closeFuture.whenComplete { _ in timer.cancel() }
+        _ = try? await timer.futureResult.get()
+    }
+
     /// Called when the connection has ended: the deadline is no longer needed.
     func finished() {
         let deadline = state.withLockedValue { state -> Scheduled<Void>? in

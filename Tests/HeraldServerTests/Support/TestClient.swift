@@ -15,9 +15,11 @@ final class TestClient: Sendable {
         self.inbox = inbox
     }
 
-    /// Connects with TLS to 127.0.0.1:`port`, verifying the server against `caPath` as `localhost`.
+    /// Connects with TLS to 127.0.0.1:`port`, verifying the server against `caPath` as `localhost`; from
+    /// `localAddress` when given (another loopback address such as 127.0.0.2 is another client address).
     static func connect(
-        port: Int, caPath: String, certificate: (chain: String, key: String)? = nil, receiveBuffer: Int? = nil
+        port: Int, caPath: String, certificate: (chain: String, key: String)? = nil, receiveBuffer: Int? = nil,
+        localAddress: String? = nil
     ) async throws -> TestClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(caPath)
@@ -32,6 +34,9 @@ final class TestClient: Sendable {
         if let receiveBuffer {
             bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer))
         }
+        if let localAddress {
+            bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localAddress, port: 0))
+        }
         let channel = try await bootstrap.channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 let pipeline = channel.pipeline.syncOperations
@@ -44,8 +49,11 @@ final class TestClient: Sendable {
     }
 
     /// Connects and consumes the `hello` line.
-    static func connected(to server: TestServer, receiveBuffer: Int? = nil) async throws -> TestClient {
-        let client = try await connect(port: server.port, caPath: server.caPath, receiveBuffer: receiveBuffer)
+    static func connected(to server: TestServer, receiveBuffer: Int? = nil, localAddress: String? = nil) async throws
+        -> TestClient
+    {
+        let client = try await connect(
+            port: server.port, caPath: server.caPath, receiveBuffer: receiveBuffer, localAddress: localAddress)
         let hello = try await client.expect("hello")
         #expect(hello["server"] as? String == "herald")
         return client

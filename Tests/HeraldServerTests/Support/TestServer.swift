@@ -65,7 +65,8 @@ struct TestServer: Sendable {
             body)
     }
 
-    /// Starts a server with a given engine (for the real `Rules/` folder).
+    /// Starts a server with a given engine (for the real `Rules/` folder). The server owns the engine: once it has
+    /// stopped, the engine's store is closed and its folder removed (``TestEngine/dispose(_:)``).
     static func run(
         engine: AlertEngine,
         certificates: DevelopmentCertificates,
@@ -87,6 +88,19 @@ struct TestServer: Sendable {
         }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
         let group = ServiceGroup(services: [server], logger: logger)
+        do {
+            try await serve(server, engine: engine, certificates: certificates, group: group, ports: ports, body)
+        } catch {
+            await TestEngine.dispose(engine)
+            throw error
+        }
+        await TestEngine.dispose(engine)
+    }
+
+    private static func serve(
+        _ server: HeraldServer, engine: AlertEngine, certificates: DevelopmentCertificates, group: ServiceGroup,
+        ports: AsyncStream<Int>, _ body: @Sendable (TestServer) async throws -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()
@@ -124,11 +138,43 @@ struct TestServer: Sendable {
     }
 }
 
-/// Engines over a fresh SQLite alert log in a temporary folder.
+/// Engines over a fresh SQLite alert log in a temporary folder. Whoever makes one disposes of it: ``with(_:_:)``
+/// does, and so does ``TestServer/run(engine:certificates:logger:configure:_:)`` for the engine it is given.
 enum TestEngine {
     static func make(_ ruleSet: RuleSet, pushUpdates: Bool = true) async throws -> AlertEngine {
         let store = try SQLiteAlertStore(path: try temporaryStorePath())
-        return try await AlertEngine(ruleSet: ruleSet, store: store, pushUpdates: pushUpdates)
+        do {
+            return try await AlertEngine(ruleSet: ruleSet, store: store, pushUpdates: pushUpdates)
+        } catch {
+            await dispose(store)
+            throw error
+        }
+    }
+
+    /// Runs `body` with a new engine, then disposes of it, whether `body` throws or not.
+    static func with<T>(_ ruleSet: RuleSet, _ body: (AlertEngine) async throws -> T) async throws -> T {
+        let engine = try await make(ruleSet)
+        do {
+            let result = try await body(engine)
+            await dispose(engine)
+            return result
+        } catch {
+            await dispose(engine)
+            throw error
+        }
+    }
+
+    /// Closes the engine's store (its writer thread ends) and removes the temporary folder it was made in.
+    static func dispose(_ engine: AlertEngine) async {
+        await dispose(engine.store)
+    }
+
+    static func dispose(_ store: any AlertStore) async {
+        await store.close()
+        guard let path = (store as? SQLiteAlertStore)?.path else { return }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        guard folder.lastPathComponent.hasPrefix("herald-store-") else { return }
+        try? FileManager.default.removeItem(at: folder)
     }
 
     static func temporaryStorePath() throws -> String {
