@@ -137,7 +137,7 @@ struct EventAnalysis {
     /// Words that state an opening as an attribute of the unit ("Tencent's new office … will employ"): as an event's
     /// verb they must stand right before the unit.
     static let attributive: Set<String> = [
-        "new", "newly", "planned", "upcoming", "first", "opening", "launch", "establishment",
+        "new", "newly", "planned", "upcoming", "opening", "launch", "establishment",
     ]
 
     /// Whether `team` is what `verb` opens, or why not.

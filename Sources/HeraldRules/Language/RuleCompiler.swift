@@ -135,6 +135,7 @@ struct RuleCompiler {
             name: list.name, isEntity: list.options.isEntity, isPhrase: false, entries: entries,
             aliasCount: aliases.count, location: list.span.location)
         compiled.isReferable = list.options.isReferable
+        compiled.isMask = list.options.isMask
         lists.append(compiled)
         listAliases.append(aliases)
         attributeValues.append(AttributeValues(entries))

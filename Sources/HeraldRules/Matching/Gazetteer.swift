@@ -15,6 +15,8 @@ public struct GazetteerList: Sendable {
     public let isPhrase: Bool
     /// `refer=context`: references and context-introduced names resolve to this list's entries.
     public var isReferable = false
+    /// `kind=mask`: hits only hide other lists' hits inside them.
+    public var isMask = false
     /// `origins=LIST`: the list (by index) whose hits introduce this list's firms by origin ("a Chengdu start-up").
     public var originList: Int32?
     public let entries: [GazetteerEntry]

@@ -6,7 +6,10 @@ enum HitResolver {
     ///
     /// Resolution is one greedy pass in that order, keeping per list the span of the last kept hit in a small hash
     /// table: sorting every raw hit by list first, then again by position, was most of the cost.
-    static func resolve(_ raw: [Hit], entityLists: [Bool]) -> [Hit] {
+    ///
+    /// A mask list's hit also hides hits of the very same span ("found", the past of "find", hides the opening
+    /// verb "found"): a mask exists to say what a phrase is not.
+    static func resolve(_ raw: [Hit], entityLists: [Bool], maskLists: [Bool] = []) -> [Hit] {
         guard !raw.isEmpty else { return [] }
         // Leftmost-longest per list; different entries with the very same span are all kept (an ambiguous alias).
         var lastOfList = ListTable(capacityFor: raw.count)
@@ -55,7 +58,9 @@ enum HitResolver {
             // Entities are in text order: only those starting at or before the hit can contain it.
             for entity in entities {
                 if entity.firstToken > hit.firstToken { break }
-                if entity.list != hit.list && entity.contains(hit) && entity.tokenLength > hit.tokenLength { return false }
+                guard entity.list != hit.list, entity.contains(hit) else { continue }
+                if entity.tokenLength > hit.tokenLength { return false }
+                if Int(entity.list) < maskLists.count && maskLists[Int(entity.list)] { return false }
             }
             return true
         }

@@ -18,7 +18,7 @@ extension RuleSet {
         for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
             let analyzed = AnalyzedText(text, vocabulary: index.vocabulary)
             analyzedParts[partIndex] = analyzed
-            var hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists)
+            var hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists, maskLists: maskLists)
             var articleLists = lists
             if part == .body, let referenceModel {
                 let references = ReferenceResolver(model: referenceModel, lists: lists, text: analyzed, hits: hits).resolve()
@@ -32,6 +32,7 @@ extension RuleSet {
                         name: original.name, isEntity: original.isEntity, isPhrase: original.isPhrase,
                         entries: original.entries + entries, aliasCount: original.aliasCount, location: original.location)
                     extended.isReferable = true
+                    extended.isMask = original.isMask
                     extended.originList = original.originList
                     articleLists[Int(list)] = extended
                 }

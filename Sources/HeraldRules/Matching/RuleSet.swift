@@ -12,6 +12,8 @@ public struct RuleSet: Sendable {
 
     let index: PhraseIndex
     let entityLists: [Bool]
+    /// Which lists are masks (`kind=mask`): their hits hide same-span hits of other lists too.
+    let maskLists: [Bool]
     /// For each list (by index), the rules anchored on it, ascending: `anchoredRules[anchorStarts[list] ..<
     /// anchorStarts[list + 1]]`. Arrays, not a dictionary, because every list that hits in an article is looked up;
     /// two flat arrays, not an array per list, because at 10,000 rules each lookup of a list's own array was a cache
@@ -30,6 +32,7 @@ public struct RuleSet: Sendable {
         self.hash = hash
         self.files = files
         self.entityLists = lists.map(\.isEntity)
+        self.maskLists = lists.map(\.isMask)
         var byAnchor = [[Int]](repeating: [], count: lists.count)
         var unanchored: [Int] = []
         for (position, rule) in rules.enumerated() {
