@@ -160,6 +160,21 @@ struct EventTests {
         #expect(set.fired("Xinghe Data, a Chengdu start-up, has opened a lab in Sunnyvale.").count == 1)
     }
 
+    @Test("an aside that says a listed firm works on AI makes it an AI company for the article; passives; 'N miles north of'")
+    func asidesAndPassives() throws {
+        let rules = Self.rules.replacingOccurrences(of: "    event verb", with: "    require firm and verb and team and place and firm[sector=ai]\n    event verb")
+        let set = try TestRules.ruleSet(rules, lists: Self.lists)
+        #expect(set.fired("Tencent, a games company that builds generative models, opened a lab in Sunnyvale.").count == 1)
+        #expect(set.fired("Tencent, a games company, opened a lab in Sunnyvale.").isEmpty)
+        #expect(
+            try Self.fired("A lab focused on predicting how experimental drugs behave in people has been set up in Sunnyvale by Alibaba.") == [
+                "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+            ])
+        #expect(try Self.fired("Alibaba opened a lab in a suburb ten miles north of Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+    }
+
     @Test("a dateline locates 'here'; openings stated with nouns count")
     func placesAndNouns() throws {
         #expect(try Self.fired("SUNNYVALE, Calif. - Alibaba opened a lab here on Tuesday.") == [

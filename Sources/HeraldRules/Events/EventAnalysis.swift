@@ -161,7 +161,9 @@ struct EventAnalysis {
             return nil
         }
         // The team first: "its Seattle team has grown", "a lab, set up by Ant Group,", "a lab that was set up by".
-        if verb.firstWord - team.lastWord > 10 { return "too far before the verb" }
+        // A passive's subject may be long ("A machine-learning group focused on … has been established in Durham").
+        let passive = ["been", "was", "were", "is", "are", "be", "being"].contains(s.key(verb.firstToken - 1))
+        if verb.firstWord - team.lastWord > (passive ? 20 : 10) { return "too far before the verb" }
         let breaks = s.breaks(from: team.endToken, to: verb.firstToken, inRegion: s.region(team.firstToken))
         if let at = breaks.first {
             let relative = breaks.count == 1 && ["that", "which"].contains(s.key(at))
@@ -276,6 +278,12 @@ struct EventAnalysis {
             let key = s.key(index)
             if Self.locative.contains(key) { return (key, index) }
             if key == "to" { return ("to", index) }
+            // "ten miles north of Boston": near it.
+            if key == "of", ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"]
+                .contains(s.key(index - 1)), ["miles", "mile", "kilometres", "kilometers", "km", "minutes", "hour"].contains(s.key(index - 2))
+            {
+                return ("near", index)
+            }
             // "in the heart of Silicon Valley", "on the outskirts of Austin": still a location.
             if key == "of", Self.placeParts.contains(s.key(index - 1)) {
                 index -= 2

@@ -102,6 +102,11 @@ struct ReferenceResolver {
     struct Result {
         var hits: [Hit] = []
         var entries: [Int32: [GazetteerEntry]] = [:]
+        /// Listed firms this article describes as AI companies ("XtalPi, a drug discovery company combining
+        /// artificial intelligence …"): their hits point at a copy of the entry with `sector=ai`, by (list, entry).
+        var remapped: [Int64: Int32] = [:]
+
+        static func key(_ list: Int32, _ entry: Int32) -> Int64 { Int64(list) << 32 | Int64(UInt32(bitPattern: entry)) }
     }
 
     /// Words in an introduction that make a firm an AI company.
@@ -238,6 +243,30 @@ struct ReferenceResolver {
             {
                 shortNames[text.text(ofToken: hit.firstToken)] = referent
             }
+        }
+
+        // A listed firm described in an aside as working on AI is an AI company for this article: "XtalPi, a drug
+        // discovery company combining artificial intelligence and robotics, opened…".
+        for hit in hits where lists[Int(hit.list)].isReferable && text.tokenText(hit.endToken, equals: ",") {
+            let aside = (hit.endToken + 1)..<min(count, hit.endToken + 16)
+            guard let close = aside.first(where: { text.tokenText($0, equals: ",") }) ?? aside.last else { continue }
+            let describesAI = (hit.endToken + 1..<close).contains { index in
+                let word = key(index)
+                return word == "ai" && text.textTokens[index].shape == .upper
+                    || (word == "artificial" && key(index + 1) == "intelligence")
+                    || ((word == "machine" || word == "deep") && (key(index + 1) == "learning" || key(index + 2) == "learning"))
+                    || word == "generative"
+            }
+            let mapKey = Result.key(hit.list, hit.entry)
+            guard describesAI, result.remapped[mapKey] == nil else { continue }
+            let original = lists[Int(hit.list)].entries[Int(hit.entry)]
+            guard original.attributes["sector"] != "ai" else { continue }
+            var attributes = original.attributes
+            attributes["sector"] = "ai"
+            var added = result.entries[hit.list, default: []]
+            result.remapped[mapKey] = Int32(lists[Int(hit.list)].entries.count + added.count)
+            added.append(GazetteerEntry(canonical: original.canonical, attributes: attributes, location: original.location))
+            result.entries[hit.list] = added
         }
 
         // Introduced firms: origin, organisation noun, name. Origins are names ("Chinese", "Beijing", "Hong Kong"),

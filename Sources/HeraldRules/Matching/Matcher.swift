@@ -22,8 +22,19 @@ extension RuleSet {
             var articleLists = lists
             if part == .body, let referenceModel {
                 let references = ReferenceResolver(model: referenceModel, lists: lists, text: analyzed, hits: hits).resolve()
+                if !references.remapped.isEmpty {
+                    for position in hits.indices {
+                        if let entry = references.remapped[ReferenceResolver.Result.key(hits[position].list, hits[position].entry)] {
+                            hits[position].entry = entry
+                        }
+                    }
+                }
                 if !references.hits.isEmpty {
-                    hits += references.hits
+                    hits += references.hits.map { hit in
+                        var hit = hit
+                        if let entry = references.remapped[ReferenceResolver.Result.key(hit.list, hit.entry)] { hit.entry = entry }
+                        return hit
+                    }
                     hits.sort { ($0.firstToken, $0.endToken, $0.list, $0.entry) < ($1.firstToken, $1.endToken, $1.list, $1.entry) }
                 }
                 for (list, entries) in references.entries {
