@@ -247,7 +247,11 @@ struct ReferenceResolver {
 
         // A listed firm described in an aside as working on AI is an AI company for this article: "XtalPi, a drug
         // discovery company combining artificial intelligence and robotics, opened…".
-        for hit in hits where lists[Int(hit.list)].isReferable && text.tokenText(hit.endToken, equals: ",") {
+        // Only an appositive says what the firm is ("a … company combining AI …"); "best known for its AI-assisted
+        // driving features" says what it sells.
+        for hit in hits
+        where lists[Int(hit.list)].isReferable && text.tokenText(hit.endToken, equals: ",")
+            && (isWord(hit.endToken + 1, "a", "A") || isWord(hit.endToken + 1, "an", "An")) {
             let aside = (hit.endToken + 1)..<min(count, hit.endToken + 16)
             guard let close = aside.first(where: { text.tokenText($0, equals: ",") }) ?? aside.last else { continue }
             let describesAI = (hit.endToken + 1..<close).contains { index in
