@@ -82,6 +82,17 @@ struct CompiledBinding: Sendable {
     var terms: [TermReference]
     var constraints: [PositionConstraint]
     var source: String
+    /// For a `describing` binding, how many sentences after the unit it looks in; nil for the others. Kept apart
+    /// so that evaluating a rule does not search every binding's constraints for it.
+    var describingSentences: Int?
+
+    init(name: String, terms: [TermReference], constraints: [PositionConstraint], source: String) {
+        self.name = name
+        self.terms = terms
+        self.constraints = constraints
+        self.source = source
+        self.describingSentences = constraints.first { $0.relation == .describing }.map { $0.within ?? 3 }
+    }
 }
 
 indirect enum RuleCondition: Sendable {

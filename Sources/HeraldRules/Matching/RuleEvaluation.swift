@@ -57,8 +57,8 @@ struct RuleEvaluation {
         options.hits.reserveCapacity(hits.count * bindings.count)
         for index in bindings.indices {
             let terms = bindings[index].terms
-            if let describing = bindings[index].constraints.first(where: { $0.relation == .describing }) {
-                for hit in hitsAfter(unit, sentences: describing.within ?? 3) where terms.contains(where: { accepts($0, hit) }) {
+            if let sentences = bindings[index].describingSentences {
+                for hit in hitsAfter(unit, sentences: sentences) where terms.contains(where: { accepts($0, hit) }) {
                     options.hits.append(hit)
                 }
             } else {
