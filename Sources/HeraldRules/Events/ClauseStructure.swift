@@ -58,6 +58,14 @@ struct ClauseStructure {
             // ("that lab"): a break only when the next word is not a unit-like noun is beyond a shallow reading, so
             // every "that" breaks, and checks that must cross it (factuality) do.
             if key == "that" { breaks[offset] = true }
+            // "closing its Singapore office and opening a lab in Seattle": "and" before a verb form starts a clause.
+            if key == "and", offset + 1 < keys.count, !capitalized[offset + 1], Self.looksLikeVerbForm(keys[offset + 1]) {
+                breaks[offset] = true
+            }
+        }
+        // "After closing its Austin office, Alibaba opened…": a fronted subordinate clause ends at its comma.
+        if let opener = keys.first, Self.frontedOpeners.contains(opener), let comma = keys.firstIndex(of: ",") {
+            breaks[comma] = true
         }
         var regions = [Int](repeating: 0, count: keys.count)
         var openers: [Int] = [-1]
@@ -94,6 +102,18 @@ struct ClauseStructure {
         self.breaks = breaks
         self.regions = regions
         self.regionOpeners = openers
+    }
+
+    /// Words that open a sentence with a subordinate clause ending at the first comma.
+    static let frontedOpeners: Set<String> = [
+        "after", "before", "while", "although", "though", "because", "since", "when", "if", "unless", "despite", "as",
+        "having", "once",
+    ]
+
+    /// A lowercase word shaped like a participle ("opening", "closed"): enough to tell "closing X and opening Y"
+    /// from "research and development".
+    static func looksLikeVerbForm(_ word: String) -> Bool {
+        word.count > 4 && (word.hasSuffix("ing") || word.hasSuffix("ed")) && !["during", "including", "following", "according", "leading"].contains(word)
     }
 
     /// Words that open a clause of their own.

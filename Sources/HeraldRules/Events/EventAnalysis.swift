@@ -57,12 +57,18 @@ struct EventAnalysis {
                 // The antecedent of a set-off relative clause: "Alibaba, which opened a lab in Seattle, …".
                 let opener = verbRegion == 0 ? -1 : s.opener(ofRegion: verbRegion)
                 let relative = opener >= 0 && ["which", "who", "that"].contains(s.key(opener + 1))
-                guard relative, firmRegion == s.region(opener), opener == firm.endToken || opener == firm.endToken + 1
+                // The relative's antecedent is the firm ("Alibaba, which opened…") or a unit the firm owns
+                // ("Alibaba's Seattle AI lab, which opened in March,").
+                let antecedent = opener == firm.endToken || opener == firm.endToken + 1
+                    || (s.key(firm.endToken) == "'s" && opener - firm.endToken <= 7
+                        && !s.contains([",", "and", "or"], from: firm.endToken, to: opener))
+                guard relative, firmRegion == s.region(opener - 1), antecedent
                 else { return "set off from the verb's clause (\(firmRegion == 0 ? "the verb is in an aside" : "an aside"))" }
                 return nil
             }
             onLine = verbRegion
-            let breaks = s.breaks(from: firm.endToken, to: verb.firstToken, inRegion: onLine)
+            // "Alibaba is closing one office and opening a lab": the subject carries across "and".
+            let breaks = s.breaks(from: firm.endToken, to: verb.firstToken, inRegion: onLine).filter { s.key($0) != "and" }
             guard let last = breaks.last else { return nil }
             // "Alibaba, which …" / "Alibaba that …": the relative pronoun's antecedent is the firm.
             if breaks.count == 1, ["which", "who", "that"].contains(s.key(last)),
