@@ -56,6 +56,9 @@ struct EventTests {
         #expect(try Self.fired("Alibaba is scrapping one office and opening a lab in Sunnyvale.").count == 1)
         #expect(try Self.fired("After scrapping its Austin office, Alibaba opened a lab in Sunnyvale.").count == 1)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale and scrapped it.").isEmpty)
+        #expect(try Self.fired("Alibaba said it would not open an office in Austin, but opened a lab in Sunnyvale instead.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         #expect(try Self.fired("Along with Apple, Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
     }
 

@@ -67,8 +67,11 @@ struct EventAnalysis {
                 return nil
             }
             onLine = verbRegion
-            // "Alibaba is closing one office and opening a lab": the subject carries across "and".
-            let breaks = s.breaks(from: firm.endToken, to: verb.firstToken, inRegion: onLine).filter { s.key($0) != "and" }
+            // "Alibaba is closing one office and opening a lab", "…would not open a lab in Seattle, but opened one in
+            // Austin": the subject carries across "and" and "but" before a verb.
+            let breaks = s.breaks(from: firm.endToken, to: verb.firstToken, inRegion: onLine).filter { at in
+                s.key(at) != "and" && !(s.key(at) == "but" && (at + 1 == verb.firstToken || ClauseStructure.looksLikeVerbForm(s.key(at + 1))))
+            }
             guard let last = breaks.last else { return nil }
             // "Alibaba, which …" / "Alibaba that …": the relative pronoun's antecedent is the firm.
             if breaks.count == 1, ["which", "who", "that"].contains(s.key(last)),
