@@ -388,6 +388,12 @@ struct ReferenceResolver {
             for index in heres {
                 result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))
             }
+            // "in the city's Domain district": the dateline's city, when the dateline names a city.
+            if lists[Int(dateline.list)].entries[Int(dateline.entry)].attributes["level"] == "city" {
+                for index in articles where index + 1 < count && isWord(index + 1, "city", "City") && !capitalized[index + 1] {
+                    result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 2))
+                }
+            }
         }
 
         // No firm named at all: nothing for a short name or an anaphor to stand for.
