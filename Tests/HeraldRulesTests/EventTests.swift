@@ -201,7 +201,12 @@ struct EventTests {
         #expect(report.explanation.contains { $0.contains("no event: 'Alibaba' is not the agent of 'opened': the object of 'from'") })
         let denied = try TestRules.ruleSet(Self.rules, lists: Self.lists).match(
             title: nil, body: "Alibaba denied it opened a lab in Sunnyvale.", explain: true)
-        #expect(denied.explanation.contains { $0.contains("'opened' is negated (cue 'denied')") })
+        #expect(denied.explanation.contains { $0.contains("'opened' is negated (cue 'denied' before the verb, reaching forward to it)") })
+        let fired = try TestRules.ruleSet(Self.rules, lists: Self.lists).match(
+            title: nil, body: "Alibaba said it would open a lab in Sunnyvale.", explain: true)
+        #expect(fired.explanation.contains {
+            $0.contains("event: agent 'Alibaba' of 'open'; object 'lab'; located by 'Sunnyvale'; announced (cue 'would' before the verb")
+        })
     }
 
     @Test("'describing': an AI word in a next sentence that refers back to the unit, and only there")

@@ -334,7 +334,7 @@ struct EventAnalysis {
             }
         }
         if best.0.strength < Factuality.historical.strength, let year = oldYear(near: verb) {
-            consider(.historical, "in \(year)")
+            consider(.historical, "'in \(year)' in its clause, two or more years before the article")
         }
         return best
     }
@@ -361,14 +361,14 @@ struct EventAnalysis {
             if phrase == "would", (max(s.first, index - 6)..<index).contains(where: { FactualityCues.reporting.contains(s.key($0)) }) {
                 kind = .announced
             }
-            return (kind, phrase)
+            return (kind, "'\(phrase)' before the verb, reaching forward to it")
         case .backward:
             guard index >= verb.endToken else { return nil }
             // Back to the start of the sentence, across "but" ("considered it but decided against it"), not
             // across other terminators ("opened a lab in Austin, while a plan for Boston was shelved").
             let between = verb.endToken..<index
             if between.contains(where: { FactualityCues.terminators.contains(s.key($0)) && s.key($0) != "but" }) { return nil }
-            return (kind, phrase)
+            return (kind, "'\(phrase)' after the verb, reaching back to it")
         }
     }
 

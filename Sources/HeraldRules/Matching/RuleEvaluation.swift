@@ -193,7 +193,10 @@ struct RuleEvaluation {
         if let event = rule.event {
             switch check(event, assignment, target.unit) {
             case .success(let reading):
-                factuality = reading
+                factuality = reading.factuality
+                if explain {
+                    explanation.append("\(rule.id) [\(part.rawValue) \(target.unit.start)..<\(target.unit.end)]: event: \(reading.description)")
+                }
             case .failure(let failure):
                 state.eventFailure = failure.reason
                 return
@@ -260,7 +263,9 @@ struct RuleEvaluation {
     }
 
     /// Whether the bound hits play their roles in one event the text reports with an accepted factuality.
-    private func check(_ event: CompiledEvent, _ assignment: [Hit?], _ unit: Segment) -> Result<Factuality, EventFailure> {
+    private func check(
+        _ event: CompiledEvent, _ assignment: [Hit?], _ unit: Segment
+    ) -> Result<(factuality: Factuality, description: String), EventFailure> {
         guard let verb = assignment[event.verb] else { return .failure(EventFailure(reason: "no verb bound")) }
         let analysis = EventAnalysis(
             structure: structures.structure(of: unit, in: text), text: text, publishedYear: publishedYear)
@@ -282,9 +287,15 @@ struct RuleEvaluation {
         }
         let (factuality, cue) = analysis.factuality(of: verb, agent: agent)
         guard event.accepted.contains(factuality) else {
-            return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue '\(cue ?? "")')"))
+            return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue \(cue ?? "none"))"))
         }
-        return .success(factuality)
+        guard explain else { return .success((factuality, "")) }
+        var parts: [String] = []
+        if let agent { parts.append("agent \(quoted(agent)) of \(quoted(verb))") } else { parts.append("verb \(quoted(verb))") }
+        if let object { parts.append("object \(quoted(object))") }
+        if let place = event.place.flatMap({ assignment[$0] }) { parts.append("located by \(quoted(place))") }
+        parts.append("\(factuality.rawValue) (" + (cue.map { "cue \($0)" } ?? "no cue") + ")")
+        return .success((factuality, parts.joined(separator: "; ")))
     }
 
     private func holds(_ condition: RuleCondition, _ assignment: [Hit?], _ hits: ArraySlice<Hit>) -> Bool {
