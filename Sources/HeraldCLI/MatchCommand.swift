@@ -62,9 +62,14 @@ public struct MatchCommand: ParsableCommand {
                 bytes = [UInt8](data)
             }
             do {
-                for article in try parser.parse(bytes, format: format, name: file == "-" ? "<stdin>" : file) {
+                let name = file == "-" ? "<stdin>" : file
+                let articles = try parser.parse(bytes, format: format, name: name)
+                for article in articles {
                     let report = ruleSet.match(title: article.title, body: article.body, published: article.published, explain: explain)
-                    for line in report.explanation { StandardStreams.error("explain: \(line)") }
+                    // Each line says which file (and, in JSON lines, which article) it is about: several inputs
+                    // explain in one stream.
+                    let origin = articles.count > 1 ? "\(name)#\(article.id)" : name
+                    for line in report.explanation { StandardStreams.error("explain: \(origin): \(line)") }
                     var output: [UInt8] = []
                     if !report.matches.isEmpty {
                         let encoded = EncodedArticle(article)

@@ -288,6 +288,12 @@ struct EventTests {
         let badDescribing = TestRules.load(
             "rule r\n    title \"t\"\n    let firm = @FIRM\n    let team = @TEAM\n    reject @AI describing team\n")
         #expect(badDescribing.errors.first?.message == "'describing' is for 'let' bindings, not 'reject'")
+        let looseReject = TestRules.load(
+            "rule r\n    title \"t\"\n    let firm = @FIRM\n    let team = @TEAM\n    require firm\n    reject @AI near team within 3\n")
+        #expect(looseReject.errors.isEmpty)
+        #expect(looseReject.diagnostics.contains {
+            $0.severity == .warning && $0.message.hasPrefix("this reject is positioned on 'team', which 'require' does not force")
+        })
         let badWithin = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB near firm within sentence\n")
         #expect(badWithin.errors.first?.message.contains("a distance in words, or 'clause'") == true)
     }

@@ -284,7 +284,12 @@ struct RuleCompiler {
                     relation: PositionConstraint.Relation(rawValue: syntax.relation.rawValue) ?? .near, binding: target,
                     within: syntax.within, withinClause: syntax.withinClause)
             }
-            let source = String(reject.span.sourceLine.trimmed.dropFirst("reject".count)).trimmed
+            // A reject written in the rule shows as written without its keyword; one a 'when' sentence made from the
+            // lexicon shows as the clause it compiled to (cutting "reject" off the lexicon's line cut a word instead).
+            let line = reject.span.sourceLine.trimmed
+            let source = line.hasPrefix("reject")
+                ? String(line.dropFirst("reject".count)).trimmed
+                : RulePrinter.terms(reject.terms) + (reject.constraint.map { " " + RulePrinter.constraint($0) } ?? "")
             rejects.append(CompiledReject(terms: terms, constraint: constraint, source: source))
         }
         let fields = compileFields(rule, names: names, bindings: bindings)
@@ -315,6 +320,17 @@ struct RuleCompiler {
         }
         let event = compileEvent(rule, names: names, declared: declared)
         let mandatory = Self.mandatory(bindings.count, condition)
+        // A reject positioned on a binding that may stay unbound vetoes nothing when it does: say so.
+        for (reject, syntax) in zip(rejects, rule.rejects.filter { $0.constraint?.relation != .describing }) {
+            guard let constraint = reject.constraint, constraint.binding < mandatory.count, !mandatory[constraint.binding],
+                let span = syntax.constraint?.span
+            else { continue }
+            let name = bindings[constraint.binding].name
+            diagnostics.append(
+                Diagnostic(
+                    .warning, at: span, "this reject is positioned on '\(name)', which 'require' does not force: when '\(name)' is not bound, it vetoes nothing",
+                    hint: "position it on a required binding, or leave the position out to veto anywhere in the scope"))
+        }
         let anchors = chooseAnchors(bindings, mandatory: mandatory)
         if anchors.isEmpty && !bindings.isEmpty && unresolved.isEmpty {
             diagnostics.append(

@@ -67,7 +67,7 @@ enum RulePrinter {
         return "[" + parts.joined(separator: ", ") + "]"
     }
 
-    private static func constraint(_ constraint: Syntax.Constraint) -> String {
+    static func constraint(_ constraint: Syntax.Constraint) -> String {
         "\(constraint.relation.rawValue) \(constraint.binding)"
             + (constraint.withinClause ? " within clause" : constraint.within.map { " within \($0)" } ?? "")
     }

@@ -89,7 +89,7 @@ struct RuleEvaluation {
         } else if let reason = state.eventFailure {
             explanation.append("\(place): no event: \(reason)")
         } else if state.requireFailed {
-            explanation.append("\(place): 'require' not satisfied")
+            explanation.append("\(place): 'require' not satisfied: \(state.requireDetail ?? "")")
         } else if let stuck = state.deepestFailure {
             explanation.append(
                 "\(place): no '\(rule.bindings[stuck].name)' where its constraints hold (\(rule.bindings[stuck].source))")
@@ -120,6 +120,8 @@ struct RuleEvaluation {
         /// Why the last assignment that passed `require` and `reject` was not an event.
         var eventFailure: String?
         var requireFailed = false
+        /// What the last assignment lacked, for --explain ("no 'ai', 'about' or firm[sector=ai|autonomous]").
+        var requireDetail: String?
         var deepestFailure: Int?
     }
 
@@ -183,6 +185,7 @@ struct RuleEvaluation {
         let hits = target.hits
         if let condition = rule.condition, !holds(condition, assignment, hits) {
             state.requireFailed = true
+            if explain { state.requireDetail = unmet(condition, assignment, hits, rule) }
             return
         }
         for reject in rule.rejects where rejects(reject, assignment, hits, target.unit) {
@@ -296,6 +299,35 @@ struct RuleEvaluation {
         if let place = event.place.flatMap({ assignment[$0] }) { parts.append("located by \(quoted(place))") }
         parts.append("\(factuality.rawValue) (" + (cue.map { "cue \($0)" } ?? "no cue") + ")")
         return .success((factuality, parts.joined(separator: "; ")))
+    }
+
+    /// The parts of `condition` an assignment does not meet, in words: "no 'place'", "none of 'ai', 'about',
+    /// firm[sector=ai]".
+    private func unmet(_ condition: RuleCondition, _ assignment: [Hit?], _ hits: ArraySlice<Hit>, _ rule: CompiledRule) -> String {
+        func describe(_ condition: RuleCondition) -> String {
+            switch condition {
+            case .bound(let index, let conditions):
+                let name = rule.bindings[index].name
+                guard !conditions.isEmpty else { return "'\(name)'" }
+                let filter = conditions.map { "\($0.key)\($0.negated ? "!=" : "=")\($0.values.sorted().joined(separator: "|"))" }
+                return "\(name)[\(filter.joined(separator: ","))]"
+            case .exists: return "a listed word"
+            case .not(let inner): return "not \(describe(inner))"
+            case .and(let left, let right): return "\(describe(left)) and \(describe(right))"
+            case .or(let left, let right): return "\(describe(left)) or \(describe(right))"
+            }
+        }
+        switch condition {
+        case .and(let left, let right):
+            return [left, right].filter { !holds($0, assignment, hits) }.map { unmet($0, assignment, hits, rule) }
+                .joined(separator: "; ")
+        case .or:
+            return "none of \(describe(condition))"
+        case .bound(let index, _) where assignment[index] == nil:
+            return "no \(describe(condition))"
+        default:
+            return "not \(describe(condition))"
+        }
     }
 
     private func holds(_ condition: RuleCondition, _ assignment: [Hit?], _ hits: ArraySlice<Hit>) -> Bool {
