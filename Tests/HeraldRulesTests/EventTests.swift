@@ -294,6 +294,21 @@ struct EventTests {
         #expect(looseReject.diagnostics.contains {
             $0.severity == .warning && $0.message.hasPrefix("this reject is positioned on 'team', which 'require' does not force")
         })
+        // Lists that come in through a glob are a library: the ones no rule uses are not reported.
+        let library = RuleSetLoader(
+            source: InMemoryRuleSource([
+                "r/main.rules": "include \"lists/*.list\"\nrule r\n    title \"t\"\n    let firm = @FIRM\n",
+                "r/lists/a.list": "list FIRM kind=entity\nApple\nlist SPARE\nspare\n",
+            ])
+        ).load("r")
+        #expect(library.diagnostics.isEmpty, "\(library.diagnostics.map(\.rendered))")
+        let direct = RuleSetLoader(
+            source: InMemoryRuleSource([
+                "r/main.rules": "include \"lists/a.list\"\nrule r\n    title \"t\"\n    let firm = @FIRM\n",
+                "r/lists/a.list": "list FIRM kind=entity\nApple\nlist SPARE\nspare\n",
+            ])
+        ).load("r")
+        #expect(direct.diagnostics.map(\.message) == ["list 'SPARE' is not used by any rule or macro"])
         let badWithin = TestRules.load("rule r\n    title \"t\"\n    let firm = @FIRM\n    let verb = @VERB near firm within sentence\n")
         #expect(badWithin.errors.first?.message.contains("a distance in words, or 'clause'") == true)
     }

@@ -57,7 +57,8 @@ struct RuleCompiler {
             lists[owner].originList = Int32(origins)
             usedLists.insert(name)
         }
-        for list in parsed.lists where !usedLists.contains(list.name) && listIndex[list.name] != nil && !list.options.isMask {
+        for list in parsed.lists
+        where !usedLists.contains(list.name) && listIndex[list.name] != nil && !list.options.isMask && !list.options.isLibrary {
             diagnostics.append(
                 Diagnostic(.warning, at: list.span, "list '\(list.name)' is not used by any rule or macro"))
         }

@@ -139,7 +139,9 @@ public struct RuleSetLoader: Sendable {
         var diagnostics: [Diagnostic] = []
     }
 
-    private func loadFile(_ path: String, from include: Syntax.Span?, state: inout LoadState) {
+    /// `viaGlob`: the file came in through a glob (`include "lists/*.list"`), a library of lists of which a rule
+    /// folder uses what it needs, so its unused lists are not reported.
+    private func loadFile(_ path: String, from include: Syntax.Span?, viaGlob: Bool = false, state: inout LoadState) {
         if let cycleStart = state.stack.firstIndex(of: path) {
             let cycle = (state.stack[cycleStart...] + [path]).joined(separator: " → ")
             if let include {
@@ -163,7 +165,10 @@ public struct RuleSetLoader: Sendable {
         state.texts.append((path, text))
         let file = SourceFile(path: path, text: text)
         if path.hasSuffix(".list") {
-            let result = ListFileParser(file: file).parse()
+            var result = ListFileParser(file: file).parse()
+            if viaGlob {
+                for index in result.lists.indices { result.lists[index].options.isLibrary = true }
+            }
             state.parsed.lists += result.lists
             state.diagnostics += result.diagnostics
             return
@@ -193,7 +198,7 @@ public struct RuleSetLoader: Sendable {
             if matches.isEmpty {
                 state.diagnostics.append(Diagnostic(.error, at: span, "include '\(target)' matches no file"))
             }
-            for match in matches { loadFile(PathUtilities.join(folder, match), from: span, state: &state) }
+            for match in matches { loadFile(PathUtilities.join(folder, match), from: span, viaGlob: true, state: &state) }
         }
     }
 }

@@ -170,6 +170,8 @@ enum Syntax {
         var isReferable = false
         /// `origins=CN_PLACE`: a list of places whose firms belong to this list ("a Chengdu start-up").
         var origins: String?
+        /// Loaded through a glob include: one of a library of lists, not reported when no rule uses it.
+        var isLibrary = false
         var inflection: Inflection = .none
     }
 
