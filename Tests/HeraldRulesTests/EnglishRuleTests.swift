@@ -103,7 +103,7 @@ struct EnglishRuleTests {
     @Test("an American bank closes a Chinese office: a nationality on another list, the opposite verb, a Chinese place")
     func bankShape() throws {
         let set = try Self.ruleSet(Self.rule("an American bank closes a Chinese office"))
-        #expect(set.fired("JPMorgan is closing its office in Shanghai.") == ["r:firm=JPMorgan,verb=closing,object=office,place=Shanghai,factuality=asserted"])
+        #expect(set.fired("JPMorgan is closing its office in Shanghai.") == ["r:bank=JPMorgan,verb=closing,object=office,place=Shanghai,factuality=asserted"])
         #expect(set.fired("Bank of China is closing its office in Shanghai.").isEmpty)
         #expect(set.fired("JPMorgan is closing its office in Austin.").isEmpty)
         #expect(set.fired("JPMorgan has no plans to close its office in Shanghai.").isEmpty)
@@ -112,7 +112,7 @@ struct EnglishRuleTests {
     @Test("any semiconductor maker announces layoffs in Texas: a verb phrase with its own object, and 'in PLACE'")
     func layoffShape() throws {
         let set = try Self.ruleSet(Self.rule("any semiconductor maker announces layoffs in Texas"))
-        #expect(set.fired("Intel announced layoffs in Austin.") == ["r:firm=Intel,verb=layoffs,place=Austin,factuality=asserted"])
+        #expect(set.fired("Intel announced layoffs in Austin.") == ["r:chipmaker=Intel,verb=layoffs,place=Austin,factuality=asserted"])
         #expect(set.fired("Intel announced layoffs in Oregon.").isEmpty)
         #expect(set.fired("Intel announced record sales in Austin.").isEmpty)
     }
@@ -150,6 +150,7 @@ struct EnglishRuleTests {
                     event    verb agent subject object object at place
                     emit     firm=subject, verb=verb.text, object=object.text, place=place
                     dedup    firm
+                    prefer   place.level city > region > state > country
                 """)
     }
 

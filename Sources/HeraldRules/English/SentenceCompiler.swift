@@ -175,12 +175,22 @@ struct SentenceCompiler {
                 span: span)
         }
         if rule.fields.isEmpty {
-            var fields = [Syntax.Field(name: "firm", value: .name("subject"), span: span)]
+            // The field is named after the subject's lexicon word: "firm" for a firm, "bank" for a bank.
+            let subjectField = subject.entry.name.lowercased().filter { $0.isLetter || $0.isNumber }
+            let field = subjectField.isEmpty || Self.reservedNames.contains(subjectField) ? "firm" : subjectField
+            var fields = [Syntax.Field(name: field, value: .name("subject"), span: span)]
             fields.append(Syntax.Field(name: "verb", value: .text("verb"), span: span))
             if object != nil { fields.append(Syntax.Field(name: "object", value: .text("object"), span: span)) }
             if !places.isEmpty { fields.append(Syntax.Field(name: "place", value: .name("place"), span: span)) }
             rule.fields = fields
-            if rule.dedup == nil { rule.dedup = ["firm"] }
+            if rule.dedup == nil { rule.dedup = [field] }
+        }
+        // The most specific place wins, as in the hand-written rules ("Austin", not "Texas"), where the place lists
+        // say how specific each entry is.
+        if let place = places.first, rule.preferences.isEmpty, hasAttribute("level", in: place.entry.terms) {
+            rule.preferences = [
+                Syntax.Preference(binding: "place", attribute: "level", order: ["city", "region", "state", "country"], span: place.span)
+            ]
         }
         return diagnostics
     }
