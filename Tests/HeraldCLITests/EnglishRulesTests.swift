@@ -126,3 +126,30 @@ struct EnglishRulesTests {
         #expect(fromTop.subfolder(holding: "no-such-rule") == nil)
     }
 }
+
+/// A new user's first step: copy the shipped lists and lexicon into a folder of their own and write a sentence.
+@Suite("A copy of Rules/lists and the lexicon is self-contained")
+struct ShippedLexiconCopyTests {
+    @Test("a 'when' rule over copies of Rules/lists and Rules/english.lexicon loads with no error and no warning")
+    func copiedFolder() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: root.appendingPathComponent("Rules/lists"), to: folder.appendingPathComponent("lists"))
+        try FileManager.default.copyItem(
+            at: root.appendingPathComponent("Rules/english.lexicon"), to: folder.appendingPathComponent("english.lexicon"))
+        try """
+            include "lists/*.list"
+            include "english.lexicon"
+
+            rule bank-closes
+                when an American bank closes a Chinese office
+                expect match "JPMorgan is closing its office in Shanghai." bank=JPMorgan
+            """.write(to: folder.appendingPathComponent("mine.rules"), atomically: true, encoding: .utf8)
+        let outcome = RuleSetLoader().load(folder.path)
+        #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics.map(\.rendered))")
+        #expect(outcome.ruleSet?.rule("bank-closes") != nil)
+    }
+}
