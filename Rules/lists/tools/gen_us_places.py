@@ -138,7 +138,7 @@ NEIGHBOURHOODS = {
     ("Seattle", "WA"): ["South Lake Union", "Pioneer Square", "Belltown", "Denny Triangle", "Capitol Hill, Seattle"],
     ("San Francisco", "CA"): ["SoMa", "South of Market", "Mission Bay", "Dogpatch", "Hayes Valley", "the Presidio"],
     ("New York City", "NY"): [
-        "Manhattan", "Hudson Yards", "Flatiron District", "DUMBO", "Brooklyn Navy Yard", "Roosevelt Island",
+        "Hudson Yards", "Flatiron District", "DUMBO", "Brooklyn Navy Yard", "Roosevelt Island",
         "Cornell Tech", "Midtown Manhattan", "Lower Manhattan",
     ],
     ("Boston", "MA"): ["Seaport District", "Boston Seaport", "South Boston Waterfront", "Back Bay", "Fort Point", "Longwood Medical Area"],
@@ -194,6 +194,8 @@ TECH_TOWNS = {
     ("Menlo Park", "CA"), ("Los Gatos", "CA"), ("Los Altos", "CA"), ("Foster City", "CA"), ("Burlingame", "CA"),
     ("Emeryville", "CA"), ("San Carlos", "CA"), ("Campbell", "CA"), ("Princeton", "NJ"), ("Ithaca", "NY"),
     ("Armonk", "NY"), ("Morrisville", "NC"),
+    # Semiconductor fab towns (industry news names them: Texas Instruments in Sherman, Samsung in Taylor).
+    ("Sherman", "TX"), ("Taylor", "TX"),
 }
 
 # --- GeoNames clean-up --------------------------------------------------------------------------------------
@@ -279,7 +281,7 @@ _qualified("person", "Lincoln; Jackson; Lawrence; Troy; Victoria; Layton; Allen;
            " Davis; Carson; Norman; Eugene; Tracy; Irving; Henderson; Franklin; Hamilton; Shelby; Frederick; Wayne;"
            " Edison; Kent; Chandler; Garland; Rogers; Newton; Quincy; Lynn; Elizabeth; Everett; Brandon; Hoover;"
            " Richardson; Downey; Madison; Logan; Ames; Moore; Casper; Conway; Mansfield; Anderson; Bartlett;"
-           " Hammond; Blaine; Bowie; Thornton; Cicero; Bismarck; Montgomery; Kendall; Carmel; Gilbert; Campbell")
+           " Hammond; Blaine; Bowie; Thornton; Cicero; Bismarck; Montgomery; Kendall; Carmel; Gilbert; Campbell; Sherman")
 _qualified("foreign", "Cambridge; Birmingham; Manchester; Vancouver; Ontario; Odessa; Alexandria; Athens; Dublin;"
            " Melbourne; Plymouth; Warwick; Bristol; Wellington; Waterloo; Westminster; Stratford; Portsmouth;"
            " Norfolk; Suffolk; Parma; Dundalk; Waterford; Camden; Bethlehem; Antioch; Alhambra; Arcadia;"
