@@ -155,6 +155,7 @@ public final class HeraldServer: Service, Sendable {
 
     private func bind(sslContext: NIOSSLContext) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let maximumLineBytes = configuration.maximumLineBytes
+        let maximumInboundBytes = configuration.maximumQueuedInboundBytes
         let handshakeTimeout = configuration.handshakeTimeout
         let maximumQueuedBytes = configuration.maximumQueuedBytes
         let drainSchedulers = DrainSchedulers()
@@ -187,7 +188,7 @@ public final class HeraldServer: Service, Sendable {
                         OutboxWriter(
                             outbox: outbox, ended: writerEnded,
                             scheduler: drainSchedulers.scheduler(for: channel.eventLoop)))
-                    let inbound = InboundQueue()
+                    let inbound = InboundQueue(maximumBytes: maximumInboundBytes)
                     try pipeline.addHandler(LineInbox(queue: inbound))
                     return AcceptedConnection(
                         channel: channel, handshake: handshake.futureResult, inbound: inbound, outbox: outbox,

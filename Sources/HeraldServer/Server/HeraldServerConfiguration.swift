@@ -13,6 +13,9 @@ public struct HeraldServerConfiguration: Sendable {
     public var maximumLineBytes: Int = 1 << 20
     /// The largest accepted `ARTICLE` block in bytes (`article_too_large` beyond).
     public var maximumArticleBytes: Int = 1 << 20
+    /// The most bytes of received lines queued for one connection before the server stops reading from it (TCP
+    /// then pushes back on the client; nothing is lost or refused). At least one line is always accepted.
+    public var maximumQueuedInboundBytes: Int = 1 << 20
     /// The most subscriptions one connection may hold (`too_many_subscriptions` beyond).
     public var maximumSubscriptions: Int = 64
     /// The most bytes queued for one connection before it is cut off as a slow consumer (`slow_consumer`).

@@ -30,6 +30,9 @@ struct Session: Sendable {
     /// How many articles one connection may have in flight before reading waits (TCP pushes back on the client).
     /// Large enough that a slow fsync is shared by many articles rather than throttling a busy publisher.
     static let maximumPipelinedArticles = 512
+    /// The longest line a connection without the publish role may send: longer ones are refused without being
+    /// read (no command but an article needs more than a few kilobytes).
+    static let maximumLineBytesWithoutPublish = 64 << 10
 
     init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, address: String, logger: Logger) {
         self.handle = handle
@@ -109,6 +112,18 @@ struct Session: Sendable {
                 return reject(error, command: "article", ref: nil)
             }
         }
+        // Roles first: a connection that may not publish gets its refusal before any article is parsed or hashed.
+        // Only articles need long lines, so its long lines are refused unread, whatever they hold.
+        let mayPublish = roles.contains(.publish)
+        if !mayPublish, line.readableBytes > Self.maximumLineBytesWithoutPublish {
+            return reject(
+                ProtocolError(
+                    .forbidden,
+                    "a line of \(line.readableBytes) bytes was ignored unread: lines over "
+                        + "\(Self.maximumLineBytesWithoutPublish) bytes are articles, which need the publish role"
+                        + (context.auth == nil ? "" : "; AUTH with a token that has it")),
+                command: nil, ref: nil)
+        }
         guard let text = String(validating: line.readableBytesView, as: UTF8.self) else {
             return reject(
                 ProtocolError(.invalidUTF8, "the line is not valid UTF-8 (\(line.readableBytes) bytes); it was ignored"),
@@ -116,7 +131,7 @@ struct Session: Sendable {
         }
         let request: Request?
         do {
-            request = try context.parser.parse(text)
+            request = try context.parser.parse(text, mayPublish: mayPublish)
         } catch {
             return reject(error, command: nil, ref: nil)
         }
@@ -202,6 +217,9 @@ struct Session: Sendable {
             }
             hasPublished = true
             return await publish(article, form: form, ref: ref)
+        case .unparsedPublish:
+            // Refused by the role check above; never reaches here with the role.
+            return forbidden(command, role: .publish, ref: ref)
         case .beginArticle:
             article = ArticleCollector(maximumBytes: context.maximumArticleBytes)
             return .read
