@@ -126,6 +126,22 @@ public struct ServeCommand: AsyncParsableCommand {
             """, valueName: "duration"))
     public var idleTimeout: String?
 
+    /// `--heartbeat`.
+    @Option(
+        help: ArgumentHelp(
+            """
+            How often a subscribed connection is sent a heartbeat line, so clients can tell a quiet server from a             dead one: a number and s, m or h (default 30s; 0: never).
+            """, valueName: "duration"))
+    public var heartbeat: String?
+
+    /// `--dead-peer-timeout`.
+    @Option(
+        help: ArgumentHelp(
+            """
+            How long sent data may go unacknowledged (or an idle socket unanswered by TCP keepalive) before the             connection is dropped as dead: a number and s, m or h (default 90s; 0: the system's defaults).
+            """, valueName: "duration"))
+    public var deadPeerTimeout: String?
+
     /// `--publish-rate`.
     @Option(
         help: """
@@ -263,6 +279,10 @@ public struct ServeCommand: AsyncParsableCommand {
         configuration.maximumConnectionsPerAddress = settings.maxConnectionsPerAddress
         let idleSeconds = settings.idleTimeoutSeconds
         configuration.idleTimeout = idleSeconds > 0 ? .seconds(Int64(idleSeconds)) : nil
+        let heartbeatSeconds = settings.heartbeatSeconds
+        configuration.heartbeatInterval = heartbeatSeconds > 0 ? .seconds(Int64(heartbeatSeconds)) : nil
+        let deadPeerSeconds = settings.deadPeerTimeoutSeconds
+        configuration.deadPeerTimeout = deadPeerSeconds > 0 ? .seconds(Int64(deadPeerSeconds)) : nil
         configuration.publishRate = settings.publishRate
         configuration.publishBurst = settings.publishBurst
         let connectHost = Self.connectHost(for: settings.host)

@@ -159,7 +159,9 @@ public final class HeraldServer: Service, Sendable {
         let handshakeTimeout = configuration.handshakeTimeout
         let maximumQueuedBytes = configuration.maximumQueuedBytes
         let drainSchedulers = DrainSchedulers()
-        return try await ServerBootstrap(group: configuration.eventLoopGroup)
+        let bootstrap = ServerBootstrap(group: configuration.eventLoopGroup)
+        DeadPeerOptions.apply(timeout: configuration.deadPeerTimeout, to: bootstrap)
+        return try await bootstrap
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // Lets a client that sends its commands and then closes its side (`printf … | client`) still
@@ -212,7 +214,8 @@ public final class HeraldServer: Service, Sendable {
             closeGracePeriod: configuration.closeGracePeriod,
             slowConsumerGracePeriod: configuration.slowConsumerGracePeriod,
             idleTimeout: configuration.idleTimeout, publishRate: configuration.publishRate,
-            publishBurst: configuration.publishBurst ?? max(1, Int((configuration.publishRate * 2).rounded(.up))))
+            publishBurst: configuration.publishBurst ?? max(1, Int((configuration.publishRate * 2).rounded(.up))),
+            heartbeatInterval: configuration.heartbeatInterval)
     }
 
     /// Binds the Prometheus endpoint on loopback when a metrics port is configured.

@@ -49,6 +49,7 @@ struct Connection {
         var handle: SessionHandle
         var registered: Bool
         var watchdog: IdleWatchdog?
+        var heartbeat: Heartbeat?
         var logger: Logger
         /// Succeeds once the session has stopped and the writer has finished.
         var finished: EventLoopFuture<Void>
@@ -105,6 +106,13 @@ struct Connection {
                 handle: handle, eventLoop: channel.eventLoop, timeout: timeout, grace: context.closeGracePeriod)
             watchdog?.start()
         }
+        var heartbeat: Heartbeat?
+        if let interval = context.heartbeatInterval {
+            heartbeat = Heartbeat(
+                handle: handle, eventLoop: channel.eventLoop, interval: interval,
+                slowConsumerGrace: context.slowConsumerGracePeriod)
+            heartbeat?.start()
+        }
         accepted.writerEnded.whenSuccess { end in
             switch end {
             case .drained:
@@ -122,11 +130,14 @@ struct Connection {
         // close grace, after which the channel is closed under it).
         let writerEnded = accepted.writerEnded
         let finished = stopped.futureResult.flatMap { writerEnded.map { _ in () } }
-        return Started(handle: handle, registered: registered, watchdog: watchdog, logger: logger, finished: finished)
+        return Started(
+            handle: handle, registered: registered, watchdog: watchdog, heartbeat: heartbeat, logger: logger,
+            finished: finished)
     }
 
     private func finish(_ started: Started, logger: Logger) {
         started.watchdog?.stop()
+        started.heartbeat?.stop()
         started.handle.finished()
         context.broker.unregister(id)
         let reason = started.handle.closeReason ?? .connectionError

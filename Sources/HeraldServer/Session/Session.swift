@@ -147,6 +147,7 @@ struct Session: Sendable {
         }
         let next = await perform(request)
         handle.noteEngaged(subscriptions.count > 0 || hasPublished)
+        handle.noteSubscribed(subscriptions.count > 0)
         return next
     }
 
