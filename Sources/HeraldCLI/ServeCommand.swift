@@ -5,6 +5,7 @@ import HeraldIngest
 import HeraldRules
 import HeraldServer
 import Logging
+import ServiceLifecycle
 
 /// `herald serve`: run the TLS alert server.
 public struct ServeCommand: AsyncParsableCommand {
@@ -318,10 +319,12 @@ public struct ServeCommand: AsyncParsableCommand {
             return .reloaded(await engine.install(ruleSet))
         }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
-        let sources = Self.startIngestSources(settings, engine: engine, logger: logger)
-        defer { for source in sources { source.cancel() } }
+        let sources = Self.ingestSources(settings, engine: engine, logger: logger)
         do {
-            try await server.runUntilTerminated(logger: logger)
+            // The store stops last and the ingest sources first: a file taken during SIGTERM is finished, not
+            // sent to failed/ by a store closed under it.
+            try await server.runUntilTerminated(
+                logger: logger, underlying: [StoreService(store: store)], sources: sources)
         } catch {
             await store.close()
             StandardStreams.error("herald serve: \(error)")
@@ -336,25 +339,23 @@ public struct ServeCommand: AsyncParsableCommand {
         diagnostics.map { ReloadDiagnostic($0.severity == .error ? .error : .warning, $0.description) }
     }
 
-    /// The watched folder and the feed poller, each a task publishing into the engine until cancelled.
-    private static func startIngestSources(_ settings: ServerSettings, engine: AlertEngine, logger: Logger) -> [Task<Void, Never>] {
-        var tasks: [Task<Void, Never>] = []
+    /// The watched folder and the feed poller: services publishing into the engine until shutdown.
+    private static func ingestSources(_ settings: ServerSettings, engine: AlertEngine, logger: Logger) -> [any Service] {
+        var services: [any Service] = []
         if let watch = settings.watch {
             let folder = URL(fileURLWithPath: watch, isDirectory: true)
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let ingest = FolderIngest(folder: folder, engine: engine, logger: logger)
             let interval = Duration.milliseconds(Int(max(0.05, settings.watchIntervalSeconds) * 1000))
-            tasks.append(Task { await ingest.run(interval: interval) })
+            services.append(FolderIngest(folder: folder, engine: engine, interval: interval, logger: logger))
         }
         let feeds = settings.feeds.compactMap { feed in
             URL(string: feed.url).map { FeedPoller.Feed(url: $0, interval: .seconds(feed.intervalSeconds)) }
         }
         if !feeds.isEmpty {
             logger.info("polling feeds", metadata: ["feeds": "\(feeds.count)"])
-            let poller = FeedPoller(feeds: feeds, engine: engine, logger: logger)
-            tasks.append(Task { await poller.run() })
+            services.append(FeedPoller(feeds: feeds, engine: engine, logger: logger))
         }
-        return tasks
+        return services
     }
 
     /// Reads the auth file, and refuses protected mode beyond loopback before anything starts.
