@@ -150,6 +150,31 @@ struct AuthTests {
         }
     }
 
+    @Test("a connection without the publish role never holds a long line: it is dropped as it streams in")
+    func longLinesSkippedWithoutPublish() async throws {
+        let auth = try Self.auth()
+        try await TestServer.run(configure: {
+            $0.auth = auth
+            $0.maximumLineBytes = 256 << 10
+        }) { server in
+            let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            try await client.expect("hello")
+            // Four times the hard limit: buffered, it would end the connection with line_too_long.
+            let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
+            try await client.sendRaw(Array("PUB ".utf8))
+            for _ in 0..<16 { try await client.sendRaw(chunk) }
+            try await client.sendRaw([13, 10])
+            let error = try await client.expectError("forbidden")
+            #expect((error["message"] as? String)?.contains("a line of \(4 + 16 * (64 << 10)) bytes") == true)
+            try await client.request("PING", expecting: "pong")
+            // With the role, the hard limit applies again.
+            try await client.request("AUTH \(Self.tokens[1])")
+            try await client.sendRaw(Array("PUB ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 300 << 10) + [10])
+            try await client.expectError("line_too_long")
+            try await client.expectClosed()
+        }
+    }
+
     @Test("mutual TLS: a certificate's common name or fingerprint maps to roles; unmapped certificates get none")
     func mutualTLSRoles() async throws {
         let certificates = try TestCertificates.shared.get()

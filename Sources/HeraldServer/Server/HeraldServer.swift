@@ -178,9 +178,11 @@ public final class HeraldServer: Service, Sendable {
                     try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
                     try pipeline.addHandler(TLSHandshakeObserver(promise: handshake, timeout: handshakeTimeout))
                     // The framer enforces the line limit itself; the buffer cap is a second line of defence.
+                    // The session lowers the line limit while the connection may not publish (SessionLineDecoder).
+                    let lineLimit = LineLimit(maximumLineBytes)
                     try pipeline.addHandler(
                         ByteToMessageHandler(
-                            LineFrameDecoder(maximumLineLength: maximumLineBytes),
+                            SessionLineDecoder(maximumLineLength: maximumLineBytes, limit: lineLimit),
                             maximumBufferSize: maximumLineBytes + 2))
                     // The writer sits before the inbox, so its writes go straight to TLS without crossing the
                     // inbox (a duplex handler, for read back-pressure): one pipeline hop less per write and flush.
@@ -194,7 +196,7 @@ public final class HeraldServer: Service, Sendable {
                     try pipeline.addHandler(LineInbox(queue: inbound))
                     return AcceptedConnection(
                         channel: channel, handshake: handshake.futureResult, inbound: inbound, outbox: outbox,
-                        writerEnded: writerEnded.futureResult)
+                        writerEnded: writerEnded.futureResult, lineLimit: lineLimit)
                 }
             }
     }

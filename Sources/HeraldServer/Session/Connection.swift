@@ -11,6 +11,8 @@ struct AcceptedConnection: Sendable {
     var inbound: InboundQueue
     var outbox: Outbox
     var writerEnded: EventLoopFuture<OutboxWriter.End>
+    /// The line limit the session lowers while the connection may not publish.
+    var lineLimit: LineLimit
 }
 
 /// Runs one connection from handshake to close. Never throws: whatever one client does, it ends here.
@@ -84,7 +86,7 @@ struct Connection {
         logger[metadataKey: "roles"] = "\(roles.map(\.rawValue).joined(separator: ","))"
         let session = Session(
             handle: handle, context: context, roles: roles, name: name,
-            address: channel.remoteAddress?.ipAddress ?? "?", logger: logger)
+            address: channel.remoteAddress?.ipAddress ?? "?", lineLimit: accepted.lineLimit, logger: logger)
         handle.send(
             ServerMessage.hello(
                 server: context.serverName, version: context.version, connection: id, roles: roles.map(\.rawValue),

@@ -4,6 +4,8 @@ import NIOCore
 /// What a connection's reader has to handle: a complete line, the end of the client's input, or a failure.
 enum InboundEvent: Sendable {
     case line(ByteBuffer)
+    /// A line longer than the connection's current limit, dropped unread as it arrived (``SessionLineDecoder``).
+    case skippedLine(bytes: Int)
     /// The client closed its side, or the channel closed.
     case end
     /// The line framer or TLS failed (a line too long, an unclean shutdown, an I/O error).
@@ -48,10 +50,10 @@ final class InboundQueue: Sendable {
     func push(_ event: InboundEvent) -> Bool {
         let (start, pause) = state.withLockedValue { state -> ((@Sendable () -> Void)?, Bool) in
             if state.ended { return (nil, false) }
-            if case .line(let line) = event {
-                state.bytes += line.readableBytes
-            } else {
-                state.ended = true
+            switch event {
+            case .line(let line): state.bytes += line.readableBytes
+            case .skippedLine: break
+            case .end, .failure: state.ended = true
             }
             state.events.append(event)
             let pause = state.events.count >= Self.highWaterMark || state.bytes >= maximumBytes

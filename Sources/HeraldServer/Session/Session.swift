@@ -12,8 +12,13 @@ struct Session: Sendable {
     let context: SessionContext
     var logger: Logger
     private(set) var subscriptions: SubscriptionSet
-    /// What this connection may do; grows with `AUTH`.
-    var roles: [Role]
+    /// What this connection may do; grows with `AUTH`. Without `publish`, its lines are limited to
+    /// ``maximumLineBytesWithoutPublish`` as they are framed.
+    var roles: [Role] {
+        didSet { applyLineLimit() }
+    }
+    /// The framer's limit for this connection (`nil` in unit tests without a channel).
+    private let lineLimit: LineLimit?
     /// The token's or client certificate's name, for logs and `CLIENTS`.
     var name: String?
     /// The client's IP address: what failed `AUTH` attempts are counted by.
@@ -34,7 +39,11 @@ struct Session: Sendable {
     /// read (no command but an article needs more than a few kilobytes).
     static let maximumLineBytesWithoutPublish = 64 << 10
 
-    init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, address: String, logger: Logger) {
+    init(
+        handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, address: String,
+        lineLimit: LineLimit? = nil, logger: Logger
+    ) {
+        self.lineLimit = lineLimit
         self.handle = handle
         self.context = context
         self.roles = roles
@@ -45,6 +54,13 @@ struct Session: Sendable {
         if context.publishRate > 0 {
             publishTokens = TokenBucket(rate: context.publishRate, capacity: Double(context.publishBurst))
         }
+        applyLineLimit()
+    }
+
+    private func applyLineLimit() {
+        lineLimit?.set(
+            roles.contains(.publish)
+                ? context.maximumLineBytes : min(context.maximumLineBytes, Self.maximumLineBytesWithoutPublish))
     }
 
     /// Whether to keep reading after a line.
@@ -58,6 +74,10 @@ struct Session: Sendable {
         switch event {
         case .line(let line):
             return await receive(line)
+        case .skippedLine(let bytes):
+            guard !handle.isClosing else { return .stop }
+            handle.noteActivity()
+            return refuseLongLine(bytes: bytes)
         case .end:
             if article != nil {
                 logger.debug("connection ended inside an ARTICLE block; the block was discarded")
@@ -78,6 +98,17 @@ struct Session: Sendable {
             }
         }
         return .stop
+    }
+
+    /// A line too long for a connection without the publish role, dropped unread.
+    private func refuseLongLine(bytes: Int) -> Next {
+        reject(
+            ProtocolError(
+                .forbidden,
+                "a line of \(bytes) bytes was ignored unread: lines over \(Self.maximumLineBytesWithoutPublish) bytes "
+                    + "are articles, which need the publish role"
+                    + (context.auth == nil ? "" : "; AUTH with a token that has it")),
+            command: nil, ref: nil)
     }
 
     private func closeForLongLine() {
@@ -116,13 +147,7 @@ struct Session: Sendable {
         // Only articles need long lines, so its long lines are refused unread, whatever they hold.
         let mayPublish = roles.contains(.publish)
         if !mayPublish, line.readableBytes > Self.maximumLineBytesWithoutPublish {
-            return reject(
-                ProtocolError(
-                    .forbidden,
-                    "a line of \(line.readableBytes) bytes was ignored unread: lines over "
-                        + "\(Self.maximumLineBytesWithoutPublish) bytes are articles, which need the publish role"
-                        + (context.auth == nil ? "" : "; AUTH with a token that has it")),
-                command: nil, ref: nil)
+            return refuseLongLine(bytes: line.readableBytes)
         }
         guard let text = String(validating: line.readableBytesView, as: UTF8.self) else {
             return reject(
