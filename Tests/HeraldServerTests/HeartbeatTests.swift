@@ -1,6 +1,14 @@
 import Foundation
-import HeraldServer
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import Testing
+
+@testable import HeraldServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Dead peers: subscribed connections are sent heartbeat lines, which need no answer.
 @Suite("Heartbeats", .timeLimit(.minutes(1)))
@@ -27,6 +35,40 @@ struct HeartbeatTests {
             await publisher.close()
         }
     }
+
+    #if os(Linux)
+    @Test("accepted sockets get TCP keepalive and a user timeout from the dead-peer timeout")
+    func deadPeerSocketOptions() async throws {
+        let seen = NIOLockedValueBox<[Int]>([])
+        let accepted = NIOLockedValueBox<EventLoopPromise<Void>?>(nil)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let done = group.next().makePromise(of: Void.self)
+        accepted.withLockedValue { $0 = done }
+        let bootstrap = ServerBootstrap(group: group)
+        DeadPeerOptions.apply(timeout: .seconds(90), to: bootstrap)
+        let server = try await bootstrap.childChannelInitializer { channel in
+            let tcp = NIOBSDSocket.OptionLevel.tcp
+            let options: [ChannelOptions.Types.SocketOption] = [
+                .init(level: .socket, name: .so_keepalive),
+                .init(level: tcp, name: .init(rawValue: TCP_KEEPIDLE)),
+                .init(level: tcp, name: .init(rawValue: TCP_KEEPINTVL)),
+                .init(level: tcp, name: .init(rawValue: TCP_KEEPCNT)),
+                .init(level: tcp, name: .init(rawValue: TCP_USER_TIMEOUT)),
+            ]
+            let values = options.map { option in channel.getOption(option) }
+            return EventLoopFuture.whenAllSucceed(values, on: channel.eventLoop).map { values in
+                seen.withLockedValue { $0 = values }
+                accepted.withLockedValue { $0 }?.succeed()
+            }
+        }.bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(server.localAddress?.port)
+        let client = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
+        try await done.futureResult.get()
+        #expect(seen.withLockedValue { $0 } == [1, 30, 15, 4, 90_000])
+        try await client.close()
+        try await server.close()
+    }
+    #endif
 
     @Test("only subscribed connections get heartbeats: none before SUB, none after UNSUB *")
     func onlySubscribers() async throws {
