@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// timeout, HTTP error, malformed XML — is logged and retried at its next poll; the other feeds go on.
 ///
 /// A ``Service``, stopped before the store on shutdown: graceful shutdown ends the waits between polls at once,
-/// and a poll in progress stops publishing at the next item (its feed is fetched again at the next start).
+/// a fetch in flight is abandoned, and a poll in progress stops publishing at the next item (its feed is fetched
+/// again at the next start).
 public actor FeedPoller: Service {
     /// One feed to poll.
     public struct Feed: Sendable, Hashable {
@@ -90,7 +91,11 @@ public actor FeedPoller: Service {
         if let etag = state.etag { headers.append(("If-None-Match", etag)) }
         if let lastModified = state.lastModified { headers.append(("If-Modified-Since", lastModified)) }
         do {
-            let response = try await fetcher.get(url, headers: headers)
+            // A fetch in flight is abandoned on shutdown rather than allowed its whole timeout (20 s by default,
+            // longer than the server's shutdown budget): nothing of it was published yet.
+            let fetcher = self.fetcher
+            let requestHeaders = headers
+            let response = try await cancelWhenGracefulShutdown { try await fetcher.get(url, headers: requestHeaders) }
             if response.status == 304 {
                 result.notModified = true
                 logger.debug("feed not modified", metadata: ["feed": "\(url)"])
