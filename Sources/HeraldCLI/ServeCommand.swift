@@ -131,7 +131,8 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             """
-            How often a subscribed connection is sent a heartbeat line, so clients can tell a quiet server from a             dead one: a number and s, m or h (default 30s; 0: never).
+            How often a subscribed connection is sent a heartbeat line, so clients can tell a quiet server from a \
+            dead one: a number and s, m or h (default 30s; 0: never).
             """, valueName: "duration"))
     public var heartbeat: String?
 
@@ -139,7 +140,8 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             """
-            How long sent data may go unacknowledged (or an idle socket unanswered by TCP keepalive) before the             connection is dropped as dead: a number and s, m or h (default 90s; 0: the system's defaults).
+            How long sent data may go unacknowledged (or an idle socket unanswered by TCP keepalive) before the \
+            connection is dropped as dead: a number and s, m or h (default 90s; 0: the system's defaults).
             """, valueName: "duration"))
     public var deadPeerTimeout: String?
 
