@@ -16,6 +16,12 @@ extension ServeCommand {
         if let idleTimeout, ServerSettings.seconds(idleTimeout) == nil {
             throw ValidationError("--idle-timeout takes a number and a unit (s, m, h), such as 60s; 0 turns it off")
         }
+        if let heartbeat, ServerSettings.seconds(heartbeat) == nil {
+            throw ValidationError("--heartbeat takes a number and a unit (s, m, h), such as 30s; 0 turns it off")
+        }
+        if let deadPeerTimeout, ServerSettings.seconds(deadPeerTimeout) == nil {
+            throw ValidationError("--dead-peer-timeout takes a number and a unit (s, m, h), such as 90s; 0 turns it off")
+        }
         if let retain, ServerSettings.seconds(retain) == nil {
             throw ValidationError("--retain takes a number and a unit (s, m, h, d, w), such as 30d; 0 keeps forever")
         }
@@ -59,6 +65,10 @@ extension ServeCommand {
         if let maxConnections { settings.maxConnections = maxConnections }
         if let maxConnectionsPerAddress { settings.maxConnectionsPerAddress = maxConnectionsPerAddress }
         if let idleTimeout, let seconds = ServerSettings.seconds(idleTimeout) { settings.idleTimeoutSeconds = seconds }
+        if let heartbeat, let seconds = ServerSettings.seconds(heartbeat) { settings.heartbeatSeconds = seconds }
+        if let deadPeerTimeout, let seconds = ServerSettings.seconds(deadPeerTimeout) {
+            settings.deadPeerTimeoutSeconds = seconds
+        }
         if let publishRate { settings.publishRate = publishRate }
         if let publishBurst { settings.publishBurst = publishBurst }
         if let retain, let seconds = ServerSettings.seconds(retain) { settings.retainSeconds = seconds }

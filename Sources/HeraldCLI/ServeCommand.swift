@@ -5,6 +5,7 @@ import HeraldIngest
 import HeraldRules
 import HeraldServer
 import Logging
+import ServiceLifecycle
 
 /// `herald serve`: run the TLS alert server.
 public struct ServeCommand: AsyncParsableCommand {
@@ -125,6 +126,24 @@ public struct ServeCommand: AsyncParsableCommand {
             command before it gets idle_timeout and is closed: a number and s, m or h (default 60s; 0: never).
             """, valueName: "duration"))
     public var idleTimeout: String?
+
+    /// `--heartbeat`.
+    @Option(
+        help: ArgumentHelp(
+            """
+            How often a subscribed connection is sent a heartbeat line, so clients can tell a quiet server from a \
+            dead one: a number and s, m or h (default 30s; 0: never).
+            """, valueName: "duration"))
+    public var heartbeat: String?
+
+    /// `--dead-peer-timeout`.
+    @Option(
+        help: ArgumentHelp(
+            """
+            How long sent data may go unacknowledged (or an idle socket unanswered by TCP keepalive) before the \
+            connection is dropped as dead: a number and s, m or h (default 90s; 0: the system's defaults).
+            """, valueName: "duration"))
+    public var deadPeerTimeout: String?
 
     /// `--publish-rate`.
     @Option(
@@ -263,6 +282,10 @@ public struct ServeCommand: AsyncParsableCommand {
         configuration.maximumConnectionsPerAddress = settings.maxConnectionsPerAddress
         let idleSeconds = settings.idleTimeoutSeconds
         configuration.idleTimeout = idleSeconds > 0 ? .seconds(Int64(idleSeconds)) : nil
+        let heartbeatSeconds = settings.heartbeatSeconds
+        configuration.heartbeatInterval = heartbeatSeconds > 0 ? .seconds(Int64(heartbeatSeconds)) : nil
+        let deadPeerSeconds = settings.deadPeerTimeoutSeconds
+        configuration.deadPeerTimeout = deadPeerSeconds > 0 ? .seconds(Int64(deadPeerSeconds)) : nil
         configuration.publishRate = settings.publishRate
         configuration.publishBurst = settings.publishBurst
         let connectHost = Self.connectHost(for: settings.host)
@@ -298,10 +321,12 @@ public struct ServeCommand: AsyncParsableCommand {
             return .reloaded(await engine.install(ruleSet))
         }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
-        let sources = Self.startIngestSources(settings, engine: engine, logger: logger)
-        defer { for source in sources { source.cancel() } }
+        let sources = Self.ingestSources(settings, engine: engine, logger: logger)
         do {
-            try await server.runUntilTerminated(logger: logger)
+            // The store stops last and the ingest sources first: a file taken during SIGTERM is finished, not
+            // sent to failed/ by a store closed under it.
+            try await server.runUntilTerminated(
+                logger: logger, underlying: [StoreService(store: store)], sources: sources)
         } catch {
             await store.close()
             StandardStreams.error("herald serve: \(error)")
@@ -316,25 +341,23 @@ public struct ServeCommand: AsyncParsableCommand {
         diagnostics.map { ReloadDiagnostic($0.severity == .error ? .error : .warning, $0.description) }
     }
 
-    /// The watched folder and the feed poller, each a task publishing into the engine until cancelled.
-    private static func startIngestSources(_ settings: ServerSettings, engine: AlertEngine, logger: Logger) -> [Task<Void, Never>] {
-        var tasks: [Task<Void, Never>] = []
+    /// The watched folder and the feed poller: services publishing into the engine until shutdown.
+    private static func ingestSources(_ settings: ServerSettings, engine: AlertEngine, logger: Logger) -> [any Service] {
+        var services: [any Service] = []
         if let watch = settings.watch {
             let folder = URL(fileURLWithPath: watch, isDirectory: true)
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let ingest = FolderIngest(folder: folder, engine: engine, logger: logger)
             let interval = Duration.milliseconds(Int(max(0.05, settings.watchIntervalSeconds) * 1000))
-            tasks.append(Task { await ingest.run(interval: interval) })
+            services.append(FolderIngest(folder: folder, engine: engine, interval: interval, logger: logger))
         }
         let feeds = settings.feeds.compactMap { feed in
             URL(string: feed.url).map { FeedPoller.Feed(url: $0, interval: .seconds(feed.intervalSeconds)) }
         }
         if !feeds.isEmpty {
             logger.info("polling feeds", metadata: ["feeds": "\(feeds.count)"])
-            let poller = FeedPoller(feeds: feeds, engine: engine, logger: logger)
-            tasks.append(Task { await poller.run() })
+            services.append(FeedPoller(feeds: feeds, engine: engine, logger: logger))
         }
-        return tasks
+        return services
     }
 
     /// Reads the auth file, and refuses protected mode beyond loopback before anything starts.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldClient
+import NIOCore
 
 /// `herald sub`: subscribe and print alerts, reconnecting and resuming so that nothing is missed or repeated.
 public struct SubCommand: AsyncParsableCommand {
@@ -16,6 +17,11 @@ public struct SubCommand: AsyncParsableCommand {
             with `SUB … FROM <last id printed>`, so nothing is missed or printed twice. --from and --since replay \
             stored alerts first; --state FILE keeps the last id across runs (read at start, written after every \
             line), so a cron job or a restart picks up where it stopped.
+
+            The server sends subscribers a heartbeat line every 30 s (herald serve --heartbeat). If nothing at all \
+            arrives for --heartbeat-timeout (default 90 s), herald sub treats the connection as dead (a server \
+            that hung, a NAT that dropped the connection without a word), reconnects and resumes the same way. \
+            Heartbeats are not printed.
 
             Exit status: 0 after --max-alerts lines or when the server says goodbye on shutdown with --once; \
             1 for errors that retrying cannot fix (forbidden, a replay past retention, bad arguments).
@@ -51,6 +57,12 @@ public struct SubCommand: AsyncParsableCommand {
     @Flag(help: "Print one readable line per alert, even into a pipe.")
     public var pretty = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Reconnect when the server sends nothing, not even a heartbeat, for this many seconds (0: never).",
+            valueName: "seconds"))
+    public var heartbeatTimeout: Double = 90
+
     @Flag(help: "Do not reconnect: exit when the connection ends.")
     public var once = false
 
@@ -59,10 +71,12 @@ public struct SubCommand: AsyncParsableCommand {
     public func validate() throws {
         if from != nil && since != nil { throw ValidationError("Give --from or --since, not both.") }
         if json && pretty { throw ValidationError("Give --json or --pretty, not both.") }
+        if !(heartbeatTimeout >= 0) { throw ValidationError("--heartbeat-timeout cannot be negative.") }
     }
 
     public func run() async throws {
-        let options = connection.clientOptions
+        var options = connection.clientOptions
+        if heartbeatTimeout > 0 { options.silenceTimeout = .milliseconds(Int64((heartbeatTimeout * 1000).rounded())) }
         let readable = pretty || (!json && isatty(STDOUT_FILENO) == 1)
         var cursor = from ?? state.flatMap(Self.readState)
         // Without an id yet, a reconnect resumes from when the first subscription began, so a drop before the
@@ -92,6 +106,8 @@ public struct SubCommand: AsyncParsableCommand {
                             return once
                         case "error":
                             StandardStreams.error("herald sub: \(line.text)")
+                        case "heartbeat":
+                            break
                         default:
                             if readable { StandardStreams.error("herald sub: \(line.text)") }
                         }

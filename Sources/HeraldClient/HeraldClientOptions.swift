@@ -1,3 +1,4 @@
+import NIOCore
 /// How to reach a Herald server: address, trust, identity.
 public struct HeraldClientOptions: Sendable {
     public var host: String
@@ -11,6 +12,10 @@ public struct HeraldClientOptions: Sendable {
     public var token: String?
     /// The longest line accepted from the server.
     public var maximumLineBytes: Int
+    /// How long the server may stay silent before the connection is treated as dead and fails with
+    /// ``HeraldClientError`` (`nil`: wait forever). A server sends subscribers a heartbeat line every 30 s by
+    /// default, so a few intervals of silence mean the server or the path to it is gone.
+    public var silenceTimeout: TimeAmount?
 
     public init(
         host: String = "localhost", port: Int = 7443, caFile: String? = nil, certificateFile: String? = nil,

@@ -43,12 +43,17 @@ public struct HeraldConnection {
         let context = try NIOSSLContext(configuration: tls)
         let serverName = options.host.first?.isLetter == true ? options.host : nil
         let maximumLine = options.maximumLineBytes
+        let silenceTimeout = options.silenceTimeout
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .connect(host: options.host == "localhost" ? "127.0.0.1" : options.host, port: options.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
+                    if let silenceTimeout {
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: silenceTimeout))
+                        try pipeline.addHandler(SilentServerHandler(timeout: silenceTimeout))
+                    }
                     try pipeline.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLine), maximumBufferSize: maximumLine + 2))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -107,5 +112,30 @@ public struct HeraldConnection {
         guard let range = text.range(of: "\"type\":\"") else { return "" }
         let rest = text[range.upperBound...]
         return String(rest.prefix { $0 != "\"" })
+    }
+}
+
+/// Fails the connection when the server has sent nothing for the silence timeout: a server that is gone, or a
+/// path that dropped the connection without a reset (a NAT that forgot the mapping), otherwise looks just like a
+/// quiet one forever.
+final class SilentServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    let timeout: TimeAmount
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? IdleStateHandler.IdleStateEvent, event == .read {
+            let milliseconds = timeout.nanoseconds / 1_000_000
+            let shown = milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+            context.fireErrorCaught(
+                HeraldClientError("the server sent nothing for \(shown) (no heartbeat): treating the connection as dead"))
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }

@@ -94,4 +94,79 @@ struct ClientCommandTests {
             #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("done/a.txt").path))
         }
     }
+
+    @Test("sub treats a server that sends nothing, not even a heartbeat, as dead: it reconnects and resumes from the last id")
+    func subReconnectsOnSilence() async throws {
+        let rules = Self.root.appendingPathComponent("Rules").path
+        // Heartbeats off: an idle server is indistinguishable from a dead path, which is what sub must detect.
+        try await ServeProcess.with(rules: rules, extraArguments: ["--heartbeat", "0"]) { server in
+            let jsonl = Self.root.appendingPathComponent("seeds/articles.jsonl").path
+            _ = try await HeraldProcess.run(["publish"] + connection(server) + [jsonl])
+            let sub = try BackgroundProcess(
+                ["sub"] + connection(server) + ["--from", "0", "--max-alerts", "5", "--heartbeat-timeout", "0.3"])
+            defer { sub.terminate() }
+            // The event: sub says it gave up on the silent connection (at least twice, so it also resumed once).
+            try await sub.waitForStandardError { $0.components(separatedBy: "sent nothing for 300 ms").count > 2 }
+            let text = Self.root.appendingPathComponent("seeds/01-zhipu-bellevue-office.txt").path
+            _ = try await HeraldProcess.run(["publish"] + connection(server) + [text])
+            let status = try await sub.waitForExit()
+            #expect(status == 0, "\(sub.standardError)")
+            let ids = sub.standardOutput.split(separator: "\n").compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? Int
+            }
+            // Every alert once, in order: the reconnects resumed from the last id printed.
+            #expect(ids == [1, 2, 3, 4, 5], "\(sub.standardOutput)")
+        }
+    }
+}
+
+/// A `herald` command left running while the test acts, with its outputs in files the test can watch.
+final class BackgroundProcess {
+    let process = Process()
+    let folder: URL
+
+    init(_ arguments: [String]) throws {
+        guard let executable = HeraldProcess.executable else {
+            throw HeraldProcess.Failure(description: "the herald executable is not built")
+        }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["out", "err"] {
+            _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: nil)
+        }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: folder.appendingPathComponent("out"))
+        process.standardError = try FileHandle(forWritingTo: folder.appendingPathComponent("err"))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var standardOutput: String { (try? String(contentsOf: folder.appendingPathComponent("out"), encoding: .utf8)) ?? "" }
+    var standardError: String { (try? String(contentsOf: folder.appendingPathComponent("err"), encoding: .utf8)) ?? "" }
+
+    func waitForStandardError(timeout: Duration = .seconds(30), until condition: (String) -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition(standardError) {
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                throw HeraldProcess.Failure(description: "not seen on standard error: \(standardError)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw HeraldProcess.Failure(description: "did not exit") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    func terminate() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: folder)
+    }
 }

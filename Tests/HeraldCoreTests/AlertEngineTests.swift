@@ -148,4 +148,38 @@ struct AlertEngineTests {
             await store.close()
         }
     }
+
+    @Test("200 replays stuck on a slow disk do not hold up publishing: reads run on the store's own threads")
+    func replaysDoNotHoldUpPublishing() async throws {
+        try await TemporaryStores.with { stores in
+            let store = try stores.open()
+            let engine = try await AlertEngine(ruleSet: try Self.ruleSet(), store: store)
+            _ = try await engine.publish(Article(title: "t", body: "Alibaba is in Sunnyvale."))
+            // Every read now waits until the test lets it go, as on a disk that stalls. Were reads run on the
+            // calling task's thread, 200 of them would take every thread of the cooperative pool and the
+            // publishing below could never run.
+            let gate = DispatchSemaphore(value: 0)
+            let started = Mutex(0)
+            store.readers.setBeforeRead {
+                started.withLock { $0 += 1 }
+                gate.wait()
+            }
+            let replays = Task {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<200 { group.addTask { try await store.entries(after: 0, limit: 100).count } }
+                    return try await group.reduce(0, +)
+                }
+            }
+            for index in 0..<20 {
+                let outcome = try await engine.publish(
+                    Article(title: "t\(index)", body: "ByteDance is in Seattle, story \(index)."))
+                #expect(!outcome.duplicate)
+            }
+            // The stalled reads were queued for the store's reader threads, never more than two at a time.
+            #expect(started.withLock { $0 } <= 2)
+            store.readers.setBeforeRead(nil)
+            for _ in 0..<200 { gate.signal() }
+            #expect(try await replays.value >= 200)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import HeraldIngest
@@ -146,6 +147,26 @@ struct FeedTests {
         }
         await #expect(throws: HTTPFetcher.Failure.self) {
             _ = try await fetcher.get(try #require(URL(string: "ftp://127.0.0.1/feed")))
+        }
+        await server.stop()
+    }
+
+    @Test("shutdown: the feed poller is a service; a fetch hanging on a silent server is abandoned, not waited out")
+    func shutdownDuringFetch() async throws {
+        let server = try await FixtureHTTPServer.start(["/hang.xml": .init(hang: true)])
+        let url = try #require(URL(string: server.url("/hang.xml")))
+        try await FolderIngestTests.withEngine { engine in
+            // A timeout far beyond the test's time limit: only shutdown can end this fetch.
+            let poller = FeedPoller(
+                feeds: [FeedPoller.Feed(url: url)], engine: engine, fetcher: HTTPFetcher(timeout: .seconds(600)),
+                logger: Self.logger)
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [poller], logger: Self.logger))
+            async let running: Void = group.run()
+            // The event: the request reached the server, so the poll is waiting on it.
+            while server.requests.isEmpty { await Task.yield() }
+            await group.triggerGracefulShutdown()
+            try await running
+            #expect(server.requests.count == 1)
         }
         await server.stop()
     }

@@ -2,6 +2,8 @@ import Foundation
 import HeraldCore
 import HeraldRules
 import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
 import Testing
 
 @testable import HeraldIngest
@@ -162,6 +164,71 @@ struct FolderIngestTests {
             try write("Zebra again\n\nAnother zebra, a new story.\n", "a.txt", in: folder)
             #expect(await ingest.scanOnce() == FolderIngest.Pass(published: 1, duplicates: 0, alerts: 1, failed: 0))
             #expect(await ingest.scanOnce() == FolderIngest.Pass())
+        }
+    }
+
+    @Test("a file the store cannot take stays where it is for the next pass: it is not moved to failed/")
+    func storeFailureLeavesFile() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (engine, store, directory) = try await Self.engineAndStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try write("Zebra spotted\n\nA zebra crossed the road.\n", "a.txt", in: folder)
+        // What SIGTERM used to do: the store closed while the folder was still being watched.
+        await store.close()
+        let ingest = FolderIngest(folder: folder, engine: engine, logger: Self.logger)
+        let pass = await ingest.scanOnce()
+        #expect(pass.failed == 0 && pass.published == 0)
+        #expect(names(folder) == ["a.txt", "done", "failed"])
+        #expect(names(folder, "failed").isEmpty)
+    }
+
+    static func engineAndStore() async throws -> (AlertEngine, SQLiteAlertStore, URL) {
+        let rules = "rule zebra\n    title \"Zebra\"\n    let z = \"zebra\"\n"
+        let ruleSet = try #require(RuleSetLoader(source: InMemoryRuleSource(["r/z.rules": rules])).load("r").ruleSet)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-ingest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteAlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        do {
+            return (try await AlertEngine(ruleSet: ruleSet, store: store), store, directory)
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    @Test("shutdown: the watched folder is a service stopped before the store; a file taken during it lands in done/")
+    func fileTakenDuringShutdown() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (engine, store, directory) = try await Self.engineAndStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try write("Zebra spotted\n\nA zebra crossed the road.\n", "a.txt", in: folder)
+        try write("Zebra again\n\nAnother zebra.\n", "b.txt", in: folder)
+        let group = NIOLockedValueBox<ServiceGroup?>(nil)
+        let taken = NIOLockedValueBox<[String]>([])
+        // SIGTERM arrives just after the first file was read, before its article is published.
+        let ingest = FolderIngest(
+            folder: folder, engine: engine, interval: .seconds(3600),
+            afterRead: { name in
+                taken.withLockedValue { $0.append(name) }
+                await group.withLockedValue { $0 }?.triggerGracefulShutdown()
+                // Returns once the shutdown has reached the ingest's task (at once for a later file).
+                try? await gracefulShutdown()
+            },
+            logger: Self.logger)
+        let serviceGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [StoreService(store: store), ingest], logger: Self.logger))
+        group.withLockedValue { $0 = serviceGroup }
+        try await serviceGroup.run()
+        #expect(taken.withLockedValue { $0 } == ["a.txt"])
+        // The file in hand was finished while the store was open; the next one waits for the next start.
+        #expect(names(folder, "done") == ["a.txt"])
+        #expect(names(folder, "failed").isEmpty)
+        #expect(names(folder) == ["b.txt", "done", "failed"])
+        // The store was closed by the group, after the ingest stopped: publishing now fails.
+        await #expect(throws: (any Error).self) {
+            _ = try await engine.publish(Article(title: "Zebra", body: "zebra"))
         }
     }
 }

@@ -121,6 +121,60 @@ struct AuthTests {
         }
     }
 
+    @Test("roles are checked before an article is read: no parse, no hash, no UTF-8 check for a non-publisher")
+    func roleBeforeParsing() async throws {
+        let auth = try Self.auth()
+        try await TestServer.run(configure: { $0.auth = auth }) { server in
+            let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            try await client.expect("hello")
+            // Malformed articles: a parser that ran first would answer bad_json or bad_arguments.
+            try await client.send("PUB {not json")
+            #expect(try await client.expectError("forbidden")["command"] as? String == "pub")
+            try await client.send(#"{"cmd":"pub","article":{"title":7}}"#)
+            try await client.expectError("forbidden")
+            try await client.send(#"{"cmd":"article","text":""}"#)
+            try await client.expectError("forbidden")
+            // A long line is refused unread: invalid UTF-8 inside it is never looked at.
+            try await client.sendRaw(Array("PUB ".utf8) + [UInt8](repeating: 0xFF, count: 100_000) + [10])
+            #expect((try await client.expectError("forbidden")["message"] as? String)?.contains("unread") == true)
+            // A subscriber is no publisher either.
+            try await client.request("AUTH \(Self.tokens[0])")
+            try await client.send("pub {not json")
+            try await client.expectError("forbidden")
+            // With the role, the same line is parsed and refused for what it is.
+            try await client.request("AUTH \(Self.tokens[1])")
+            try await client.send("PUB {not json")
+            try await client.expectError("bad_json")
+            try await client.request("PING", expecting: "pong")
+            await client.close()
+        }
+    }
+
+    @Test("a connection without the publish role never holds a long line: it is dropped as it streams in")
+    func longLinesSkippedWithoutPublish() async throws {
+        let auth = try Self.auth()
+        try await TestServer.run(configure: {
+            $0.auth = auth
+            $0.maximumLineBytes = 256 << 10
+        }) { server in
+            let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            try await client.expect("hello")
+            // Four times the hard limit: buffered, it would end the connection with line_too_long.
+            let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
+            try await client.sendRaw(Array("PUB ".utf8))
+            for _ in 0..<16 { try await client.sendRaw(chunk) }
+            try await client.sendRaw([13, 10])
+            let error = try await client.expectError("forbidden")
+            #expect((error["message"] as? String)?.contains("a line of \(4 + 16 * (64 << 10)) bytes") == true)
+            try await client.request("PING", expecting: "pong")
+            // With the role, the hard limit applies again.
+            try await client.request("AUTH \(Self.tokens[1])")
+            try await client.sendRaw(Array("PUB ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 300 << 10) + [10])
+            try await client.expectError("line_too_long")
+            try await client.expectClosed()
+        }
+    }
+
     @Test("mutual TLS: a certificate's common name or fingerprint maps to roles; unmapped certificates get none")
     func mutualTLSRoles() async throws {
         let certificates = try TestCertificates.shared.get()

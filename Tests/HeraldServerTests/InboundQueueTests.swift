@@ -37,4 +37,28 @@ struct InboundQueueTests {
         _ = queue.push(Self.line("QUIT"))
         #expect(starts.withLockedValue { $0 } == 2)
     }
+
+    @Test("reading pauses on the bytes queued, not only the line count, and resumes once most are handled")
+    func byteBound() {
+        let queue = InboundQueue()
+        let resumes = NIOLockedValueBox(0)
+        queue.setResumeReading { resumes.withLockedValue { $0 += 1 } }
+        queue.attach {}
+        let big = String(repeating: "x", count: InboundQueue.defaultMaximumBytes / 2 + 1)
+        // Two lines of just over half the bound: 256 such lines would be 128 MiB.
+        #expect(!queue.push(Self.line(big)))
+        #expect(queue.push(Self.line(big)))
+        #expect(queue.isReadPaused)
+        _ = queue.next()
+        // Still over a quarter of the bound queued: reading stays paused.
+        #expect(queue.isReadPaused)
+        #expect(resumes.withLockedValue { $0 } == 0)
+        _ = queue.next()
+        #expect(!queue.isReadPaused)
+        #expect(resumes.withLockedValue { $0 } == 1)
+        // Small lines still pause at the line count.
+        var paused = false
+        for _ in 0..<InboundQueue.highWaterMark { paused = queue.push(Self.line("PING")) }
+        #expect(paused)
+    }
 }

@@ -133,6 +133,10 @@ extension ServerSettings {
                 settings.maxConnectionsPerAddress = try integer(value, in: 0...Int(Int32.max))
             },
             "idle_timeout": { settings, value, _ throws(Failure) in settings.idleTimeoutSeconds = try duration(value) },
+            "heartbeat": { settings, value, _ throws(Failure) in settings.heartbeatSeconds = try duration(value) },
+            "dead_peer_timeout": { settings, value, _ throws(Failure) in
+                settings.deadPeerTimeoutSeconds = try duration(value)
+            },
             "publish_rate": { settings, value, _ throws(Failure) in
                 let rate = try number(value)
                 guard rate >= 0 else { throw Failure(message: "cannot be negative", hint: "0 means no limit") }

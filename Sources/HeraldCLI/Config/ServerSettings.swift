@@ -24,6 +24,8 @@ struct ServerSettings: Sendable, Equatable {
     var maxConnections = 10_000
     var maxConnectionsPerAddress = 1_000
     var idleTimeoutSeconds = 60
+    var heartbeatSeconds = 30
+    var deadPeerTimeoutSeconds = 90
     var publishRate = 200.0
     var publishBurst: Int?
 

@@ -7,7 +7,10 @@ import Synchronization
 ///
 /// Writes go through one writer thread that takes every commit waiting at that moment into a single transaction
 /// (group commit): a burst of publishers pays one fsync, not one each. Retention pruning runs on the same thread,
-/// between commits, never on the caller's. Reads use a second connection, which WAL lets run beside the writer.
+/// between commits, never on the caller's. Reads run on reader threads of the store's own (``SQLiteReaders``),
+/// each with its own connection, which WAL lets run beside the writer: no read holds a thread of Swift's
+/// cooperative pool. The one exception is ``article(contentID:)``, an indexed lookup of microseconds asked only by
+/// the engine, on a connection of its own that nothing else locks.
 ///
 /// The schema carries its version in `PRAGMA user_version` and is migrated on open, one step per version, each
 /// step in its own transaction (see ``migrations``).
@@ -37,7 +40,9 @@ public final class SQLiteAlertStore: AlertStore {
     private let queue = Mutex(Queue())
     private let wake = DispatchSemaphore(value: 0)
     private let writer: Mutex<SQLiteConnection>
-    private let reader: Mutex<SQLiteConnection>
+    /// The engine's duplicate lookup: only the engine uses it, so its lock is never contended.
+    private let lookup: Mutex<SQLiteConnection>
+    let readers: SQLiteReaders
     private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
     /// Transactions run and submissions they carried: the group-commit ratio.
     private let counters = Mutex((transactions: 0, requests: 0))
@@ -59,10 +64,11 @@ public final class SQLiteAlertStore: AlertStore {
         try writerConnection.execute("PRAGMA journal_mode=WAL")
         try writerConnection.execute("PRAGMA synchronous=FULL")
         schemaMigration = try Self.migrate(writerConnection, path: path)
-        let readerConnection = try SQLiteConnection(path: path)
-        try readerConnection.execute("PRAGMA query_only=1")
+        let lookupConnection = try SQLiteConnection(path: path)
+        try lookupConnection.execute("PRAGMA query_only=1")
+        readers = try SQLiteReaders(path: path, count: 2)
         writer = Mutex(writerConnection)
-        reader = Mutex(readerConnection)
+        lookup = Mutex(lookupConnection)
         let thread = Thread { [self] in self.runWriter() }
         thread.name = "herald-store-writer"
         thread.start()
@@ -231,7 +237,7 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     public func highestID() async throws -> UInt64 {
-        try reader.withLock { connection in
+        try await readers.read { connection throws(StorageError) in
             var highest: UInt64 = 0
             try connection.query("SELECT COALESCE((SELECT value FROM meta WHERE key = 'highest_id'), (SELECT MAX(id) FROM log), 0)") {
                 highest = UInt64($0.integer(0))
@@ -241,19 +247,19 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     public func entries(after id: UInt64, limit: Int) async throws -> [LogEntry] {
-        try read(
+        try await read(
             "SELECT id, kind, rule, severity, tags, created_at, json FROM log WHERE id > ? AND kind != 'suppressed' ORDER BY id LIMIT ?",
             id, limit)
     }
 
     public func entries(before id: UInt64, limit: Int) async throws -> [LogEntry] {
-        try read(
+        try await read(
             "SELECT id, kind, rule, severity, tags, created_at, json FROM log WHERE id < ? AND kind != 'suppressed' ORDER BY id DESC LIMIT ?",
             id, limit)
     }
 
-    private func read(_ sql: String, _ id: UInt64, _ limit: Int) throws -> [LogEntry] {
-        try reader.withLock { connection in
+    private func read(_ sql: String, _ id: UInt64, _ limit: Int) async throws -> [LogEntry] {
+        try await readers.read { connection throws(StorageError) in
             var entries: [LogEntry] = []
             try connection.query(sql, [.integer(Int64(clamping: id)), .integer(Int64(limit))]) { row in
                 let tags = row.text(4).map { $0.isEmpty ? [] : $0.split(separator: "\u{1F}").map(String.init) } ?? []
@@ -268,7 +274,7 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     public func firstID(since date: Date) async throws -> UInt64? {
-        try reader.withLock { connection in
+        try await readers.read { connection throws(StorageError) in
             var found: UInt64?
             try connection.query(
                 "SELECT MIN(id) FROM log WHERE created_at >= ?", [.integer(Self.milliseconds(date))]
@@ -281,7 +287,7 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     public func bounds() async throws -> (oldest: UInt64, newest: UInt64) {
-        try reader.withLock { connection in
+        try await readers.read { connection throws(StorageError) in
             var result: (UInt64, UInt64) = (0, 0)
             try connection.query("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM log") { row in
                 result = (UInt64(row.integer(0)), UInt64(row.integer(1)))
@@ -291,7 +297,7 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     public func article(contentID: String) throws -> String? {
-        try reader.withLock { connection in
+        try lookup.withLock { connection in
             var id: String?
             try connection.query("SELECT id FROM articles WHERE content_id = ?", [.text(contentID)]) { row in id = row.text(0) }
             return id
@@ -299,7 +305,7 @@ public final class SQLiteAlertStore: AlertStore {
     }
 
     public func dedupRecords(since date: Date) async throws -> [DedupRecord] {
-        try reader.withLock { connection in
+        try await readers.read { connection throws(StorageError) in
             var records: [DedupRecord] = []
             try connection.query(
                 "SELECT id, rule, dedup_key, created_at FROM log WHERE kind = 'alert' AND dedup_key IS NOT NULL AND created_at >= ? ORDER BY id",
@@ -374,6 +380,7 @@ public final class SQLiteAlertStore: AlertStore {
 
     /// Finishes what was submitted, then ends the writer thread. Closing again returns at once.
     public func close() async {
+        readers.close()
         await withCheckedContinuation { continuation in
             let finished = queue.withLock { queue -> Bool in
                 queue.closed = true

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import Logging
+import ServiceLifecycle
 
 /// Polls RSS and Atom feeds and publishes their new items as articles.
 ///
@@ -8,7 +9,11 @@ import Logging
 /// unchanged feed costs one `304`. Items already seen (by guid, id or link) are skipped; the engine's durable
 /// content ids catch the same story under a new guid, and every item again after a restart. A feed that fails —
 /// timeout, HTTP error, malformed XML — is logged and retried at its next poll; the other feeds go on.
-public actor FeedPoller {
+///
+/// A ``Service``, stopped before the store on shutdown: graceful shutdown ends the waits between polls at once,
+/// a fetch in flight is abandoned, and a poll in progress stops publishing at the next item (its feed is fetched
+/// again at the next start).
+public actor FeedPoller: Service {
     /// One feed to poll.
     public struct Feed: Sendable, Hashable {
         public var url: URL
@@ -56,14 +61,15 @@ public actor FeedPoller {
         self.logger = logger
     }
 
-    /// Polls each feed on its own interval until cancelled; the first poll of each is immediate.
+    /// Polls each feed on its own interval until graceful shutdown or cancellation; the first poll of each is
+    /// immediate.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for feed in feeds {
                 group.addTask { [self] in
-                    while !Task.isCancelled {
+                    while !FolderIngest.isStopping {
                         _ = await self.poll(feed.url)
-                        try? await Task.sleep(for: feed.interval)
+                        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: feed.interval) }
                     }
                 }
             }
@@ -85,7 +91,11 @@ public actor FeedPoller {
         if let etag = state.etag { headers.append(("If-None-Match", etag)) }
         if let lastModified = state.lastModified { headers.append(("If-Modified-Since", lastModified)) }
         do {
-            let response = try await fetcher.get(url, headers: headers)
+            // A fetch in flight is abandoned on shutdown rather than allowed its whole timeout (20 s by default,
+            // longer than the server's shutdown budget): nothing of it was published yet.
+            let fetcher = self.fetcher
+            let requestHeaders = headers
+            let response = try await cancelWhenGracefulShutdown { try await fetcher.get(url, headers: requestHeaders) }
             if response.status == 304 {
                 result.notModified = true
                 logger.debug("feed not modified", metadata: ["feed": "\(url)"])
@@ -97,6 +107,7 @@ public actor FeedPoller {
             let items = try FeedParser.parse(response.body)
             let source = url.host ?? url.absoluteString
             for item in items {
+                if FolderIngest.isStopping { throw FeedParser.Failure(description: "stopped by shutdown part-way") }
                 guard !state.seen.contains(item.key) else {
                     result.skipped += 1
                     continue

@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import Logging
 import NIOPosix
+import ServiceLifecycle
 
 /// A watched folder: article files dropped into it are published once, then moved to `done/`, or to `failed/`
 /// with a `<name>.error` file beside them saying why.
@@ -15,7 +16,12 @@ import NIOPosix
 /// each goes to `failed/` with the reason. A file over the parser's size limit is refused by its size, unread.
 /// A file that cannot be moved away afterwards is remembered and left alone until it changes, rather than read
 /// again at every pass. The file-system work runs on a thread pool, never on Swift's cooperative pool.
-public actor FolderIngest {
+///
+/// A ``Service``: `herald serve` runs it in its service group after the store, so on shutdown it is stopped
+/// first. Graceful shutdown ends the wait between passes at once, and a file already taken is finished (published
+/// and moved to `done/`) before ``run()`` returns, while the store is still open. A file whose articles the store
+/// could not take is left where it is for the next pass, never moved to `failed/`: that is not the file's fault.
+public actor FolderIngest: Service {
     /// What one pass over the folder did.
     public struct Pass: Sendable, Equatable {
         public var published = 0
@@ -31,11 +37,18 @@ public actor FolderIngest {
     private let threadPool: NIOThreadPool
     /// Files handled but not moved away, by name, as they were then: skipped while they stay the same.
     private var unmovable: [String: FileIdentity] = [:]
+    /// How long ``run()`` waits between passes.
+    private let interval: Duration
+    /// Called with a file's name once it has been read, before its articles are published (a test seam: a test
+    /// triggers shutdown here to see the file finished rather than dropped).
+    private let afterRead: (@Sendable (String) async -> Void)?
 
     public init(
         folder: URL, engine: AlertEngine, parser: ArticleParser = ArticleParser(), threadPool: NIOThreadPool = .singleton,
-        logger: Logger
+        interval: Duration = .seconds(2), afterRead: (@Sendable (String) async -> Void)? = nil, logger: Logger
     ) {
+        self.interval = interval
+        self.afterRead = afterRead
         self.folder = folder
         self.engine = engine
         self.parser = parser
@@ -43,14 +56,18 @@ public actor FolderIngest {
         self.logger = logger
     }
 
-    /// Polls every `interval` until cancelled.
-    public func run(interval: Duration = .seconds(2)) async {
+    /// Polls every interval until graceful shutdown or cancellation; the file in hand is finished first.
+    public func run() async {
         logger.info("watching a folder for articles", metadata: ["folder": "\(folder.path)"])
-        while !Task.isCancelled {
+        while !Self.isStopping {
             _ = await scanOnce()
-            try? await Task.sleep(for: interval)
+            let interval = self.interval
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
+        logger.info("stopped watching the folder", metadata: ["folder": "\(folder.path)"])
     }
+
+    static var isStopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 
     /// One pass: every complete article file now in the folder, oldest name first.
     @discardableResult
@@ -70,6 +87,8 @@ public actor FolderIngest {
         // A remembered file that is gone (or was replaced) is forgotten.
         unmovable = unmovable.filter { name, identity in entries.contains { $0.name == name && $0.identity == identity } }
         for entry in entries where Self.isReady(entry.name) && entry.kind != .directory {
+            // Shutting down: the file in hand was finished; the rest wait for the next start.
+            if Self.isStopping { break }
             guard unmovable[entry.name] != entry.identity else { continue }
             await handle(entry, pass: &pass)
         }
@@ -91,19 +110,31 @@ public actor FolderIngest {
             await fail(entry, reason: (error as? FileRefusal)?.description ?? "\(name): \(error)")
             return
         }
+        await afterRead?(name)
+        let articles: [Article]
         do {
-            let articles = try parser.parse(bytes, format: .auto, name: name)
+            articles = try parser.parse(bytes, format: .auto, name: name)
+        } catch {
+            pass.failed += 1
+            await fail(entry, reason: error.message)
+            return
+        }
+        do {
             for article in articles {
                 let outcome = try await engine.publish(article)
                 if outcome.duplicate { pass.duplicates += 1 } else { pass.published += 1 }
                 pass.alerts += outcome.alerts.count
             }
-            await move(entry, to: "done")
-            logger.info("ingested", metadata: ["file": "\(name)", "articles": "\(articles.count)"])
         } catch {
-            pass.failed += 1
-            await fail(entry, reason: (error as? ArticleError)?.message ?? "\(error)")
+            // The store refused (closed during shutdown, disk full): the file is fine, so it stays for the next
+            // pass or the next start; articles already stored are then recognised as duplicates.
+            logger.error(
+                "the alert log did not take a file's articles; the file is left to try again",
+                metadata: ["file": "\(name)", "error": "\(error)"])
+            return
         }
+        await move(entry, to: "done")
+        logger.info("ingested", metadata: ["file": "\(name)", "articles": "\(articles.count)"])
     }
 
     /// Moves a file that could not be used to `failed/`, with its reason beside it.

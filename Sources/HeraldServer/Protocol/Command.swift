@@ -21,6 +21,9 @@ public enum Command: Sendable, Equatable {
     case publish(Article, form: PublishForm)
     /// `ARTICLE`: the following lines, up to a line holding a single `.`, are a plain-text article.
     case beginArticle
+    /// An article command (`PUB`, `{"cmd":"pub"…}`, `{"cmd":"article"…}`) from a connection without the publish
+    /// role: the article was left unparsed and unhashed, and the answer is `forbidden`.
+    case unparsedPublish(form: PublishForm)
     /// `AUTH <token>`: take the roles of a configured token.
     case auth(token: String)
     /// `RELOAD`: recompile the rules and swap them in, or keep the old ones and report every diagnostic.
@@ -52,6 +55,7 @@ public enum Command: Sendable, Equatable {
         case .help: "help"
         case .publish(_, let form): form.rawValue
         case .beginArticle: "article"
+        case .unparsedPublish(let form): form.rawValue
         case .auth: "auth"
         case .reload: "reload"
         case .stats: "stats"
@@ -68,7 +72,7 @@ public enum Command: Sendable, Equatable {
     public var requiredRole: Role? {
         switch self {
         case .subscribe: .subscribe
-        case .publish, .beginArticle: .publish
+        case .publish, .beginArticle, .unparsedPublish: .publish
         case .reload, .stats, .clients, .kick, .silence, .unsilence, .listSilences, .rule: .admin
         case .unsubscribe, .listSubscriptions, .listRules, .ping, .quit, .help, .auth: nil
         }

@@ -17,18 +17,22 @@ public struct CommandParser: Sendable {
     }
 
     /// Parses `line`; returns `nil` for a blank line, which is ignored (people press return).
-    public func parse(_ line: String) throws(ProtocolError) -> Request? {
+    ///
+    /// With `mayPublish` false (a connection without the publish role) an article command is returned as
+    /// ``Command/unparsedPublish(form:)`` without parsing or hashing its article: the role is checked first.
+    public func parse(_ line: String, mayPublish: Bool = true) throws(ProtocolError) -> Request? {
         let trimmed = line.trimmingWhitespace()
         guard let first = trimmed.first else { return nil }
         // A line starting with `[` is a JSON mistake, not a verb: it gets bad_json, not unknown_command.
         if first == "{" || first == "[" {
-            return try JSONCommandParser(parser: self).parse(String(trimmed))
+            return try JSONCommandParser(parser: self, mayPublish: mayPublish).parse(String(trimmed))
         }
         let verbEnd = trimmed.firstIndex(where: \.isProtocolWhitespace) ?? trimmed.endIndex
         let word = String(trimmed[..<verbEnd])
         let rest = trimmed[verbEnd...].trimmingWhitespace()
         // A `PUB` line is a whole article: splitting it into words would cost more than parsing its JSON.
         let isPublish = word.utf8.count == 3 && word.lowercased() == "pub"
+        if isPublish, !mayPublish { return Request(.unparsedPublish(form: .pub)) }
         let arguments = isPublish ? [] : rest.split(whereSeparator: \.isProtocolWhitespace).map(String.init)
         return Request(try command(word: word, arguments: arguments, rawArguments: rest))
     }

@@ -7,6 +7,8 @@ import HeraldCore
 /// about it at once, not wonder why nothing arrives. An `"id"` (string or number) is echoed in replies as `ref`.
 struct JSONCommandParser {
     let parser: CommandParser
+    /// Whether the connection may publish; if not, an article command is answered without reading its article.
+    var mayPublish = true
 
     /// `"from": 12`, `"last": 20` or `"since": "2026-11-29T08:00:00Z"`; at most one.
     private func replay(_ fields: [String: Any]) throws(ProtocolError) -> ReplayStart? {
@@ -98,6 +100,10 @@ struct JSONCommandParser {
         case "help":
             try allowOnly(["topic"], in: fields, for: verb)
             return .help(topic: try string(fields["topic"], key: "topic")?.lowercased())
+        case "pub" where !mayPublish:
+            return .unparsedPublish(form: .pub)
+        case "article" where !mayPublish:
+            return .unparsedPublish(form: .article)
         case "pub":
             try allowOnly(["article"], in: fields, for: verb)
             guard let article = fields["article"], article is [String: Any] else {

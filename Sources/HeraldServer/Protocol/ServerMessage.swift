@@ -69,6 +69,14 @@ public enum ServerMessage {
         }
     }
 
+    /// Sent to a subscribed connection every heartbeat interval, so its client can tell a quiet server from a
+    /// dead one. Needs no answer.
+    public static func heartbeat(interval: TimeAmount) -> ByteBuffer {
+        line(type: "heartbeat") { writer in
+            writer.int("interval_ms", Int(interval.nanoseconds / 1_000_000))
+        }
+    }
+
     /// The last line before the server closes a connection in an orderly way.
     public static func bye(reason: String, message: String, ref: String? = nil) -> ByteBuffer {
         line(type: "bye", ref: ref) { writer in

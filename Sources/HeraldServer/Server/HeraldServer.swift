@@ -155,10 +155,13 @@ public final class HeraldServer: Service, Sendable {
 
     private func bind(sslContext: NIOSSLContext) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let maximumLineBytes = configuration.maximumLineBytes
+        let maximumInboundBytes = configuration.maximumQueuedInboundBytes
         let handshakeTimeout = configuration.handshakeTimeout
         let maximumQueuedBytes = configuration.maximumQueuedBytes
         let drainSchedulers = DrainSchedulers()
-        return try await ServerBootstrap(group: configuration.eventLoopGroup)
+        let bootstrap = ServerBootstrap(group: configuration.eventLoopGroup)
+        DeadPeerOptions.apply(timeout: configuration.deadPeerTimeout, to: bootstrap)
+        return try await bootstrap
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             // Lets a client that sends its commands and then closes its side (`printf … | client`) still
@@ -175,9 +178,11 @@ public final class HeraldServer: Service, Sendable {
                     try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
                     try pipeline.addHandler(TLSHandshakeObserver(promise: handshake, timeout: handshakeTimeout))
                     // The framer enforces the line limit itself; the buffer cap is a second line of defence.
+                    // The session lowers the line limit while the connection may not publish (SessionLineDecoder).
+                    let lineLimit = LineLimit(maximumLineBytes)
                     try pipeline.addHandler(
                         ByteToMessageHandler(
-                            LineFrameDecoder(maximumLineLength: maximumLineBytes),
+                            SessionLineDecoder(maximumLineLength: maximumLineBytes, limit: lineLimit),
                             maximumBufferSize: maximumLineBytes + 2))
                     // The writer sits before the inbox, so its writes go straight to TLS without crossing the
                     // inbox (a duplex handler, for read back-pressure): one pipeline hop less per write and flush.
@@ -187,11 +192,11 @@ public final class HeraldServer: Service, Sendable {
                         OutboxWriter(
                             outbox: outbox, ended: writerEnded,
                             scheduler: drainSchedulers.scheduler(for: channel.eventLoop)))
-                    let inbound = InboundQueue()
+                    let inbound = InboundQueue(maximumBytes: maximumInboundBytes)
                     try pipeline.addHandler(LineInbox(queue: inbound))
                     return AcceptedConnection(
                         channel: channel, handshake: handshake.futureResult, inbound: inbound, outbox: outbox,
-                        writerEnded: writerEnded.futureResult)
+                        writerEnded: writerEnded.futureResult, lineLimit: lineLimit)
                 }
             }
     }
@@ -211,7 +216,8 @@ public final class HeraldServer: Service, Sendable {
             closeGracePeriod: configuration.closeGracePeriod,
             slowConsumerGracePeriod: configuration.slowConsumerGracePeriod,
             idleTimeout: configuration.idleTimeout, publishRate: configuration.publishRate,
-            publishBurst: configuration.publishBurst ?? max(1, Int((configuration.publishRate * 2).rounded(.up))))
+            publishBurst: configuration.publishBurst ?? max(1, Int((configuration.publishRate * 2).rounded(.up))),
+            heartbeatInterval: configuration.heartbeatInterval)
     }
 
     /// Binds the Prometheus endpoint on loopback when a metrics port is configured.

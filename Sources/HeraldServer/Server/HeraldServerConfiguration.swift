@@ -13,6 +13,9 @@ public struct HeraldServerConfiguration: Sendable {
     public var maximumLineBytes: Int = 1 << 20
     /// The largest accepted `ARTICLE` block in bytes (`article_too_large` beyond).
     public var maximumArticleBytes: Int = 1 << 20
+    /// The most bytes of received lines queued for one connection before the server stops reading from it (TCP
+    /// then pushes back on the client; nothing is lost or refused). At least one line is always accepted.
+    public var maximumQueuedInboundBytes: Int = 1 << 20
     /// The most subscriptions one connection may hold (`too_many_subscriptions` beyond).
     public var maximumSubscriptions: Int = 64
     /// The most bytes queued for one connection before it is cut off as a slow consumer (`slow_consumer`).
@@ -28,6 +31,14 @@ public struct HeraldServerConfiguration: Sendable {
     /// How long a connection that holds no subscription and has never published may go without sending a
     /// command before it gets `idle_timeout` and is closed; `nil` turns the timeout off.
     public var idleTimeout: TimeAmount? = .seconds(60)
+    /// How often a subscribed connection is sent a `heartbeat` line; `nil` turns heartbeats off. A client that
+    /// hears nothing for a few intervals knows the server or the path to it is gone (`herald sub` reconnects), and
+    /// the heartbeat gives the kernel data to deliver, so a dead peer trips ``deadPeerTimeout``.
+    public var heartbeatInterval: TimeAmount? = .seconds(30)
+    /// How long sent data may go unacknowledged, or an idle socket unanswered by TCP keepalive probes, before the
+    /// kernel drops the connection as dead (`TCP_USER_TIMEOUT` and `SO_KEEPALIVE` on Linux); `nil`: the system's
+    /// defaults (keepalive off, about 15 minutes of retransmission).
+    public var deadPeerTimeout: TimeAmount? = .seconds(90)
     /// Articles (`PUB`, `ARTICLE`) one connection may publish per second (`rate_limited` beyond; 0: no limit).
     public var publishRate: Double = 200
     /// How many articles one connection may publish at once before the rate applies; `nil`: twice the rate.

@@ -11,6 +11,8 @@ struct AcceptedConnection: Sendable {
     var inbound: InboundQueue
     var outbox: Outbox
     var writerEnded: EventLoopFuture<OutboxWriter.End>
+    /// The line limit the session lowers while the connection may not publish.
+    var lineLimit: LineLimit
 }
 
 /// Runs one connection from handshake to close. Never throws: whatever one client does, it ends here.
@@ -49,6 +51,7 @@ struct Connection {
         var handle: SessionHandle
         var registered: Bool
         var watchdog: IdleWatchdog?
+        var heartbeat: Heartbeat?
         var logger: Logger
         /// Succeeds once the session has stopped and the writer has finished.
         var finished: EventLoopFuture<Void>
@@ -83,7 +86,7 @@ struct Connection {
         logger[metadataKey: "roles"] = "\(roles.map(\.rawValue).joined(separator: ","))"
         let session = Session(
             handle: handle, context: context, roles: roles, name: name,
-            address: channel.remoteAddress?.ipAddress ?? "?", logger: logger)
+            address: channel.remoteAddress?.ipAddress ?? "?", lineLimit: accepted.lineLimit, logger: logger)
         handle.send(
             ServerMessage.hello(
                 server: context.serverName, version: context.version, connection: id, roles: roles.map(\.rawValue),
@@ -105,6 +108,13 @@ struct Connection {
                 handle: handle, eventLoop: channel.eventLoop, timeout: timeout, grace: context.closeGracePeriod)
             watchdog?.start()
         }
+        var heartbeat: Heartbeat?
+        if let interval = context.heartbeatInterval {
+            heartbeat = Heartbeat(
+                handle: handle, eventLoop: channel.eventLoop, interval: interval,
+                slowConsumerGrace: context.slowConsumerGracePeriod)
+            heartbeat?.start()
+        }
         accepted.writerEnded.whenSuccess { end in
             switch end {
             case .drained:
@@ -122,11 +132,14 @@ struct Connection {
         // close grace, after which the channel is closed under it).
         let writerEnded = accepted.writerEnded
         let finished = stopped.futureResult.flatMap { writerEnded.map { _ in () } }
-        return Started(handle: handle, registered: registered, watchdog: watchdog, logger: logger, finished: finished)
+        return Started(
+            handle: handle, registered: registered, watchdog: watchdog, heartbeat: heartbeat, logger: logger,
+            finished: finished)
     }
 
     private func finish(_ started: Started, logger: Logger) {
         started.watchdog?.stop()
+        started.heartbeat?.stop()
         started.handle.finished()
         context.broker.unregister(id)
         let reason = started.handle.closeReason ?? .connectionError

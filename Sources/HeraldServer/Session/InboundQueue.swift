@@ -4,6 +4,8 @@ import NIOCore
 /// What a connection's reader has to handle: a complete line, the end of the client's input, or a failure.
 enum InboundEvent: Sendable {
     case line(ByteBuffer)
+    /// A line longer than the connection's current limit, dropped unread as it arrived (``SessionLineDecoder``).
+    case skippedLine(bytes: Int)
     /// The client closed its side, or the channel closed.
     case end
     /// The line framer or TLS failed (a line too long, an unclean shutdown, an I/O error).
@@ -16,8 +18,9 @@ enum InboundEvent: Sendable {
 /// An idle subscriber is what a server holds most of. A task blocked reading per connection would keep its stack
 /// (and the stack slabs of the deepest command it ever ran) for the connection's whole life; here the event loop
 /// queues lines and, when the queue goes from empty to not, starts one pump task that handles them in order and
-/// ends when the queue is empty. Reading pauses while the queue is over its high-water mark, so a client that
-/// sends faster than its commands are handled is pushed back by TCP.
+/// ends when the queue is empty. Reading pauses while the queue holds ``maximumBytes`` of lines or more (or
+/// ``highWaterMark`` lines), so a client that sends faster than its commands are handled is pushed back by TCP,
+/// and a connection's queue never holds more than ``maximumBytes`` plus one line, whatever size its lines are.
 final class InboundQueue: Sendable {
     private struct State {
         var events = CircularBuffer<InboundEvent>(initialCapacity: 4)
@@ -26,20 +29,34 @@ final class InboundQueue: Sendable {
         var readPaused = false
         var resumeReading: (@Sendable () -> Void)?
         var ended = false
+        /// The bytes of the queued lines.
+        var bytes = 0
     }
 
     static let highWaterMark = 256
     static let lowWaterMark = 64
+    /// The default byte bound: one maximum-length line.
+    static let defaultMaximumBytes = 1 << 20
 
+    /// Reading pauses once the queued lines hold this many bytes, and resumes below a quarter of it.
+    let maximumBytes: Int
     private let state = NIOLockedValueBox(State())
+
+    init(maximumBytes: Int = InboundQueue.defaultMaximumBytes) {
+        self.maximumBytes = max(1, maximumBytes)
+    }
 
     /// Queues an event (from the event loop). Returns whether reading should pause.
     func push(_ event: InboundEvent) -> Bool {
         let (start, pause) = state.withLockedValue { state -> ((@Sendable () -> Void)?, Bool) in
             if state.ended { return (nil, false) }
-            if case .line = event {} else { state.ended = true }
+            switch event {
+            case .line(let line): state.bytes += line.readableBytes
+            case .skippedLine: break
+            case .end, .failure: state.ended = true
+            }
             state.events.append(event)
-            let pause = state.events.count >= Self.highWaterMark
+            let pause = state.events.count >= Self.highWaterMark || state.bytes >= maximumBytes
             if pause { state.readPaused = true }
             guard !state.pumpRunning, let startPump = state.startPump else { return (nil, pause) }
             state.pumpRunning = true
@@ -74,8 +91,9 @@ final class InboundQueue: Sendable {
     func next() -> InboundEvent? {
         let (event, resume) = state.withLockedValue { state -> (InboundEvent?, (@Sendable () -> Void)?) in
             guard let event = state.events.popFirst() else { return (nil, nil) }
+            if case .line(let line) = event { state.bytes -= line.readableBytes }
             var resume: (@Sendable () -> Void)?
-            if state.readPaused, state.events.count <= Self.lowWaterMark {
+            if state.readPaused, state.events.count <= Self.lowWaterMark, state.bytes <= maximumBytes / 4 {
                 state.readPaused = false
                 resume = state.resumeReading
             }
@@ -101,6 +119,7 @@ final class InboundQueue: Sendable {
     func discardAll() {
         state.withLockedValue { state in
             state.events.removeAll()
+            state.bytes = 0
             state.ended = true
         }
     }

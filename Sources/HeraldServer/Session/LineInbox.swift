@@ -30,6 +30,9 @@ final class LineInbox: ChannelDuplexHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             _ = queue.push(.end)
+        } else if let skipped = event as? SkippedLine {
+            _ = queue.push(.skippedLine(bytes: skipped.bytes))
+            return
         }
         context.fireUserInboundEventTriggered(event)
     }

@@ -12,8 +12,13 @@ struct Session: Sendable {
     let context: SessionContext
     var logger: Logger
     private(set) var subscriptions: SubscriptionSet
-    /// What this connection may do; grows with `AUTH`.
-    var roles: [Role]
+    /// What this connection may do; grows with `AUTH`. Without `publish`, its lines are limited to
+    /// ``maximumLineBytesWithoutPublish`` as they are framed.
+    var roles: [Role] {
+        didSet { applyLineLimit() }
+    }
+    /// The framer's limit for this connection (`nil` in unit tests without a channel).
+    private let lineLimit: LineLimit?
     /// The token's or client certificate's name, for logs and `CLIENTS`.
     var name: String?
     /// The client's IP address: what failed `AUTH` attempts are counted by.
@@ -30,8 +35,15 @@ struct Session: Sendable {
     /// How many articles one connection may have in flight before reading waits (TCP pushes back on the client).
     /// Large enough that a slow fsync is shared by many articles rather than throttling a busy publisher.
     static let maximumPipelinedArticles = 512
+    /// The longest line a connection without the publish role may send: longer ones are refused without being
+    /// read (no command but an article needs more than a few kilobytes).
+    static let maximumLineBytesWithoutPublish = 64 << 10
 
-    init(handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, address: String, logger: Logger) {
+    init(
+        handle: SessionHandle, context: SessionContext, roles: [Role], name: String?, address: String,
+        lineLimit: LineLimit? = nil, logger: Logger
+    ) {
+        self.lineLimit = lineLimit
         self.handle = handle
         self.context = context
         self.roles = roles
@@ -42,6 +54,13 @@ struct Session: Sendable {
         if context.publishRate > 0 {
             publishTokens = TokenBucket(rate: context.publishRate, capacity: Double(context.publishBurst))
         }
+        applyLineLimit()
+    }
+
+    private func applyLineLimit() {
+        lineLimit?.set(
+            roles.contains(.publish)
+                ? context.maximumLineBytes : min(context.maximumLineBytes, Self.maximumLineBytesWithoutPublish))
     }
 
     /// Whether to keep reading after a line.
@@ -55,6 +74,10 @@ struct Session: Sendable {
         switch event {
         case .line(let line):
             return await receive(line)
+        case .skippedLine(let bytes):
+            guard !handle.isClosing else { return .stop }
+            handle.noteActivity()
+            return refuseLongLine(bytes: bytes)
         case .end:
             if article != nil {
                 logger.debug("connection ended inside an ARTICLE block; the block was discarded")
@@ -75,6 +98,17 @@ struct Session: Sendable {
             }
         }
         return .stop
+    }
+
+    /// A line too long for a connection without the publish role, dropped unread.
+    private func refuseLongLine(bytes: Int) -> Next {
+        reject(
+            ProtocolError(
+                .forbidden,
+                "a line of \(bytes) bytes was ignored unread: lines over \(Self.maximumLineBytesWithoutPublish) bytes "
+                    + "are articles, which need the publish role"
+                    + (context.auth == nil ? "" : "; AUTH with a token that has it")),
+            command: nil, ref: nil)
     }
 
     private func closeForLongLine() {
@@ -109,6 +143,12 @@ struct Session: Sendable {
                 return reject(error, command: "article", ref: nil)
             }
         }
+        // Roles first: a connection that may not publish gets its refusal before any article is parsed or hashed.
+        // Only articles need long lines, so its long lines are refused unread, whatever they hold.
+        let mayPublish = roles.contains(.publish)
+        if !mayPublish, line.readableBytes > Self.maximumLineBytesWithoutPublish {
+            return refuseLongLine(bytes: line.readableBytes)
+        }
         guard let text = String(validating: line.readableBytesView, as: UTF8.self) else {
             return reject(
                 ProtocolError(.invalidUTF8, "the line is not valid UTF-8 (\(line.readableBytes) bytes); it was ignored"),
@@ -116,7 +156,7 @@ struct Session: Sendable {
         }
         let request: Request?
         do {
-            request = try context.parser.parse(text)
+            request = try context.parser.parse(text, mayPublish: mayPublish)
         } catch {
             return reject(error, command: nil, ref: nil)
         }
@@ -132,6 +172,7 @@ struct Session: Sendable {
         }
         let next = await perform(request)
         handle.noteEngaged(subscriptions.count > 0 || hasPublished)
+        handle.noteSubscribed(subscriptions.count > 0)
         return next
     }
 
@@ -202,6 +243,9 @@ struct Session: Sendable {
             }
             hasPublished = true
             return await publish(article, form: form, ref: ref)
+        case .unparsedPublish:
+            // Refused by the role check above; never reaches here with the role.
+            return forbidden(command, role: .publish, ref: ref)
         case .beginArticle:
             article = ArticleCollector(maximumBytes: context.maximumArticleBytes)
             return .read

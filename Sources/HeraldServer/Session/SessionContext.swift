@@ -31,6 +31,8 @@ final class SessionContext: Sendable {
     /// Articles per second per connection (0: no limit), and the burst allowed on top.
     let publishRate: Double
     let publishBurst: Int
+    /// See ``HeraldServerConfiguration/heartbeatInterval``.
+    let heartbeatInterval: TimeAmount?
 
     init(
         engine: AlertEngine,
@@ -52,8 +54,10 @@ final class SessionContext: Sendable {
         slowConsumerGracePeriod: TimeAmount,
         idleTimeout: TimeAmount?,
         publishRate: Double,
-        publishBurst: Int
+        publishBurst: Int,
+        heartbeatInterval: TimeAmount? = nil
     ) {
+        self.heartbeatInterval = heartbeatInterval
         self.engine = engine
         self.broker = broker
         self.statistics = statistics

@@ -23,6 +23,8 @@ public final class SessionHandle: Sendable {
         /// Whether the connection holds a subscription or has published: then it is never idle-timed-out,
         /// since alerts may be rare and a quiet subscriber is doing its job.
         var isEngaged = false
+        /// Whether the connection holds a subscription: then it is sent heartbeats.
+        var isSubscribed = false
     }
 
     /// Creates a handle for a connection on `channel`.
@@ -117,6 +119,13 @@ public final class SessionHandle: Sendable {
     func noteEngaged(_ engaged: Bool) {
         state.withLockedValue { $0.isEngaged = engaged }
     }
+
+    /// Notes whether the connection holds a subscription (see ``Heartbeat``).
+    func noteSubscribed(_ subscribed: Bool) {
+        state.withLockedValue { $0.isSubscribed = subscribed }
+    }
+
+    var isSubscribed: Bool { state.withLockedValue { $0.isSubscribed } }
 
     /// When the connection will have been idle for `timeout`, or `nil` while it is engaged.
     func idleDeadline(after timeout: TimeAmount) -> NIODeadline? {
