@@ -182,4 +182,35 @@ struct AlertEngineTests {
             #expect(try await replays.value >= 200)
         }
     }
+
+    @Test("an article still being matched holds up no other publisher: matching runs outside the engine's actor", .timeLimit(.minutes(1)))
+    func matchingOutsideTheActor() async throws {
+        try await TemporaryStores.with { stores in
+            let store = try stores.open()
+            // The article titled "big" stays in matching until the test lets it go, as a very long article would.
+            let entered = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            let engine = try await AlertEngine(
+                ruleSet: try Self.ruleSet(), store: store,
+                matchHook: { rules, article in
+                    if article.title == "big" {
+                        entered.signal()
+                        release.wait()
+                    }
+                    return rules.match(title: article.title, body: article.body)
+                })
+            let big = Task.detached { try await engine.publish(Article(title: "big", body: "Alibaba is in Sunnyvale.")) }
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    entered.wait()
+                    continuation.resume()
+                }
+            }
+            // With matching inside the actor, this publish would wait for "big" forever.
+            let small = try await engine.publish(Article(title: "small", body: "ByteDance is in Seattle."))
+            #expect(small.alerts.count == 1)
+            release.signal()
+            #expect(try await big.value.alerts.count == 1)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRules
+import Synchronization
 
 /// A rule as the server lists it, without its syntax.
 public struct RuleSummary: Sendable, Hashable {
@@ -29,6 +30,11 @@ public struct PublishOutcome: Sendable {
 /// in id order even when many publishers share one group commit.
 public actor AlertEngine {
     public private(set) var ruleSet: RuleSet
+    /// The rule set matching reads, outside the actor: each publisher matches its own article on its own thread,
+    /// so one large article holds up nobody else; only ids, dedup and throttles are taken inside, in order.
+    private nonisolated let matchingRules: CurrentRuleSet
+    /// Tests replace matching to hold one article in it; nil in the server.
+    nonisolated let matchHook: (@Sendable (RuleSet, Article) -> MatchReport)?
     private nonisolated let log: any AlertStore
     private var nextID: UInt64
     private var gate: AlertGate
@@ -44,7 +50,17 @@ public actor AlertEngine {
     public init(ruleSet: RuleSet, store: any AlertStore, pushUpdates: Bool = true, rememberArticles: Int = 100_000)
         async throws
     {
+        try await self.init(
+            ruleSet: ruleSet, store: store, pushUpdates: pushUpdates, rememberArticles: rememberArticles, matchHook: nil)
+    }
+
+    init(
+        ruleSet: RuleSet, store: any AlertStore, pushUpdates: Bool = true, rememberArticles: Int = 100_000,
+        matchHook: (@Sendable (RuleSet, Article) -> MatchReport)?
+    ) async throws {
+        self.matchHook = matchHook
         self.ruleSet = ruleSet
+        self.matchingRules = CurrentRuleSet(ruleSet)
         self.log = store
         self.pushUpdates = pushUpdates
         self.memory = rememberArticles
@@ -65,7 +81,15 @@ public actor AlertEngine {
     /// Matches an article and queues what it produced for the store, returning without waiting for the commit:
     /// the ticket says when it is durable (`nil` for a duplicate, which stores nothing). Submissions are committed
     /// in the order they return, so a publisher can pipeline articles and answer each from its ticket.
-    public func submit(_ article: Article, now: Date = Date()) async throws -> (PublishOutcome, CommitTicket?) {
+    public nonisolated func submit(_ article: Article, now: Date = Date()) async throws -> (PublishOutcome, CommitTicket?) {
+        // Matching is the costly part and needs nothing of the actor's state: it runs on the caller's thread.
+        let rules = matchingRules.value
+        let report = matchHook?(rules, article) ?? rules.match(title: article.title, body: article.body, published: article.published)
+        return try await record(article, report: report, now: now)
+    }
+
+    /// The ordered part of a submission: duplicate check, ids, dedup and throttles, the store's queue.
+    private func record(_ article: Article, report: MatchReport, now: Date) async throws -> (PublishOutcome, CommitTicket?) {
         if let original = seen[article.contentID] {
             return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
         }
@@ -76,7 +100,6 @@ public actor AlertEngine {
             return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
         }
         // From here to `submit` nothing suspends: ids are taken and queued in one step, in order.
-        let report = ruleSet.match(title: article.title, body: article.body, published: article.published)
         var alerts: [Alert] = []
         var entries: [LogEntry] = []
         let source = article.source ?? article.url ?? article.id
@@ -129,6 +152,7 @@ public actor AlertEngine {
     /// Swaps in a new rule set; articles already being matched finish with the old one.
     public func replace(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
+        matchingRules.value = ruleSet
     }
 
     public func ruleSummaries() -> [RuleSummary] {
@@ -171,5 +195,19 @@ public actor AlertEngine {
                 seenStart = 0
             }
         }
+    }
+}
+
+/// The rule set publishers match with, swapped by a reload: a lock around one value, read without the actor.
+final class CurrentRuleSet: Sendable {
+    private let current: Mutex<RuleSet>
+
+    init(_ ruleSet: RuleSet) {
+        current = Mutex(ruleSet)
+    }
+
+    var value: RuleSet {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
     }
 }

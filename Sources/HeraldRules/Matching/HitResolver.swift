@@ -54,9 +54,19 @@ enum HitResolver {
         }
         let entities = kept.filter { Int($0.list) < entityLists.count && entityLists[Int($0.list)] }
         guard !entities.isEmpty else { return kept }
+        // Only an entity starting at most its own length before a hit can contain it: the scan for each hit starts
+        // there (found by binary search), not at the article's first entity, which made a long article quadratic.
+        let longest = entities.reduce(0) { max($0, $1.tokenLength) }
         return kept.filter { hit in
+            var low = 0
+            var high = entities.count
+            let earliest = hit.firstToken - longest
+            while low < high {
+                let middle = (low + high) / 2
+                if entities[middle].firstToken < earliest { low = middle + 1 } else { high = middle }
+            }
             // Entities are in text order: only those starting at or before the hit can contain it.
-            for entity in entities {
+            for entity in entities[low...] {
                 if entity.firstToken > hit.firstToken { break }
                 guard entity.list != hit.list, entity.contains(hit) else { continue }
                 if entity.tokenLength > hit.tokenLength { return false }
