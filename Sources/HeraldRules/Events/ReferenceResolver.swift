@@ -14,7 +14,10 @@
 ///   was last the subject of a sentence, or failing that the last one named; when that is another firm, nothing.
 ///
 /// Lists take part when declared `refer=context`; their entries' `country` and `hq` attributes give the origins.
-struct ReferenceResolver {
+///
+/// A class, not a struct: its checks are nested functions and methods passed as closures, and each copy of a struct
+/// holding the text, the hits and the lists retained and released all of them.
+final class ReferenceResolver {
     /// What one rule set's lists contribute: origins per entity list.
     struct Model: Sendable {
         struct ListOrigins: Sendable {
