@@ -338,7 +338,12 @@ public struct ServeCommand: AsyncParsableCommand {
     /// A failed reload's diagnostics for the server, each keeping its severity so `RELOAD` counts errors and
     /// warnings apart, as `herald check` does.
     static func reloadDiagnostics(_ diagnostics: [Diagnostic]) -> [ReloadDiagnostic] {
-        diagnostics.map { ReloadDiagnostic($0.severity == .error ? .error : .warning, $0.description) }
+        // The hint goes along, as `herald check` prints it: a RELOAD is where a typo is found in a running server.
+        diagnostics.map { diagnostic in
+            ReloadDiagnostic(
+                diagnostic.severity == .error ? .error : .warning,
+                diagnostic.description + (diagnostic.hint.map { " (hint: \($0))" } ?? ""))
+        }
     }
 
     /// The watched folder and the feed poller: services publishing into the engine until shutdown.

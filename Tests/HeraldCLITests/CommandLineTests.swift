@@ -64,7 +64,19 @@ struct CommandLineTests {
         let diagnostics = ServeCommand.reloadDiagnostics(outcome.diagnostics)
         #expect(diagnostics.map(\.severity) == outcome.diagnostics.map { $0.severity == .error ? .error : .warning })
         #expect(diagnostics.filter { $0.severity == .warning }.count == 2)
-        #expect(diagnostics.map(\.text) == outcome.diagnostics.map(\.description))
+        #expect(diagnostics.map(\.text) == outcome.diagnostics.map { $0.description + ($0.hint.map { " (hint: \($0))" } ?? "") })
+    }
+
+    @Test("RELOAD's diagnostics keep herald check's did-you-mean hints")
+    func reloadDiagnosticsKeepHints() {
+        let outcome = RuleSetLoader(
+            source: InMemoryRuleSource([
+                "r/a.rules": "include \"f.list\"\nrule r\n    title \"t\"\n    let firm = @FIRMM\n",
+                "r/f.list": "list FIRM kind=entity\nApple\n",
+            ])
+        ).load("r")
+        let diagnostics = ServeCommand.reloadDiagnostics(outcome.diagnostics)
+        #expect(diagnostics.contains { $0.text.hasSuffix("unknown list '@FIRMM' (hint: did you mean '@FIRM'?)") }, "\(diagnostics)")
     }
 
     @Test("every subcommand's --help reads like a man page: abstract and discussion")
