@@ -18,75 +18,6 @@
 /// A class, not a struct: its checks are nested functions and methods passed as closures, and each copy of a struct
 /// holding the text, the hits and the lists retained and released all of them.
 final class ReferenceResolver {
-    /// What one rule set's lists contribute: origins per entity list.
-    struct Model: Sendable {
-        struct ListOrigins: Sendable {
-            var list: Int32
-            /// Lowercased origin phrase (as tokens joined by spaces) → country of firms from there.
-            var origins: [String: String]
-            /// The list's most common country, for introduced firms of a national adjective with no city.
-            var defaultCountry: String
-            /// The list whose hits are places this list's firms come from (`origins=`), if any.
-            var originList: Int32?
-        }
-
-        var lists: [ListOrigins]
-        /// Longest origin phrase in tokens.
-        var longestOrigin: Int
-        /// The first word of every origin phrase and of `otherOrigins`: most tokens are ruled out without a key.
-        var firstWords: WordSet
-
-        init(lists gazetteers: [GazetteerList]) {
-            var lists: [ListOrigins] = []
-            var longest = 1
-            for (index, list) in gazetteers.enumerated() where list.isReferable {
-                var countries: [String: Int] = [:]
-                var cityCountry: [String: [String: Int]] = [:]
-                for entry in list.entries {
-                    guard let country = entry.attributes["country"] else { continue }
-                    countries[country, default: 0] += 1
-                    if let hq = entry.attributes["hq"] {
-                        cityCountry[hq.replacingOccurrences(of: "_", with: " ").lowercased(), default: [:]][country, default: 0] += 1
-                    }
-                }
-                guard let common = countries.max(by: { $0.value < $1.value })?.key else { continue }
-                // A city is an origin when at least two of the list's firms are based there, all in one country: a
-                // firm based abroad (one listed firm has its head office in Singapore) does not make every firm from
-                // there one of the list's.
-                var origins: [String: String] = [:]
-                for (city, counts) in cityCountry where counts.count == 1 && counts.values.reduce(0, +) >= 2 {
-                    origins[city] = counts.keys.first
-                }
-                for country in countries.keys {
-                    for adjective in Self.demonyms[country] ?? [] { origins[adjective] = country }
-                }
-                for phrase in origins.keys { longest = max(longest, phrase.split(separator: " ").count) }
-                lists.append(ListOrigins(list: Int32(index), origins: origins, defaultCountry: common, originList: list.originList))
-            }
-            self.lists = lists
-            self.longestOrigin = longest
-            var firstWords = Self.otherOrigins
-            for origins in lists {
-                for phrase in origins.origins.keys { firstWords.insert(String(phrase.split(separator: " ").first ?? "")) }
-            }
-            self.firstWords = WordSet(firstWords)
-        }
-
-        /// Country adjectives by ISO code, for the countries entity lists carry.
-        static let demonyms: [String: [String]] = [
-            "CN": ["chinese", "china", "china's", "mainland"], "HK": ["hong kong"], "US": ["american", "u.s.", "us"],
-            "JP": ["japanese"], "KR": ["korean", "south korean"], "TW": ["taiwanese"], "DE": ["german"],
-            "FR": ["french"], "GB": ["british"], "IN": ["indian"], "SG": ["singaporean"],
-        ]
-
-        /// Adjectives that make a firm another country's ("a German robot maker").
-        /// (Places before "-based" and in ", a Seattle start-up," are read by their own patterns.)
-        static let otherOrigins: Set<String> = [
-            "american", "u.s.", "us", "japanese", "korean", "taiwanese", "german", "french", "british", "indian",
-            "singaporean", "canadian", "israeli", "swiss", "dutch", "swedish", "european",
-        ]
-    }
-
     /// A firm found in the article, as a referent of later mentions.
     private enum Referent: Equatable {
         case listed(list: Int32, entry: Int32)
@@ -359,7 +290,9 @@ final class ReferenceResolver {
         }
 
         // Firms of no list taking part, introduced the same ways with another origin: "Velcora, a Sunnyvale start-up,"
-        // and "Sunnyvale-based Velcora". Their anaphors then resolve to nothing.
+        // and "Sunnyvale-based Velcora". Their anaphors then resolve to nothing. (The tokens of all mentions so
+        // far are kept in a set: asking the list of mentions at every comma made a long article quadratic.)
+        var mentioned = Set(mentions.map(\.token))
         for index in commas where index > 0 && (isWord(index + 1, "a", "A") || isWord(index + 1, "an", "An")) {
             var cursor = index + 2
             var noun = false
@@ -367,13 +300,14 @@ final class ReferenceResolver {
                 if Self.organisationNounSet.contains(cursor, in: text) { noun = true }
                 cursor += 1
             }
-            guard noun, !mentions.contains(where: { $0.token < index && $0.token >= index - 4 }),
+            guard noun, !(max(0, index - 4)..<index).contains(where: { mentioned.contains($0) }),
                 let (first, end) = nameSpanBefore(index, key, capitalized, covered, sentenceStart),
                 !introducedNames.contains(where: { $0.tokens.first == text.text(ofToken: first) })
             else { continue }
             let name = (first..<end).map { text.text(ofToken: $0) }
             introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
             mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
+            mentioned.insert(first)
         }
         for index in capitals where index + 2 < count && text.tokenText(index + 1, equals: "-") && text.tokenText(index + 2, equals: "based") {
             guard origin(at: index, key) == nil || origin(at: index, key)?.2 == nil,
@@ -382,11 +316,12 @@ final class ReferenceResolver {
             let name = (first..<end).map { text.text(ofToken: $0) }
             introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
             mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
+            mentioned.insert(first)
         }
 
         // A dateline ("NOVI, Mich. —", "BOSTON, March 10 (Wire) -") places the story: "here" in it means that place.
         if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable && text.textTokens[$0.firstToken].shape == .upper }),
-            (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "\u{2014}" || key($0) == "--" })
+            (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "--" })
         {
             for index in heres {
                 result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))
@@ -403,7 +338,6 @@ final class ReferenceResolver {
         if mentions.isEmpty { return result }
 
         // Later mentions of introduced names, full or short, and short names of listed firms.
-        var mentioned = Set(mentions.map(\.token))
         let shortNameList = shortNames.map { ($0.key, $0.value) }
         for index in capitals where !covered[index] {
             for (tokens, _, referent) in introducedNames where tokens.count > 0 && text.tokenText(index, equals: tokens[0]) {
