@@ -29,6 +29,10 @@ struct ClauseStructure {
     private let regions: [Int]
     /// For each region, the token that opens it (the comma, dash or parenthesis), indexed by region number.
     private let regionOpeners: [Int]
+    /// Clause number of each token (``clause(of:)``), counted once: the checks ask it of every token of a sentence.
+    private let clauses: [Int]
+    /// The main line's clause count at the sentence's end.
+    private let lastClause: Int
 
     init(text: AnalyzedText, unit: Segment) {
         first = unit.firstToken
@@ -43,9 +47,9 @@ struct ClauseStructure {
         }
         self.keys = keys
         self.capitalized = capitalized
-        // Dashes: a "-" with space on either side is a dash; "US-based" has none.
+        // Dashes (the tokenizer folds — and – to "-"): a "-" with space on either side is a dash; "US-based" has none.
         var spacedDash = [Bool](repeating: false, count: keys.count)
-        for offset in keys.indices where keys[offset] == "-" || keys[offset] == "\u{2014}" || keys[offset] == "\u{2013}" {
+        for offset in keys.indices where keys[offset] == "-" {
             let index = first + offset
             let before = index > first ? text.textTokens[index - 1].end < text.textTokens[index].start : true
             let after = index + 1 < end ? text.textTokens[index].end < text.textTokens[index + 1].start : true
@@ -102,6 +106,19 @@ struct ClauseStructure {
         self.breaks = breaks
         self.regions = regions
         self.regionOpeners = openers
+        var clauses: [Int] = []
+        clauses.reserveCapacity(keys.count)
+        var count = 0
+        for offset in keys.indices {
+            if regions[offset] != 0 {
+                clauses.append(-regions[offset])
+                continue
+            }
+            if breaks[offset] { count += 1 }
+            clauses.append(count)
+        }
+        self.clauses = clauses
+        self.lastClause = count
     }
 
     /// Words that open a sentence with a subordinate clause ending at the first comma.
@@ -158,10 +175,8 @@ struct ClauseStructure {
 
     /// The index of the clause `index` belongs to: clauses are numbered by the breaks before them on the main line.
     func clause(of index: Int) -> Int {
-        let region = self.region(index)
-        if region != 0 { return -region }
-        var count = 0
-        for token in first..<min(index + 1, end) where isBreak(token) && self.region(token) == 0 { count += 1 }
-        return count
+        guard index >= first else { return 0 }
+        guard index < end else { return lastClause }
+        return clauses[index - first]
     }
 }

@@ -233,14 +233,19 @@ struct RuleEvaluation {
         else { return [] }
         let first = text.sentences[index + 1].firstToken
         let end = text.sentences[min(index + count, text.sentences.count - 1)].endToken
+        return partHits(startingIn: first..<end)
+    }
+
+    /// The part's hits that start in `tokens`, found by binary search (the hits are sorted by first token).
+    private func partHits(startingIn tokens: Range<Int>) -> ArraySlice<Hit> {
         var low = 0
         var high = partHits.count
         while low < high {
             let middle = (low + high) / 2
-            if partHits[middle].firstToken < first { low = middle + 1 } else { high = middle }
+            if partHits[middle].firstToken < tokens.lowerBound { low = middle + 1 } else { high = middle }
         }
         var upper = low
-        while upper < partHits.count, partHits[upper].firstToken < end { upper += 1 }
+        while upper < partHits.count, partHits[upper].firstToken < tokens.upperBound { upper += 1 }
         return partHits[low..<upper]
     }
 
@@ -249,9 +254,9 @@ struct RuleEvaluation {
     private func describes(_ hit: Hit, _ unit: Hit) -> Bool {
         guard let index = sentenceIndex(of: hit.firstToken) else { return false }
         let sentence = text.sentences[index]
-        let opening = sentence.firstToken..<min(sentence.endToken, sentence.firstToken + 5, hit.firstToken)
-        return partHits.contains { other in
-            guard other.list == unit.list, opening.contains(other.firstToken) else { return false }
+        let opening = sentence.firstToken..<max(sentence.firstToken, min(sentence.endToken, sentence.firstToken + 5, hit.firstToken))
+        return partHits(startingIn: opening).contains { other in
+            guard other.list == unit.list else { return false }
             let before = max(sentence.firstToken, other.firstToken - 4)..<other.firstToken
             return before.contains { Self.definite.contains(text.key(ofToken: $0)) }
         }
