@@ -159,6 +159,7 @@ public final class HeraldServer: Service, Sendable {
         let handshakeTimeout = configuration.handshakeTimeout
         let maximumQueuedBytes = configuration.maximumQueuedBytes
         let drainSchedulers = DrainSchedulers()
+        let onAccepted = configuration.onConnectionAccepted
         let bootstrap = ServerBootstrap(group: configuration.eventLoopGroup)
         DeadPeerOptions.apply(timeout: configuration.deadPeerTimeout, to: bootstrap)
         return try await bootstrap
@@ -194,9 +195,11 @@ public final class HeraldServer: Service, Sendable {
                             scheduler: drainSchedulers.scheduler(for: channel.eventLoop)))
                     let inbound = InboundQueue(maximumBytes: maximumInboundBytes)
                     try pipeline.addHandler(LineInbox(queue: inbound))
-                    return AcceptedConnection(
+                    let accepted = AcceptedConnection(
                         channel: channel, handshake: handshake.futureResult, inbound: inbound, outbox: outbox,
                         writerEnded: writerEnded.futureResult, lineLimit: lineLimit)
+                    onAccepted?(accepted)
+                    return accepted
                 }
             }
     }

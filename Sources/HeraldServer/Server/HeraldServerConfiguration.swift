@@ -75,6 +75,9 @@ public struct HeraldServerConfiguration: Sendable {
     public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     /// Called once the socket is bound, with the actual address (the port is real even when ``port`` was 0).
     public var onServerRunning: (@Sendable (SocketAddress) async -> Void)?
+    /// Called on the event loop with each accepted connection once its handlers are in place. For tests: one
+    /// keeps weak references to see that closed connections are let go of.
+    var onConnectionAccepted: (@Sendable (AcceptedConnection) -> Void)?
 
     /// Creates a configuration with the default limits.
     public init(host: String = "127.0.0.1", port: Int = 7443, tls: TLSSettings) {

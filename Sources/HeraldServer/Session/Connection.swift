@@ -141,6 +141,7 @@ struct Connection {
         started.watchdog?.stop()
         started.heartbeat?.stop()
         started.handle.finished()
+        accepted.inbound.detach()
         context.broker.unregister(id)
         let reason = started.handle.closeReason ?? .connectionError
         context.statistics.closed(reason)

@@ -29,6 +29,8 @@ final class InboundQueue: Sendable {
         var readPaused = false
         var resumeReading: (@Sendable () -> Void)?
         var ended = false
+        /// The channel is gone: closures installed now would never be let go of (``detach()``).
+        var detached = false
         /// The bytes of the queued lines.
         var bytes = 0
     }
@@ -71,14 +73,16 @@ final class InboundQueue: Sendable {
 
     /// How to resume reading after a pause (installed by ``LineInbox``: it hops to the event loop).
     func setResumeReading(_ resumeReading: @escaping @Sendable () -> Void) {
-        state.withLockedValue { $0.resumeReading = resumeReading }
+        state.withLockedValue { state in
+            if !state.detached { state.resumeReading = resumeReading }
+        }
     }
 
     /// Installs the pump starter once the session exists; starts a pump at once if lines arrived during the
     /// handshake and greeting.
     func attach(startPump: @escaping @Sendable () -> Void) {
         let startNow = state.withLockedValue { state -> Bool in
-            state.startPump = startPump
+            if !state.detached { state.startPump = startPump }
             guard !state.events.isEmpty, !state.pumpRunning else { return false }
             state.pumpRunning = true
             return true
@@ -122,5 +126,22 @@ final class InboundQueue: Sendable {
             state.bytes = 0
             state.ended = true
         }
+    }
+
+    /// Lets go of the pump starter and the read resumer, once the channel is gone.
+    ///
+    /// Both closures close a reference cycle through this queue (the pump holds the queue; the resumer holds the
+    /// inbox handler, which holds the queue, and its channel context, which holds the whole pipeline). Left in
+    /// place, every connection ever accepted would stay in memory after it closed.
+    func detach() {
+        let released = state.withLockedValue { state in
+            let released = (state.startPump, state.resumeReading)
+            state.startPump = nil
+            state.resumeReading = nil
+            state.detached = true
+            return released
+        }
+        // Released outside the lock: dropping the last reference to the pump may deinitialise a session.
+        _ = released
     }
 }

@@ -23,6 +23,12 @@ final class LineInbox: ChannelDuplexHandler, RemovableChannelHandler {
         queue.setResumeReading { eventLoop.execute { inbox.value.resumeRead(context: loopContext.value) } }
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // The channel has closed (NIO removes every handler then): break the queue's cycles through this handler
+        // and the session's pump.
+        queue.detach()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         _ = queue.push(.line(unwrapInboundIn(data)))
     }

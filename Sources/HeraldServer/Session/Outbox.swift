@@ -96,6 +96,17 @@ public final class Outbox: Sendable {
         if kickNow { kick() }
     }
 
+    /// Lets go of the consumer once its channel is gone. Its kick holds the writer and the channel's context,
+    /// and the writer holds this outbox: kept, the cycle would keep every closed connection in memory.
+    public func detachConsumer() {
+        let released = state.withLockedValue { state in
+            let released = state.consumer
+            state.consumer = nil
+            return released
+        }
+        _ = released  // dropped outside the lock
+    }
+
     /// Moves every queued line into `batch` (which should be empty; its storage is reused, so a steady stream
     /// allocates nothing) and re-arms the kick.
     ///

@@ -75,6 +75,7 @@ final class OutboxWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         finish(.channelClosed(linesPending: false))
+        outbox.detachConsumer()
     }
 
     /// Writes what is queued while the channel can take it; at the end of the stream, closes the output side.
