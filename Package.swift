@@ -28,6 +28,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -35,7 +40,7 @@ let package = Package(
         .target(name: "HeraldRules"),
         .target(
             name: "HeraldCore",
-            dependencies: ["HeraldRules", "COpenSSL", "CSQLite"]
+            dependencies: ["HeraldRules", "COpenSSL", "CSQLite", "CZlib"]
         ),
         .target(
             name: "HeraldServer",

@@ -12,14 +12,18 @@ public struct MatchCommand: ParsableCommand {
             Reads each FILE (or standard input for `-`) as articles — JSON lines \
             ({"id"?, "title", "body", "source"?, "url"?, "published"?}) or a scraped plain-text article (title \
             line, optional date line, body, optional `Source:` line) — detected from the extension (.json, .jsonl, \
-            .ndjson, .txt) or the content, or forced with --format.
+            .ndjson, .txt) or the content, or forced with --format. Inputs of any size are streamed: JSON lines \
+            are read one by one, and the article limit applies to each article. A name ending in .gz (or gzip \
+            data on standard input) is decompressed as it is read.
 
             Alerts go to standard output, one JSON object per line (schema version 1, see PROTOCOL.md), ready for \
-            jq. Diagnostics go to standard error. With --explain, each candidate rule that did not fire says why \
-            on standard error.
+            jq, in input order whatever --jobs is. Diagnostics go to standard error: a line that cannot be read is \
+            reported with its file and line number and the rest of the input is still matched; a progress line \
+            on a terminal for long inputs; and a summary at the end (articles, alerts, errors, MB/s) unless \
+            --quiet. With --explain, each candidate rule that did not fire says why on standard error.
 
-            Exit status: 0 when every input was read (whether or not anything matched); 1 if the rules do not \
-            compile or an input could not be read.
+            Exit status: 0 when every input and every line was read (whether or not anything matched); 1 if the \
+            rules do not compile or anything could not be read.
             """
     )
 
@@ -32,6 +36,12 @@ public struct MatchCommand: ParsableCommand {
     @Flag(help: "Explain on standard error why candidate rules fired or did not.")
     public var explain = false
 
+    @Option(name: .long, help: "Articles matched at once, on as many threads (default: the number of cores).")
+    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "No progress line and no summary on standard error.")
+    public var quiet = false
+
     @Argument(help: "Article files; '-' reads standard input.")
     public var files: [String] = []
 
@@ -39,6 +49,7 @@ public struct MatchCommand: ParsableCommand {
 
     public func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one article file, or '-' for standard input.") }
+        if jobs < 1 { throw ValidationError("--jobs must be 1 or more.") }
     }
 
     public func run() throws {
@@ -47,44 +58,15 @@ public struct MatchCommand: ParsableCommand {
             StandardStreams.error(diagnostic.rendered)
         }
         guard let ruleSet = outcome.ruleSet else { throw ExitCode.failure }
-        let parser = ArticleParser()
-        var failed = false
+        var run = MatchRun(
+            ruleSet: ruleSet, parser: ArticleParser(), explain: explain, jobs: jobs,
+            showProgress: !quiet && isatty(STDERR_FILENO) == 1)
         for file in files {
-            let bytes: [UInt8]
-            if file == "-" {
-                bytes = StandardStreams.readStandardInput()
-            } else {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    StandardStreams.error("herald: cannot read \(file)")
-                    failed = true
-                    continue
-                }
-                bytes = [UInt8](data)
-            }
-            do {
-                let name = file == "-" ? "<stdin>" : file
-                let articles = try parser.parse(bytes, format: format, name: name)
-                for article in articles {
-                    let report = ruleSet.match(title: article.title, body: article.body, published: article.published, explain: explain)
-                    // Each line says which file (and, in JSON lines, which article) it is about: several inputs
-                    // explain in one stream.
-                    let origin = articles.count > 1 ? "\(name)#\(article.id)" : name
-                    for line in report.explanation { StandardStreams.error("explain: \(origin): \(line)") }
-                    var output: [UInt8] = []
-                    if !report.matches.isEmpty {
-                        let encoded = EncodedArticle(article)
-                        for match in report.matches {
-                            output += Alert(match: match, encodedArticle: encoded).jsonLineBytes()
-                        }
-                    }
-                    StandardStreams.output(output)
-                }
-            } catch {
-                StandardStreams.error("herald: \(error.message)")
-                failed = true
-            }
+            run.match(path: file, format: format)
         }
-        if failed { throw ExitCode.failure }
+        run.finish()
+        if !quiet { StandardStreams.error(run.summary) }
+        if run.errors > 0 { throw ExitCode.failure }
     }
 }
 

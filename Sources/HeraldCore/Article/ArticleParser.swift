@@ -52,6 +52,19 @@ public struct ArticleParser: Sendable {
         }
     }
 
+    /// Parses one line of a JSON-lines input given as bytes; errors name the input and the line.
+    public func parseJSONLine(_ bytes: [UInt8], name: String, number: Int) throws(ArticleError) -> Article {
+        guard let line = String(validating: bytes, as: UTF8.self) else {
+            throw ArticleError(
+                "invalid_utf8", "\(name):\(number): not valid UTF-8 (at byte \(Self.firstInvalidUTF8(bytes)) of the line)")
+        }
+        do {
+            return try parseJSON(line)
+        } catch {
+            throw ArticleError(error.code, "\(name):\(number): \(error.message)")
+        }
+    }
+
     static func resolve(_ format: ArticleFormat, name: String, text: String) -> ArticleFormat {
         guard format == .auto else { return format }
         let lower = name.lowercased()
