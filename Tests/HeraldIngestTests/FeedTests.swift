@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Testing
 
@@ -167,6 +168,105 @@ struct FeedTests {
             await group.triggerGracefulShutdown()
             try await running
             #expect(server.requests.count == 1)
+        }
+        await server.stop()
+    }
+
+    // The feed HTTP client (#17 item 12): deadlineCoversRedirects, percentEncodedPath, httpsToIPAddress and gzipFeed
+    // failed against the hand-written NIO client it replaced; the others guard what the replacement could break.
+
+    @Test("one deadline for the whole exchange: slow redirect hops add up to a timeout, though each is within it")
+    func deadlineCoversRedirects() async throws {
+        let hop = TimeAmount.milliseconds(700)
+        let server = try await FixtureHTTPServer.start([
+            "/hop1": .init(status: 302, location: "/hop2", delay: hop),
+            "/hop2": .init(status: 302, location: "/hop3", delay: hop),
+            "/hop3": .init(status: 302, location: "/hop4", delay: hop),
+            "/hop4": .init(status: 302, location: "/rss.xml", delay: hop),
+            "/rss.xml": .init(body: Self.rss),
+        ])
+        // Each hop's 0.7 s is well within the 2 s timeout; the four add up to 2.8 s. (No fetch here is expected to
+        // succeed within 2 s: on a loaded machine even one slow hop might not.)
+        let fetcher = HTTPFetcher(timeout: .seconds(2))
+        let chain = try #require(URL(string: server.url("/hop1")))
+        do {
+            let response = try await fetcher.get(chain)
+            Issue.record("four 0.7 s redirects fetched within a 2 s timeout: HTTP \(response.status) from \(response.url.path)")
+        } catch {
+            #expect(error.description.hasPrefix("timed out after"), "\(error)")
+        }
+        // The deadline ended the chain part-way: the feed itself was never asked for.
+        let paths = server.requests.map { $0.path }
+        #expect(!paths.contains("/rss.xml"), "\(paths)")
+        await server.stop()
+    }
+
+    @Test("a percent-encoded path and query reach the server as written, not decoded")
+    func percentEncodedPath() async throws {
+        let target = "/a%2Fb%20c?q=x%26y"
+        let server = try await FixtureHTTPServer.start([target: .init(body: Self.rss)])
+        let response = try await HTTPFetcher(timeout: .seconds(30)).get(try #require(URL(string: server.url(target))))
+        #expect(server.requests.map(\.path) == [target])
+        #expect(response.status == 200)
+        await server.stop()
+    }
+
+    @Test("https to an IP address: a certificate for that address is accepted; an untrusted one or another address's is not")
+    func httpsToIPAddress() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (tls, caFile) = try FixtureHTTPServer.tlsContext(in: directory.appendingPathComponent("right"))
+        let server = try await FixtureHTTPServer.start(["/rss.xml": .init(body: Self.rss)], tls: tls)
+        let url = try #require(URL(string: server.url("/rss.xml")))
+        #expect(url.scheme == "https" && url.host == "127.0.0.1")
+
+        let response = try await HTTPFetcher(timeout: .seconds(30), trustRoots: [caFile]).get(url)
+        #expect(response.status == 200 && response.body == Array(Self.rss.utf8))
+        #expect(server.requests.count == 1)
+
+        // Verification is on: without the development CA the same server is refused...
+        // (A timeout far beyond the test's time limit: the refusal must come from the handshake, not the clock.)
+        let untrusted = await #expect(throws: HTTPFetcher.Failure.self) { _ = try await HTTPFetcher(timeout: .seconds(600)).get(url) }
+        #expect(untrusted?.description.hasPrefix("TLS with 127.0.0.1:\(server.port) failed") == true, "\(String(describing: untrusted))")
+        // ...and so is a certificate from a trusted CA that names another address.
+        let (otherTLS, otherCA) = try FixtureHTTPServer.tlsContext(
+            in: directory.appendingPathComponent("wrong"), ipAddresses: ["192.0.2.7"])
+        let other = try await FixtureHTTPServer.start(["/rss.xml": .init(body: Self.rss)], tls: otherTLS)
+        let otherURL = try #require(URL(string: other.url("/rss.xml")))
+        let mismatch = await #expect(throws: HTTPFetcher.Failure.self) {
+            _ = try await HTTPFetcher(timeout: .seconds(600), trustRoots: [otherCA]).get(otherURL)
+        }
+        #expect(mismatch?.description.hasPrefix("TLS with 127.0.0.1:\(other.port) failed") == true, "\(String(describing: mismatch))")
+        #expect(server.requests.count == 1 && other.requests.isEmpty)
+        await other.stop()
+        await server.stop()
+    }
+
+    @Test("a server that refuses the connection fails the fetch at once, with the reason, not at the timeout")
+    func refusedConnection() async throws {
+        let server = try await FixtureHTTPServer.start()
+        let url = try #require(URL(string: server.url("/rss.xml")))
+        await server.stop()
+        // A timeout far beyond the test's time limit: retrying the connection until the deadline would not end.
+        let failure = await #expect(throws: HTTPFetcher.Failure.self) { _ = try await HTTPFetcher(timeout: .seconds(600)).get(url) }
+        let description = failure?.description ?? ""
+        #expect(description.hasPrefix("127.0.0.1:\(server.port): ") && description.contains("refused"), "\(description)")
+    }
+
+    @Test("gzip: asked for and decompressed; a small gzip body that inflates past the size cap is refused")
+    func gzipFeed() async throws {
+        let server = try await FixtureHTTPServer.start([
+            "/rss.xml": .init(body: Self.rss, gzipped: try gzip(Array(Self.rss.utf8))),
+            "/bomb": .init(gzipped: try gzip([UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20))),
+        ])
+        let fetcher = HTTPFetcher(timeout: .seconds(30), maximumBodyBytes: 100_000)
+        let response = try await fetcher.get(try #require(URL(string: server.url("/rss.xml"))))
+        #expect(server.requests.first?.headers["accept-encoding"]?.contains("gzip") == true, "\(server.requests)")
+        #expect(response.status == 200 && response.body == Array(Self.rss.utf8))
+        #expect(try FeedParser.parse(response.body).count == 2)
+        // 1 MiB of "x" is about 1 KB on the wire: the cap is on what it inflates to.
+        await #expect(throws: HTTPFetcher.Failure(description: "response larger than 100000 bytes")) {
+            _ = try await fetcher.get(try #require(URL(string: server.url("/bomb"))))
         }
         await server.stop()
     }
