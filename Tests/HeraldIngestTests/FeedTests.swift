@@ -172,8 +172,9 @@ struct FeedTests {
         await server.stop()
     }
 
-    // The feed HTTP client (#17 item 12): deadlineCoversRedirects, percentEncodedPath, httpsToIPAddress and gzipFeed
-    // failed against the hand-written NIO client it replaced; the others guard what the replacement could break.
+    // The feed HTTP client (#17 item 12): deadlineCoversRedirects, percentEncodedPath, httpsToIPAddress, gzipFeed
+    // and fetchThroughProxy failed against the hand-written NIO client it replaced; the others guard what the
+    // replacement could break.
 
     @Test("one deadline for the whole exchange: slow redirect hops add up to a timeout, though each is within it")
     func deadlineCoversRedirects() async throws {
@@ -269,5 +270,68 @@ struct FeedTests {
             _ = try await fetcher.get(try #require(URL(string: server.url("/bomb"))))
         }
         await server.stop()
+    }
+
+    @Test("proxies from the environment, read as curl reads them")
+    func proxySettings() throws {
+        let settings = ProxySettings(environment: [
+            "http_proxy": "http://user:p%40ss@proxy.example:3128/",
+            "HTTPS_PROXY": "secure-proxy.example:8080",
+            "no_proxy": "localhost, .internal.example,10.1.2.3",
+        ])
+        func url(_ string: String) throws -> URL { try #require(URL(string: string)) }
+        #expect(
+            try settings.proxy(for: url("http://feeds.example.com/rss"))
+                == ProxySettings.Proxy(host: "proxy.example", port: 3128, username: "user", password: "p@ss"))
+        #expect(try settings.proxy(for: url("https://feeds.example.com/rss")) == ProxySettings.Proxy(host: "secure-proxy.example", port: 8080))
+        for direct in ["http://localhost:8080/", "https://a.internal.example/", "http://internal.example/", "http://10.1.2.3/"] {
+            #expect(try settings.proxy(for: url(direct)) == nil, "\(direct)")
+        }
+        #expect(try settings.proxy(for: url("http://notinternal.example/")) != nil)
+        #expect(try settings.proxy(for: url("http://10.1.2.30/")) != nil)
+        #expect(try ProxySettings(environment: ["https_proxy": "p", "no_proxy": "*"]).proxy(for: url("https://a.example/")) == nil)
+        #expect(try ProxySettings(environment: ["https_proxy": "p"]).proxy(for: url("https://a.example/"))?.port == 1080)
+        // HTTP_PROXY in capitals is ignored, as curl ignores it: under CGI a client's "Proxy:" header sets it.
+        #expect(try ProxySettings(environment: ["HTTP_PROXY": "http://p:1"]).proxy(for: url("http://a.example/")) == nil)
+        #expect(throws: HTTPFetcher.Failure.self) {
+            try ProxySettings(environment: ["https_proxy": "socks5://p:1080"]).proxy(for: url("https://a.example/"))
+        }
+    }
+
+    @Test("http_proxy: a fetch goes through the proxy the environment names; no_proxy sends it direct")
+    func fetchThroughProxy() async throws {
+        let proxy = try await FixtureProxy.start(body: Self.rss)
+        let environment = ["http_proxy": "http://127.0.0.1:\(proxy.port)"]
+        // feeds.invalid cannot resolve (RFC 2606): only the proxy can answer for it.
+        let viaProxy = HTTPFetcher(timeout: .seconds(30), proxies: ProxySettings(environment: environment))
+        let response = try await viaProxy.get(try #require(URL(string: "http://feeds.invalid/rss.xml")))
+        #expect(response.status == 200 && response.body == Array(Self.rss.utf8))
+        let heads = proxy.heads
+        #expect(heads.count == 2, "\(heads)")
+        #expect(heads.first?.hasPrefix("CONNECT feeds.invalid:80 HTTP/1.1\r\n") == true, "\(heads)")
+        #expect(heads.last?.hasPrefix("GET /rss.xml HTTP/1.1\r\n") == true, "\(heads)")
+
+        let server = try await FixtureHTTPServer.start(["/rss.xml": .init(body: Self.rss)])
+        let direct = HTTPFetcher(
+            timeout: .seconds(30), proxies: ProxySettings(environment: environment.merging(["no_proxy": "127.0.0.1"]) { $1 }))
+        #expect(try await direct.get(try #require(URL(string: server.url("/rss.xml")))).status == 200)
+        #expect(server.requests.count == 1 && proxy.heads.count == 2)
+        await server.stop()
+        await proxy.stop()
+    }
+
+    @Test("a proxy that refuses the tunnel fails the fetch saying so, at once")
+    func proxyRefusesTunnel() async throws {
+        let proxy = try await FixtureProxy.start(body: Self.rss, refuseConnect: true)
+        let fetcher = HTTPFetcher(
+            timeout: .seconds(600), proxies: ProxySettings(environment: ["http_proxy": "127.0.0.1:\(proxy.port)"]))
+        let failure = await #expect(throws: HTTPFetcher.Failure.self) {
+            _ = try await fetcher.get(try #require(URL(string: "http://feeds.invalid/rss.xml")))
+        }
+        #expect(
+            failure?.description == "proxy 127.0.0.1:\(proxy.port) refused the tunnel (CONNECT) to feeds.invalid:80",
+            "\(String(describing: failure))")
+        #expect(proxy.heads.count == 1)
+        await proxy.stop()
     }
 }

@@ -12,24 +12,24 @@ import NIOSSL
 /// of it must be bounded: a feed that never answers, answers forever or answers gigabytes must cost a poll, not
 /// the server. The bounds are kept here: one deadline for the whole exchange, redirects and body included (AHC's
 /// own deadline stops at the response head of each request); a cap on the body as decompressed; at most
-/// ``maximumRedirects`` redirects, followed here.
+/// ``maximumRedirects`` redirects, followed here so each hop picks its own proxy.
 ///
 /// Why async-http-client (AHC) rather than the hand-written NIO client this used to be: that client got the edges
 /// of HTTP wrong one at a time (#17 item 12) — it decoded percent-escapes in the path before sending it, gave each
 /// redirect the whole timeout, put an IP address in SNI (so https to an IP always failed), and had no gzip and no
 /// proxy. AHC, maintained by the Swift server workgroup on the same SwiftNIO, already does these right (the path
 /// as written, no SNI for an IP with the certificate checked against the address, gzip and deflate with a
-/// decompression limit), and the offline package set has it. The cost is build time: it brings swift-nio-http2,
-/// swift-nio-extras and a few smaller packages (docs/RELIABILITY.md, "Feed HTTP client"). FoundationNetworking's
-/// URLSession was not an option: it is a separate curl-driven stack with its own threads and timeouts, outside
-/// these bounds.
+/// decompression limit, http proxies through `CONNECT`), and the offline package set has it. The cost is build
+/// time: it brings swift-nio-http2, swift-nio-extras and a few smaller packages (docs/RELIABILITY.md, "Feed
+/// HTTP client"). FoundationNetworking's URLSession was not an option: it is a separate curl-driven stack with
+/// its own threads and timeouts, outside these bounds.
 ///
 /// Each request (each redirect hop) uses an `HTTPClient` of its own, shut down before ``get(_:headers:)``
 /// returns — succeeded, failed, timed out or cancelled — so the fetcher stays a plain value with nothing to shut
-/// down, and a ``FeedPoller`` that stops leaves no client or connection behind. Polls are minutes apart, longer
-/// than AHC or servers keep an idle connection, so a longer-lived client would have little to reuse. The price,
-/// measured: nothing for http, about 30 ms more per https request, for a new TLS context with the system's trust
-/// roots.
+/// down, and a ``FeedPoller`` that stops leaves no client or connection behind. AHC takes its proxy per client,
+/// and the proxy depends on each hop's scheme and host. Polls are minutes apart, longer than AHC or servers keep
+/// an idle connection, so a longer-lived client would have little to reuse. The price, measured: nothing for
+/// http, about 30 ms more per https request, for a new TLS context with the system's trust roots.
 public struct HTTPFetcher: Sendable {
     /// Why a fetch failed, in words a log line or an operator can use.
     public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
@@ -58,16 +58,20 @@ public struct HTTPFetcher: Sendable {
     public var userAgent = "herald-feed-poller/1"
     /// PEM files of certificate authorities trusted besides the system's.
     public var trustRoots: [String]
+    /// The proxies to fetch through; the process environment's by default.
+    public var proxies: ProxySettings
     private let group: any EventLoopGroup
 
     public init(
         timeout: Duration = .seconds(20), maximumBodyBytes: Int = 16 << 20,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, trustRoots: [String] = []
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, trustRoots: [String] = [],
+        proxies: ProxySettings = ProxySettings(environment: ProcessInfo.processInfo.environment)
     ) {
         self.timeout = timeout
         self.maximumBodyBytes = maximumBodyBytes
         self.group = group
         self.trustRoots = trustRoots
+        self.proxies = proxies
     }
 
     /// GETs `url`, following redirects, with extra request headers (conditional GET validators).
@@ -115,19 +119,25 @@ public struct HTTPFetcher: Sendable {
         }
     }
 
-    /// One request, on a client of its own.
+    /// One request, on a client of its own, configured for this URL's proxy.
     private func fetchOnce(_ url: URL, headers extra: [(String, String)], deadline: NIODeadline) async throws(Failure) -> Hop {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw Failure(description: "only http and https feed URLs are supported: \(url.absoluteString)")
         }
         guard let host = url.host, !host.isEmpty else { throw Failure(description: "no host in \(url.absoluteString)") }
+        let proxy = try proxies.proxy(for: url)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.additionalTrustRoots = trustRoots.map { .file($0) }
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls,
             redirectConfiguration: .disallow,
-            // Connecting (TCP, TLS) may take the whole timeout; the deadline ends it sooner.
+            // Connecting (TCP, proxy tunnel, TLS) may take the whole timeout; the deadline ends it sooner.
             timeout: .init(connect: TimeAmount(timeout)),
+            proxy: proxy.map { proxy in
+                .server(
+                    host: proxy.host, port: proxy.port,
+                    authorization: proxy.username.map { .basic(username: $0, password: proxy.password ?? "") })
+            },
             decompression: .enabled(limit: .size(maximumBodyBytes)))
         // One connection attempt, as before: AHC would otherwise try again with backoff until the deadline, so a
         // refused connection or a bad certificate would be logged as a timeout, the whole timeout later. The
@@ -138,7 +148,7 @@ public struct HTTPFetcher: Sendable {
         do {
             result = .success(try await exchange(url, on: client, headers: extra, deadline: deadline))
         } catch {
-            result = .failure(describe(error, url: url, host: host))
+            result = .failure(describe(error, url: url, host: host, proxy: proxy))
         }
         // Cancels whatever is still in flight (the unread body of a redirect) and closes the connection.
         try? await client.shutdown()
@@ -169,8 +179,9 @@ public struct HTTPFetcher: Sendable {
     }
 
     /// An error from AHC, NIO or TLS in words: what went wrong, and with which host.
-    private func describe(_ error: any Error, url: URL, host: String) -> Failure {
+    private func describe(_ error: any Error, url: URL, host: String, proxy: ProxySettings.Proxy?) -> Failure {
         let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+        let proxyName = proxy.map { "\($0.host):\($0.port)" } ?? "(none)"
         switch error {
         case let failure as Failure:
             return failure
@@ -179,8 +190,12 @@ public struct HTTPFetcher: Sendable {
         case let error as HTTPClientError:
             switch error {
             case .deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout, .tlsHandshakeTimeout,
-                .getConnectionFromPoolTimeout:
+                .httpProxyHandshakeTimeout, .getConnectionFromPoolTimeout:
                 return Failure(description: "timed out after \(timeout)")
+            case .invalidProxyResponse:
+                return Failure(description: "proxy \(proxyName) refused the tunnel (CONNECT) to \(host):\(port)")
+            case .proxyAuthenticationRequired:
+                return Failure(description: "proxy \(proxyName) asks for credentials (407)")
             case .cancelled:
                 return Failure(description: "cancelled")
             default:
