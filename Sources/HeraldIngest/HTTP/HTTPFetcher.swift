@@ -20,9 +20,10 @@ import NIOSSL
 /// proxy. AHC, maintained by the Swift server workgroup on the same SwiftNIO, already does these right (the path
 /// as written, no SNI for an IP with the certificate checked against the address, gzip and deflate with a
 /// decompression limit, http proxies through `CONNECT`), and the offline package set has it. The cost is build
-/// time: it brings swift-nio-http2, swift-nio-extras and a few smaller packages (docs/RELIABILITY.md, "Feed
-/// HTTP client"). FoundationNetworking's URLSession was not an option: it is a separate curl-driven stack with
-/// its own threads and timeouts, outside these bounds.
+/// time: it brings swift-nio-http2, swift-nio-extras and, through them, swift-crypto and swift-certificates,
+/// about 2 minutes more of CPU for a cold debug build here (docs/RELIABILITY.md, "Feed HTTP client").
+/// FoundationNetworking's URLSession was not an option: it is a separate curl-driven stack with its own threads
+/// and timeouts, outside these bounds.
 ///
 /// Each request (each redirect hop) uses an `HTTPClient` of its own, shut down before ``get(_:headers:)``
 /// returns — succeeded, failed, timed out or cancelled — so the fetcher stays a plain value with nothing to shut
