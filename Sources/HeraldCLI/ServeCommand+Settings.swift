@@ -25,6 +25,9 @@ extension ServeCommand {
         if let retain, ServerSettings.seconds(retain) == nil {
             throw ValidationError("--retain takes a number and a unit (s, m, h, d, w), such as 30d; 0 keeps forever")
         }
+        if let archiveRetain, ServerSettings.seconds(archiveRetain) == nil {
+            throw ValidationError("--archive-retain takes a number and a unit (s, m, h, d, w), such as 7d; 0 keeps no text")
+        }
         if let feedInterval, (ServerSettings.seconds(feedInterval) ?? 0) < 1 {
             throw ValidationError("--feed-interval takes a number and a unit (s, m, h), such as 5m")
         }
@@ -73,6 +76,7 @@ extension ServeCommand {
         if let publishBurst { settings.publishBurst = publishBurst }
         if let retain, let seconds = ServerSettings.seconds(retain) { settings.retainSeconds = seconds }
         if let retainCount { settings.retainCount = retainCount }
+        if let archiveRetain, let seconds = ServerSettings.seconds(archiveRetain) { settings.archiveRetainSeconds = seconds }
         if let quietUpdates { settings.quietUpdates = quietUpdates }
         if let authFile { settings.authFile = authFile }
         if let metricsPort { settings.metricsPort = metricsPort }

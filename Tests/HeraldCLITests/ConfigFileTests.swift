@@ -44,6 +44,8 @@ struct ConfigFileTests {
             retain = "2w"
             retain_count = 1000
             quiet_updates = true
+            [archive]
+            retain = "3d"
             [watch]
             folder = "inbox"
             interval = 0.5
@@ -74,6 +76,7 @@ struct ConfigFileTests {
         expected.retainSeconds = 14 * 86_400
         expected.retainCount = 1000
         expected.quietUpdates = true
+        expected.archiveRetainSeconds = 3 * 86_400
         expected.watch = "/etc/herald/inbox"
         expected.watchIntervalSeconds = 0.5
         expected.feeds = [.init(url: "https://example.com/rss", intervalSeconds: 300), .init(url: "http://127.0.0.1:8080/atom.xml", intervalSeconds: 90)]

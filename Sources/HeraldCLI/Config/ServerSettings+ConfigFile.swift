@@ -153,6 +153,9 @@ extension ServerSettings {
             },
             "quiet_updates": { settings, value, _ throws(Failure) in settings.quietUpdates = try boolean(value) },
         ],
+        "archive": [
+            "retain": { settings, value, _ throws(Failure) in settings.archiveRetainSeconds = try duration(value) }
+        ],
         "watch": [
             "folder": { settings, value, context throws(Failure) in settings.watch = context.path(try string(value)) },
             "interval": { settings, value, _ throws(Failure) in

@@ -31,6 +31,8 @@ struct ServerSettings: Sendable, Equatable {
 
     var retainSeconds = 30 * 86_400
     var retainCount: Int?
+    /// How long articles' texts are kept for backtests: `nil` as long as the log (`retain`), 0 not at all.
+    var archiveRetainSeconds: Int?
     var quietUpdates = false
 
     var watch: String?

@@ -37,6 +37,8 @@ public actor AlertEngine {
     nonisolated let matchHook: (@Sendable (RuleSet, Article) -> MatchReport)?
     private nonisolated let log: any AlertStore
     private var nextID: UInt64
+    /// Whether articles' texts are kept for backtests.
+    private let archiving: Bool
     private var gate: AlertGate
     private var seen: [String: String] = [:]
     private var seenOrder: [String] = []
@@ -47,17 +49,21 @@ public actor AlertEngine {
     private let pushUpdates: Bool
     private var published = 0
 
-    public init(ruleSet: RuleSet, store: any AlertStore, pushUpdates: Bool = true, rememberArticles: Int = 100_000)
-        async throws
-    {
+    /// - Parameter archiving: keep each new article's text in the store, for backtests (`[archive]`).
+    public init(
+        ruleSet: RuleSet, store: any AlertStore, pushUpdates: Bool = true, rememberArticles: Int = 100_000,
+        archiving: Bool = true
+    ) async throws {
         try await self.init(
-            ruleSet: ruleSet, store: store, pushUpdates: pushUpdates, rememberArticles: rememberArticles, matchHook: nil)
+            ruleSet: ruleSet, store: store, pushUpdates: pushUpdates, rememberArticles: rememberArticles,
+            archiving: archiving, matchHook: nil)
     }
 
     init(
         ruleSet: RuleSet, store: any AlertStore, pushUpdates: Bool = true, rememberArticles: Int = 100_000,
-        matchHook: (@Sendable (RuleSet, Article) -> MatchReport)?
+        archiving: Bool = true, matchHook: (@Sendable (RuleSet, Article) -> MatchReport)?
     ) async throws {
+        self.archiving = archiving
         self.matchHook = matchHook
         self.ruleSet = ruleSet
         self.matchingRules = CurrentRuleSet(ruleSet)
@@ -137,7 +143,7 @@ public actor AlertEngine {
         if published % 1000 == 0 {
             gate.expire(now: now, longestWindow: ruleSet.rules.map(\.dedupWindow).max() ?? 0)
         }
-        let ticket = log.submit(article: ArticleRecord(article, receivedAt: now), entries: entries)
+        let ticket = log.submit(article: ArticleRecord(article, receivedAt: now, archiving: archiving), entries: entries)
         let outcome = PublishOutcome(
             articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts, entries: entries)
         return (outcome, ticket)

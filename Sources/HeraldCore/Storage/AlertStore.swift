@@ -49,8 +49,11 @@ public struct ArticleRecord: Sendable, Hashable {
     public var url: String?
     public var published: String?
     public var receivedAt: Date
+    /// The article's text, kept for backtests while the archive's retention lasts; `nil` when not archived.
+    public var body: String?
 
-    public init(_ article: Article, receivedAt: Date) {
+    /// What to keep of `article`; its text too when `archiving` (the server's `[archive]`).
+    public init(_ article: Article, receivedAt: Date, archiving: Bool = false) {
         contentID = article.contentID
         id = article.id
         title = article.title
@@ -58,6 +61,7 @@ public struct ArticleRecord: Sendable, Hashable {
         url = article.url
         published = article.published
         self.receivedAt = receivedAt
+        body = archiving ? article.body : nil
     }
 }
 
@@ -67,10 +71,13 @@ public struct PruneOutcome: Sendable, Hashable {
     public var lines: Int
     /// Article records deleted (content ids no longer recognised as duplicates).
     public var articles: Int
+    /// Archived article texts forgotten (the archive's retention).
+    public var texts: Int
 
-    public init(lines: Int = 0, articles: Int = 0) {
+    public init(lines: Int = 0, articles: Int = 0, texts: Int = 0) {
         self.lines = lines
         self.articles = articles
+        self.texts = texts
     }
 }
 
@@ -124,6 +131,10 @@ public protocol AlertStore: Sendable {
     /// Deletes log lines older than `age` seconds and beyond the newest `count`, and the articles received before
     /// the oldest line kept (so duplicates are recognised for as long as the log reaches back); says how many went.
     func prune(maximumAge: TimeInterval?, maximumCount: Int?, now: Date) async throws -> PruneOutcome
+
+    /// Forgets the text of articles received more than `age` seconds before `now` (the archive's retention);
+    /// the articles themselves stay while the log needs them. Returns how many texts went.
+    func pruneArchive(maximumAge: TimeInterval, now: Date) async throws -> Int
 
     /// Finishes pending commits and closes the store.
     func close() async

@@ -24,6 +24,8 @@ public final class SQLiteAlertStore: AlertStore {
     private struct PruneRequest {
         var maximumAge: TimeInterval?
         var maximumCount: Int?
+        /// The archive's retention: texts of articles older than this are forgotten.
+        var archiveAge: TimeInterval?
         var now: Date
         var continuation: CheckedContinuation<PruneOutcome, any Error>
     }
@@ -97,6 +99,10 @@ public final class SQLiteAlertStore: AlertStore {
         // 2: articles are pruned with the log, by the time they arrived.
         """
         CREATE INDEX IF NOT EXISTS articles_received ON articles(received_at);
+        """,
+        // 3: the archive: an article's text, for backtests, while the archive's retention keeps it.
+        """
+        ALTER TABLE articles ADD COLUMN body TEXT;
         """,
     ]
 
@@ -193,12 +199,17 @@ public final class SQLiteAlertStore: AlertStore {
                 for request in batch {
                     if let article = request.article {
                         try connection.query(
-                            "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            """
+                            INSERT OR IGNORE INTO articles
+                                (content_id, id, title, source, url, published, received_at, body)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
                             [
                                 .text(article.contentID), .text(article.id), .text(article.title),
                                 article.source.map(SQLiteValue.text) ?? .null, article.url.map(SQLiteValue.text) ?? .null,
                                 article.published.map(SQLiteValue.text) ?? .null,
                                 .integer(Self.milliseconds(article.receivedAt)),
+                                article.body.map(SQLiteValue.text) ?? .null,
                             ])
                     }
                     for entry in request.entries {
@@ -323,11 +334,23 @@ public final class SQLiteAlertStore: AlertStore {
     /// Prunes on the writer thread, between commits: the deletes take the write lock and may take a while, and
     /// must not hold a thread of Swift's cooperative pool meanwhile.
     public func prune(maximumAge: TimeInterval?, maximumCount: Int?, now: Date) async throws -> PruneOutcome {
+        try await prune(maximumAge: maximumAge, maximumCount: maximumCount, archiveAge: nil, now: now)
+    }
+
+    public func pruneArchive(maximumAge: TimeInterval, now: Date) async throws -> Int {
+        try await prune(maximumAge: nil, maximumCount: nil, archiveAge: maximumAge, now: now).texts
+    }
+
+    private func prune(maximumAge: TimeInterval?, maximumCount: Int?, archiveAge: TimeInterval?, now: Date) async throws
+        -> PruneOutcome
+    {
         try await withCheckedThrowingContinuation { continuation in
             let accepted = queue.withLock { queue -> Bool in
                 guard !queue.closed else { return false }
                 queue.prunes.append(
-                    PruneRequest(maximumAge: maximumAge, maximumCount: maximumCount, now: now, continuation: continuation))
+                    PruneRequest(
+                        maximumAge: maximumAge, maximumCount: maximumCount, archiveAge: archiveAge, now: now,
+                        continuation: continuation))
                 return true
             }
             if accepted {
@@ -361,6 +384,12 @@ public final class SQLiteAlertStore: AlertStore {
                     // still applies).
                     try connection.query("DELETE FROM articles WHERE received_at < (SELECT MIN(created_at) FROM log)")
                     outcome.articles += try Self.changes(connection)
+                }
+                if let archiveAge = request.archiveAge {
+                    let cutoff = SQLiteValue.integer(Self.milliseconds(request.now.addingTimeInterval(-archiveAge)))
+                    try connection.query(
+                        "UPDATE articles SET body = NULL WHERE received_at < ? AND body IS NOT NULL", [cutoff])
+                    outcome.texts += try Self.changes(connection)
                 }
                 try connection.execute("COMMIT")
                 return .success(outcome)

@@ -277,15 +277,25 @@ public final class HeraldServer: Service, Sendable {
 
     /// Applies the retention policy now and every hour until cancelled.
     private func pruneRetainedLines() async {
-        guard configuration.retentionAge != nil || configuration.retentionCount != nil else { return }
+        let archiveAge = configuration.archiveRetentionAge
+        guard configuration.retentionAge != nil || configuration.retentionCount != nil || archiveAge != nil else { return }
         while !Task.isCancelled {
             do {
-                let removed = try await engine.store.prune(
-                    maximumAge: configuration.retentionAge, maximumCount: configuration.retentionCount, now: Date())
-                if removed.lines > 0 || removed.articles > 0 {
+                var removed = PruneOutcome()
+                if configuration.retentionAge != nil || configuration.retentionCount != nil {
+                    removed = try await engine.store.prune(
+                        maximumAge: configuration.retentionAge, maximumCount: configuration.retentionCount, now: Date())
+                }
+                if let archiveAge {
+                    removed.texts = try await engine.store.pruneArchive(maximumAge: archiveAge, now: Date())
+                }
+                if removed.lines > 0 || removed.articles > 0 || removed.texts > 0 {
                     logger.info(
                         "retention pruned the alert log",
-                        metadata: ["lines": "\(removed.lines)", "articles": "\(removed.articles)"])
+                        metadata: [
+                            "lines": "\(removed.lines)", "articles": "\(removed.articles)",
+                            "archived_texts": "\(removed.texts)",
+                        ])
                 }
             } catch {
                 logger.error("retention failed", metadata: ["error": "\(error)"])

@@ -24,6 +24,9 @@ public struct HeraldServerConfiguration: Sendable {
     public var retentionAge: Double? = 30 * 86_400
     /// How many of the newest lines are kept at most (`nil`: no count limit).
     public var retentionCount: Int?
+    /// How long archived article texts are kept when that is shorter than ``retentionAge`` (`nil`: as long as the
+    /// articles themselves, which go with the log).
+    public var archiveRetentionAge: Double?
     /// The most connections open at once, handshaking ones included (`too_many_connections` beyond; 0: no limit).
     public var maximumConnections: Int = 10_000
     /// The most connections open at once from one IP address, loopback included (0: no limit).

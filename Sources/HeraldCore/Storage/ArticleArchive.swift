@@ -1,0 +1,35 @@
+import Foundation
+
+/// An article kept with its text in the archive, for backtests.
+public struct ArchivedArticle: Sendable, Hashable {
+    public var record: ArticleRecord
+    public var body: String
+
+    /// The article as it was published, to match again.
+    public var article: Article {
+        Article(
+            id: record.id, title: record.title, body: body, source: record.source, url: record.url,
+            published: record.published)
+    }
+}
+
+/// A line of the alert log that recorded a match: an alert, a repeat inside its dedup window, or an alert held
+/// back by its rule's throttle. What a backtest compares new rules against.
+public struct LoggedMatch: Sendable, Hashable {
+    public var id: UInt64
+    public var kind: LogEntry.Kind
+    public var rule: String
+    public var createdAt: Date
+    /// The line as sent (or, for a held-back alert, as it would have been).
+    public var json: [UInt8]
+}
+
+/// The archived articles and the alert log, read in time order: what `herald backtest` runs over. The store
+/// behind it (SQLite today) is not the backtest's business.
+public protocol ArticleArchive {
+    /// Calls `body` with each article received at or after `since` whose text is still archived, oldest first.
+    func forEachArticle(since: Date, _ body: (ArchivedArticle) throws -> Void) throws
+
+    /// Calls `body` with each log line recording a match created at or after `since`, in id order.
+    func forEachLoggedMatch(since: Date, _ body: (LoggedMatch) throws -> Void) throws
+}
