@@ -16,7 +16,7 @@ public struct HeraldCommand: AsyncParsableCommand {
             """,
         version: HeraldVersion.current,
         subcommands: [
-            ServeCommand.self, CheckCommand.self, ExplainCommand.self, MatchCommand.self, EvalCommand.self, PublishCommand.self, SubCommand.self,
+            ServeCommand.self, CheckCommand.self, ExplainCommand.self, MatchCommand.self, BacktestCommand.self, EvalCommand.self, PublishCommand.self, SubCommand.self,
             TokenCommand.self,
         ]
     )

@@ -1,8 +1,6 @@
-import Dispatch
 import Foundation
 import HeraldCore
 import HeraldRules
-import Synchronization
 
 /// The work of `herald match`: streams each input's articles in windows, matches a window on `jobs` threads, and
 /// writes its alerts and explanations in input order before reading the next, so memory stays bounded by one
@@ -89,29 +87,11 @@ struct MatchRun {
     }
 
     private mutating func matchWindow(_ window: [ArticleInput.Record], name: String) {
-        guard !window.isEmpty else { return }
-        if jobs == 1 || window.count == 1 {
-            for record in window { report(Self.process(record, name: name, ruleSet: ruleSet, parser: parser, explain: explain)) }
-            return
-        }
-        let results = Mutex<[Outcome?]>(Array(repeating: nil, count: window.count))
-        let next = Mutex(0)
         let (ruleSet, parser, explain) = (self.ruleSet, self.parser, self.explain)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, window.count)) { _ in
-            while true {
-                let index = next.withLock { index in
-                    defer { index += 1 }
-                    return index
-                }
-                guard index < window.count else { return }
-                let outcome = Self.process(window[index], name: name, ruleSet: ruleSet, parser: parser, explain: explain)
-                results.withLock { $0[index] = outcome }
-            }
+        let outcomes = ParallelMap.map(window, jobs: jobs) { record in
+            Self.process(record, name: name, ruleSet: ruleSet, parser: parser, explain: explain)
         }
-        let outcomes = results.withLock { $0 }
-        for outcome in outcomes {
-            if let outcome { report(outcome) }
-        }
+        for outcome in outcomes { report(outcome) }
     }
 
     /// Parses and matches one record (on any thread).

@@ -18,6 +18,11 @@ public struct BoundSpan: Sendable, Hashable {
 public struct MatchField: Sendable, Hashable {
     public var name: String
     public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// One firing of one rule on one article, after dedup: what an alert is made of.

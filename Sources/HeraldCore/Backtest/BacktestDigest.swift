@@ -1,0 +1,34 @@
+import Foundation
+import HeraldRules
+
+/// A backtest's counts per rule over a recent window, bounded in time: what `RELOAD` answers with, so whoever
+/// reloads sees what the new rules would have done over the last day before anyone relies on them.
+public struct BacktestDigest: Sendable, Hashable {
+    public var since: Date
+    public var articles: Int
+    /// Whether every archived article of the window was matched (`false`: the time budget ran out first; the
+    /// counts cover the newest ``articles``).
+    public var complete: Bool
+    public var byRule: [String: BacktestSummary.Counts]
+
+    /// Runs `ruleSet` over the articles archived since `since`, newest first, for at most `budget` of time.
+    /// Blocking (SQLite and matching): call it from a thread of its own, never from Swift's cooperative pool.
+    public static func run(
+        ruleSet: RuleSet, archive: any ArticleArchive, since: Date, budget: Duration
+    ) throws -> BacktestDigest {
+        let deadline = ContinuousClock.now + budget
+        let backtest = Backtest(ruleSet: ruleSet, logged: try Backtest.loggedMatches(in: archive, since: since))
+        var articles: [ArchivedArticle] = []
+        try archive.forEachArticle(since: since) { articles.append($0) }
+        var summary = BacktestSummary()
+        var complete = true
+        for article in articles.reversed() {
+            guard ContinuousClock.now < deadline else {
+                complete = false
+                break
+            }
+            summary.add(backtest.compare(article))
+        }
+        return BacktestDigest(since: since, articles: summary.articles, complete: complete, byRule: summary.byRule)
+    }
+}
