@@ -170,6 +170,13 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keep at most this many of the newest alert-log lines (default: no limit).", valueName: "n"))
     public var retainCount: Int?
 
+    /// `--archive-retain`.
+    @Option(
+        help: ArgumentHelp(
+            "How long articles' texts are kept for `herald backtest`: a duration as for --retain (default: as long as the alert log); 0 keeps none.",
+            valueName: "duration"))
+    public var archiveRetain: String?
+
     @Flag(
         inversion: .prefixedNo,
         help: """
@@ -295,12 +302,22 @@ public struct ServeCommand: AsyncParsableCommand {
         }
         configuration.retentionAge = settings.retainSeconds > 0 ? Double(settings.retainSeconds) : nil
         configuration.retentionCount = settings.retainCount
+        // The archive keeps texts at most as long as the log keeps the articles (they are pruned together).
+        let archiveSeconds = settings.archiveRetainSeconds
+        if let archiveSeconds, archiveSeconds > 0, settings.retainSeconds == 0 || archiveSeconds < settings.retainSeconds {
+            configuration.archiveRetentionAge = Double(archiveSeconds)
+        } else if let archiveSeconds, archiveSeconds > settings.retainSeconds, settings.retainSeconds > 0 {
+            logger.notice(
+                "the archive cannot outlive the alert log: article texts are kept as long as the log, not longer",
+                metadata: ["archive_retain_s": "\(archiveSeconds)", "retain_s": "\(settings.retainSeconds)"])
+        }
         let storePath = (settings.data as NSString).appendingPathComponent("alerts.sqlite")
         let store: SQLiteAlertStore
         let engine: AlertEngine
         do {
             store = try SQLiteAlertStore(path: storePath)
-            engine = try await AlertEngine(ruleSet: ruleSet, store: store, pushUpdates: !settings.quietUpdates)
+            engine = try await AlertEngine(
+                ruleSet: ruleSet, store: store, pushUpdates: !settings.quietUpdates, archiving: archiveSeconds != 0)
         } catch {
             StandardStreams.error("herald serve: cannot open the alert log \(storePath): \(error)")
             throw ExitCode.failure
@@ -318,7 +335,9 @@ public struct ServeCommand: AsyncParsableCommand {
             guard let ruleSet = outcome.ruleSet else {
                 return .failed(diagnostics: Self.reloadDiagnostics(outcome.diagnostics))
             }
-            return .reloaded(await engine.install(ruleSet))
+            var change = await engine.install(ruleSet)
+            change.backtest = await Self.backtestDigest(ruleSet, storePath: storePath, logger: logger)
+            return .reloaded(change)
         }
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
         let sources = Self.ingestSources(settings, engine: engine, logger: logger)
@@ -441,5 +460,36 @@ public struct ServeCommand: AsyncParsableCommand {
         lines.append("then type HELP, SUB *, or PUB {\"title\":\"…\",\"body\":\"…\"}")
         // Unbuffered: stdout is usually a pipe or a file for a server, and these lines are wanted now, not at exit.
         StandardStreams.output(Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
+
+extension ServeCommand {
+    /// How long `RELOAD` spends, at most, matching the last day's archived articles with the new rules.
+    static let reloadBacktestBudget = Duration.seconds(5)
+
+    /// What the newly loaded rules would have raised over the last 24 hours of the archive, for `RELOAD`'s reply.
+    /// Runs on a thread of its own: it reads SQLite and matches, neither of which may hold a thread of Swift's
+    /// cooperative pool. `nil` (and a log line) when the archive cannot be read.
+    static func backtestDigest(_ ruleSet: RuleSet, storePath: String, logger: Logger) async -> BacktestDigest? {
+        let since = Date().addingTimeInterval(-86_400)
+        let result: Result<BacktestDigest, any Error> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(
+                    returning: Result {
+                        try BacktestDigest.run(
+                            ruleSet: ruleSet, archive: try SQLiteArticleArchive(path: storePath), since: since,
+                            budget: reloadBacktestBudget)
+                    })
+            }
+            thread.name = "herald-reload-backtest"
+            thread.start()
+        }
+        switch result {
+        case .success(let digest):
+            return digest
+        case .failure(let error):
+            logger.warning("reload: no backtest of the new rules", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 }

@@ -12,6 +12,9 @@ public struct RuleSetChange: Sendable, Hashable {
     public var hash: String
     /// How many rules are now loaded.
     public var ruleCount: Int
+    /// What the new rules would have raised over the last day's archived articles, against what was sent
+    /// (`nil` when there is no archive to run over).
+    public var backtest: BacktestDigest?
 
     /// Creates a change report.
     public init(added: [String], removed: [String], changed: [String], hash: String, ruleCount: Int) {

@@ -137,6 +137,7 @@ extension Session {
                     writer.strings("added", change.added)
                     writer.strings("removed", change.removed)
                     writer.strings("changed", change.changed)
+                    if let digest = change.backtest { Self.write(digest, to: &writer) }
                 })
         }
     }
@@ -155,5 +156,27 @@ extension Session {
             guard send(line) == .read else { return .stop }
         }
         return send(ServerMessage.ok("clients", ref: ref) { $0.int("count", context.broker.sessionCount) })
+    }
+}
+
+extension Session {
+    /// `"backtest":{"since","articles","complete","rules":{id:{"would_raise","same","new","changed","gone"}}}`.
+    static func write(_ digest: BacktestDigest, to writer: inout JSONWriter) {
+        writer.beginObject("backtest")
+        writer.string("since", Timestamp.iso8601(digest.since))
+        writer.int("articles", digest.articles)
+        writer.bool("complete", digest.complete)
+        writer.beginObject("rules")
+        for (rule, counts) in digest.byRule.sorted(by: { $0.key < $1.key }) {
+            writer.beginObject(rule)
+            writer.int("would_raise", counts.wouldRaise)
+            writer.int("same", counts.same)
+            writer.int("new", counts.new)
+            writer.int("changed", counts.changed)
+            writer.int("gone", counts.gone)
+            writer.endObject()
+        }
+        writer.endObject()
+        writer.endObject()
     }
 }
