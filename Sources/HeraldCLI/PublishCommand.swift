@@ -11,9 +11,10 @@ public struct PublishCommand: AsyncParsableCommand {
         discussion: """
             Reads each FILE, every article file in each DIR (*.txt, *.json, *.jsonl, *.ndjson or no extension; not \
             recursive; hidden files skipped), or standard input for \
-            '-', as JSON lines or a scraped plain-text article (detected, or forced with --format), checks each \
-            article locally, and publishes it with PUB, waiting for the server's reply: an article counts as sent \
-            once the server has stored its alerts.
+            '-', as JSON lines or a scraped plain-text article (detected, or forced with --format; .gz is read \
+            compressed; inputs of any size are streamed, the article limit applying per article), checks each \
+            article locally, and publishes it with PUB. Up to 64 articles are sent ahead of their replies; an \
+            article counts as sent once the server has answered it ok, that is once its alerts are stored.
 
             At the end a summary goes to standard error: articles sent, duplicates (content the server had \
             already seen), alerts produced, and errors, each error with its file and reason. On a terminal a \
@@ -45,38 +46,58 @@ public struct PublishCommand: AsyncParsableCommand {
         var errors: [String] = []
     }
 
+    /// PUB lines sent ahead of their replies: enough to keep a server busy across the round trip, few enough that
+    /// an error is reported close to the article that caused it.
+    static let window = 64
+
     public func run() async throws {
         let files = try expand(inputs)
         let options = connection.clientOptions
         let progress = isatty(STDERR_FILENO) == 1 && files.count > 1
         let parser = ArticleParser()
+        let format = self.format
         let summary = try await HeraldConnection.with(options) { connection in
             var summary = Summary()
+            /// The articles sent and not yet answered, oldest first: replies come in order.
+            var pending: [(file: String, id: String)] = []
+            func settleOldest() async throws {
+                let (file, id) = pending.removeFirst()
+                let reply = try await connection.reply()
+                let object = reply.object
+                guard reply.type == "ok" else {
+                    summary.errors.append("\(file): article \(id): \(object["message"] as? String ?? reply.text)")
+                    return
+                }
+                summary.sent += 1
+                if object["duplicate"] as? Bool == true { summary.duplicates += 1 }
+                summary.alerts += object["alerts"] as? Int ?? 0
+            }
             for (index, file) in files.enumerated() {
                 if progress { StandardStreams.progress("[\(index + 1)/\(files.count)] \(file)") }
-                let articles: [Article]
-                do {
-                    articles = try parser.parse(try read(file), format: format, name: file)
-                } catch let error as ArticleError {
-                    summary.errors.append(error.message)
-                    continue
-                } catch {
-                    summary.errors.append("\(file): \(error)")
-                    continue
-                }
-                for article in articles {
-                    try await connection.send("PUB " + Self.json(article))
-                    let reply = try await connection.reply()
-                    let object = reply.object
-                    guard reply.type == "ok" else {
-                        summary.errors.append("\(file): article \(article.id): \(object["message"] as? String ?? reply.text)")
+                let name = file == "-" ? "<stdin>" : file
+                let reader = ArticleReader(path: file, format: format, maximumArticleBytes: parser.maximumBytes)
+                for await record in reader.records {
+                    reader.taken()
+                    let article: Article
+                    do throws(ArticleError) {
+                        switch record {
+                        case .jsonLine(let bytes, let number):
+                            article = try parser.parseJSONLine(bytes, name: name, number: number)
+                        case .text(let bytes):
+                            article = try parser.parse(bytes, format: .text, name: name)[0]
+                        case .failure(let error):
+                            throw error
+                        }
+                    } catch {
+                        summary.errors.append(error.message)
                         continue
                     }
-                    summary.sent += 1
-                    if object["duplicate"] as? Bool == true { summary.duplicates += 1 }
-                    summary.alerts += object["alerts"] as? Int ?? 0
+                    try await connection.send("PUB " + Self.json(article))
+                    pending.append((file, article.id))
+                    if pending.count >= Self.window { try await settleOldest() }
                 }
             }
+            while !pending.isEmpty { try await settleOldest() }
             return summary
         }
         if progress { StandardStreams.progress(nil) }
@@ -108,14 +129,6 @@ public struct PublishCommand: AsyncParsableCommand {
 
     /// What a folder's article files end in; other files there (a README, notes) are not articles.
     static let articleExtensions: Set<String> = ["txt", "text", "json", "jsonl", "ndjson", ""]
-
-    private func read(_ file: String) throws -> [UInt8] {
-        if file == "-" { return StandardStreams.readStandardInput() }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw HeraldClientError("\(file): cannot read the file")
-        }
-        return [UInt8](data)
-    }
 
     /// The article as the one-line JSON object PUB takes.
     static func json(_ article: Article) -> String {

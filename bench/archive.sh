@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Batch matching and backtesting at archive size (#19), in one run on this machine:
+#   1. `herald match -` over a JSON-lines archive of about 56 MB: peak memory, CPU-time MB/s with the shipped
+#      rules, against an ahocorasick-rs bare scan of the shipped lists' aliases over the same text (PyPI, in a
+#      virtualenv), run here too;
+#   2. `--jobs 2` against `--jobs 1`, wall time;
+#   3. `herald backtest` of the shipped rules over 100,000 archived articles (published to a real `herald serve`).
+# The archive is built from eval/ (news written for Herald): each article repeated with a numbered dateline so
+# every copy is distinct content. Everything lands in .build-bench/archive/ (git-ignored).
+# Usage: bench/archive.sh [target MB (56)] [backtest articles (100000)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+megabytes=${1:-56}
+backtest_articles=${2:-100000}
+out=.build-bench/archive
+mkdir -p "$out"
+
+echo "== build (release)"
+swift build -c release --product herald 2>&1 | tail -1
+herald=.build/release/herald
+
+echo "== peer: virtualenv with ahocorasick-rs"
+if [ ! -x .build-bench/venv/bin/python ]; then python3 -m venv .build-bench/venv; fi
+.build-bench/venv/bin/pip install -q ahocorasick-rs
+py=.build-bench/venv/bin/python
+
+echo "== archive of ${megabytes} MB from eval/"
+python3 - "$out" "$megabytes" <<'PY'
+import json, os, sys, glob
+out, megabytes = sys.argv[1], int(sys.argv[2])
+stories = []
+for path in sorted(glob.glob("eval/*/*.txt")):
+    lines = [l.strip() for l in open(path, encoding="utf-8")]
+    lines = [l for l in lines if l]
+    if len(lines) >= 2:
+        stories.append((lines[0], "\n\n".join(lines[1:])))
+phrases = set()
+for path in glob.glob("Rules/lists/*.list"):
+    for line in open(path, encoding="utf-8"):
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("list ") or line.startswith("include "):
+            continue
+        words = [w for w in line.split() if "=" not in w]
+        for alias in " ".join(words).split("|"):
+            alias = alias.strip()
+            if alias:
+                phrases.add(alias)
+with open(f"{out}/phrases.txt", "w", encoding="utf-8") as handle:
+    handle.write("\n".join(sorted(phrases)) + "\n")
+target = megabytes * 1_000_000
+size, copy = 0, 0
+with open(f"{out}/archive.jsonl", "w", encoding="utf-8") as archive, open(f"{out}/bodies.txt", "w", encoding="utf-8") as bodies:
+    while size < target:
+        for index, (title, body) in enumerate(stories):
+            body = f"(Wire copy {copy}-{index}) {body}"
+            line = json.dumps({"id": f"c{copy}-{index}", "title": title, "body": body}, ensure_ascii=False) + "\n"
+            archive.write(line)
+            bodies.write(title + "\n" + body + "\n")
+            size += len(line.encode("utf-8"))
+        copy += 1
+print(f"{size / 1e6:.1f} MB, {copy * len(stories)} articles, {len(phrases)} phrases")
+PY
+bytes=$(stat -c %s "$out/archive.jsonl")
+
+measure() {  # label, command...: prints wall s, user+sys s, max RSS MB
+    local label=$1; shift
+    /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" "$@" >/dev/null
+    read -r wall user sys rss <"$out/time.txt"
+    awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v b="$bytes" \
+        'BEGIN { printf "%-26s wall %6.2f s  cpu %6.2f s  %6.1f MB/s of CPU  peak %5.0f MB\n", l, w, u + s, b / 1e6 / (u + s), r / 1024 }'
+    echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" >"$out/last.txt"
+}
+
+echo
+echo "== herald match, shipped rules, standard input"
+measure "match --jobs 1" sh -c "$herald match --quiet --jobs 1 --rules Rules - <$out/archive.jsonl"
+read -r wall1 cpu1 <"$out/last.txt"
+measure "match --jobs 2" sh -c "$herald match --quiet --jobs 2 --rules Rules - <$out/archive.jsonl"
+read -r wall2 _ <"$out/last.txt"
+gzip -kf "$out/archive.jsonl"
+measure "match --jobs 2, .gz input" "$herald" match --quiet --jobs 2 --rules Rules "$out/archive.jsonl.gz"
+
+echo
+echo "== peer: ahocorasick-rs bare scan of the shipped lists' aliases (CPU time of the scan)"
+peer=$("$py" bench/peers.py ahocorasick "$out/phrases.txt" "$out/bodies.txt")
+echo "$peer"
+peer_rate=$(echo "$peer" | cut -f2)
+
+echo
+echo "== backtest of the shipped rules over ${backtest_articles} archived articles"
+rm -rf "$out/serve"
+mkdir -p "$out/serve"
+"$herald" serve --port 0 --data "$out/serve/data" --certs "$out/serve/certs" --rules Rules --log-level warning \
+    --publish-rate 0 >"$out/serve/stdout" 2>"$out/serve/stderr" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$out/serve/stdout" 2>/dev/null && break; sleep 0.2; done
+port=$(grep -o "listening on [^ ]*:[0-9]*" "$out/serve/stdout" | grep -o "[0-9]*$")
+head -n "$backtest_articles" "$out/archive.jsonl" >"$out/backtest.jsonl"
+started=$(date +%s.%N)
+"$herald" publish --port "$port" --ca "$out/serve/certs/ca.pem" "$out/backtest.jsonl" 2>&1 | tail -1
+echo "published in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
+bytes=$(stat -c %s "$out/backtest.jsonl")
+measure "backtest --jobs 2" "$herald" backtest --rules Rules --data "$out/serve/data" --since 1d --format json
+read -r backtest_wall _ <"$out/last.txt"
+kill $server
+
+echo
+echo "== summary"
+awk -v b="$(stat -c %s "$out/archive.jsonl")" -v c1="$cpu1" -v w1="$wall1" -v w2="$wall2" -v p="$peer_rate" \
+    -v bw="$backtest_wall" -v n="$backtest_articles" 'BEGIN {
+    rate = b / 1e6 / c1
+    printf "match CPU throughput %.1f MB/s; ahocorasick-rs %.1f MB/s; ratio %.2f (target >= 1.0)\n", rate, p, rate / p
+    printf "--jobs 2 over --jobs 1, wall: %.2fx (target >= 1.7)\n", w1 / w2
+    printf "backtest of %d articles: %.1f s (target < 60)\n", n, bw
+}'
