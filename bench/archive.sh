@@ -96,7 +96,17 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$out/serve/stdout" 2>/dev/null && break; sleep 0.2; done
 port=$(grep -o "listening on [^ ]*:[0-9]*" "$out/serve/stdout" | grep -o "[0-9]*$")
-head -n "$backtest_articles" "$out/archive.jsonl" >"$out/backtest.jsonl"
+python3 - "$out" "$backtest_articles" <<'PY'
+import json, sys
+out, count = sys.argv[1], int(sys.argv[2])
+lines = [json.loads(l) for l in open(f"{out}/archive.jsonl", encoding="utf-8")]
+with open(f"{out}/backtest.jsonl", "w", encoding="utf-8") as handle:
+    for index in range(count):
+        article = dict(lines[index % len(lines)])
+        article["id"] = f"b{index}"
+        article["body"] = f"(Archive copy {index}) " + article["body"]
+        handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+PY
 started=$(date +%s.%N)
 "$herald" publish --port "$port" --ca "$out/serve/certs/ca.pem" "$out/backtest.jsonl" 2>&1 | tail -1
 echo "published in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
