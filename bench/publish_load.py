@@ -4,8 +4,12 @@ each `ok` (an ok means the alerts are durable). Prints articles/s and the ok lat
 (many publishers sharing one fsync) shows as throughput that grows with connections.
 
     python3 bench/publish_load.py --port 7443 --ca certs/ca.pem --connections 1 16 --articles 300
+    python3 bench/publish_load.py ... --connections 1 2 --bodies .build-bench/archive/archive.jsonl   # news-sized
 """
 import argparse, json, socket, ssl, threading, time, uuid
+
+
+BODIES = []
 
 
 def worker(port, ca, count, tag, latencies, errors):
@@ -15,7 +19,11 @@ def worker(port, ca, count, tag, latencies, errors):
             stream = tls.makefile("rwb")
             stream.readline()  # hello
             for index in range(count):
-                article = {"title": f"Zebra {tag}-{index}", "body": f"A zebra was seen, report {tag}-{index}."}
+                if BODIES:
+                    title, body = BODIES[index % len(BODIES)]
+                    article = {"title": title, "body": f"({tag}-{index}) {body}"}
+                else:
+                    article = {"title": f"Zebra {tag}-{index}", "body": f"A zebra was seen, report {tag}-{index}."}
                 started = time.perf_counter()
                 stream.write(b"PUB " + json.dumps(article).encode() + b"\n")
                 stream.flush()
@@ -52,7 +60,12 @@ def main():
     parser.add_argument("--ca", default="certs/ca.pem")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--articles", type=int, default=200, help="per connection")
+    parser.add_argument("--bodies", help="JSON lines of real articles to send (title, body) instead of one-line ones")
     arguments = parser.parse_args()
+    if arguments.bodies:
+        for line in open(arguments.bodies, encoding="utf-8"):
+            article = json.loads(line)
+            BODIES.append((article["title"], article["body"]))
     print(f"{'connections':>11} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'ok p50 ms':>9} {'ok p99 ms':>9} {'errors':>6}")
     base = None
     for connections in arguments.connections:
