@@ -42,13 +42,17 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "HeraldRules"),
+        // The durable alert log and the article archive behind one protocol; the engine and the server do not
+        // know which database runs.
+        .target(name: "HeraldStore", dependencies: ["CSQLite"]),
         .target(
             name: "HeraldCore",
-            dependencies: ["HeraldRules", "COpenSSL", "CSQLite", "CZlib"]
+            dependencies: ["HeraldRules", "HeraldStore", "COpenSSL", "CZlib"]
         ),
         .target(
             name: "HeraldServer",
             dependencies: [
+                "HeraldStore",
                 "HeraldCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -63,6 +67,7 @@ let package = Package(
         .target(
             name: "HeraldIngest",
             dependencies: [
+                "HeraldStore",
                 "HeraldCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -86,6 +91,7 @@ let package = Package(
         .target(
             name: "HeraldCLI",
             dependencies: [
+                "HeraldStore",
                 "HeraldClient",
                 "HeraldIngest",
                 "HeraldRules",
@@ -101,10 +107,11 @@ let package = Package(
         // The matching benchmark: rules and core only, so a release build of it stays small (BENCHMARKS.md).
         .executableTarget(name: "HeraldBench", dependencies: ["HeraldRules", "HeraldCore"]),
         .testTarget(name: "HeraldRulesTests", dependencies: ["HeraldRules"]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldStore"]),
         .testTarget(
             name: "HeraldIngestTests",
             dependencies: [
+                "HeraldStore",
                 "HeraldIngest",
                 "HeraldCore",
                 "HeraldRules",
@@ -120,6 +127,7 @@ let package = Package(
         .testTarget(
             name: "HeraldServerTests",
             dependencies: [
+                "HeraldStore",
                 "HeraldServer",
                 "HeraldCore",
                 "HeraldRules",
@@ -135,6 +143,7 @@ let package = Package(
         .testTarget(
             name: "HeraldCLITests",
             dependencies: [
+                "HeraldStore",
                 "HeraldCLI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,8 +9,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
         .target(name: "HeraldRules"),
-        .target(name: "HeraldCore", dependencies: ["HeraldRules", "COpenSSL", "CSQLite"]),
+        .target(name: "HeraldStore", dependencies: ["CSQLite"]),
+        .target(name: "HeraldCore", dependencies: ["HeraldRules", "HeraldStore", "COpenSSL", "CZlib"]),
         .target(name: "HeraldProtocol", dependencies: ["HeraldCore"]),
         .executableTarget(name: "FuzzRuleParser", dependencies: ["HeraldRules"]),
         .executableTarget(name: "FuzzArticleParser", dependencies: ["HeraldCore"]),

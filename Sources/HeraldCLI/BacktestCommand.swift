@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCore
 import HeraldRules
+import HeraldStore
 
 /// `herald backtest`: what a rule folder would have raised over the archived articles, against what was sent.
 public struct BacktestCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldIngest
 import HeraldRules
 import HeraldServer
+import HeraldStore
 import Logging
 import ServiceLifecycle
 

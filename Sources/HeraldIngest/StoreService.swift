@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldStore
 import ServiceLifecycle
 
 /// The alert store as a service: it does nothing until the group shuts down, then closes the store.

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRules
+import HeraldStore
 import Testing
 
 /// `herald backtest` as an analyst runs it: a data folder a server wrote, an edited rule folder, JSON lines or a

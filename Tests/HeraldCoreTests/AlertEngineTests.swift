@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRules
+@testable import HeraldStore
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRules
+@testable import HeraldStore
 import Testing
 
 @testable import HeraldCore

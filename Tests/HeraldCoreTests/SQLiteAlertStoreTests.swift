@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import HeraldCore
+@testable import HeraldStore
 
 @Suite("SQLite alert store")
 struct SQLiteAlertStoreTests {

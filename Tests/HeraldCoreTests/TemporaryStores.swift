@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 
 @testable import HeraldCore
+@testable import HeraldStore
 
 /// The alert stores a test opens, in one temporary folder: every one is closed (its writer thread ends) and the
 /// folder removed when the test ends, whether it passed or threw.

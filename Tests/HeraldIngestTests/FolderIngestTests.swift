@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRules
+import HeraldStore
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldServer
+import HeraldStore
 import Testing
 
 @Suite("Subscriptions and alerts", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRules
+import HeraldStore
 
 /// Runs a rule set over archived articles and compares what it would have raised with what the alert log holds
 /// for the same articles: the analyst's "what would this edit have caught?" before it goes live.

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRules
+import HeraldStore
 
 /// A backtest's counts per rule over a recent window, bounded in time: what `RELOAD` answers with, so whoever
 /// reloads sees what the new rules would have done over the last day before anyone relies on them.

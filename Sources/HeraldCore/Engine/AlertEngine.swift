@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRules
+import HeraldStore
 import Synchronization
 
 /// A rule as the server lists it, without its syntax.

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldStore
 
 /// Decides what becomes of each match across articles: a new alert, a repeat of one inside its rule's dedup
 /// window, or an alert held back by its rule's throttle. Nothing is dropped silently: repeats become `update`

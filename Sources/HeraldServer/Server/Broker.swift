@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldStore
 import NIOConcurrencyHelpers
 import NIOCore
 

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldStore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldStore
 import NIOConcurrencyHelpers
 
 /// Counters for everything the server limits or refuses, so an operator can see at a glance why clients were

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldStore
 import NIOCore
 
 /// `PUB` and `ARTICLE`, pipelined: each article is submitted as it is read and answered from its commit callback,

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldStore
 import Logging
 import NIOCore
 import NIOSSL

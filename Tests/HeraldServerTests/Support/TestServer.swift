@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldRules
 import HeraldServer
+import HeraldStore
 import Logging
 import NIOCore
 import ServiceLifecycle

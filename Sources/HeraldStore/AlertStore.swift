@@ -52,16 +52,18 @@ public struct ArticleRecord: Sendable, Hashable {
     /// The article's text, kept for backtests while the archive's retention lasts; `nil` when not archived.
     public var body: String?
 
-    /// What to keep of `article`; its text too when `archiving` (the server's `[archive]`).
-    public init(_ article: Article, receivedAt: Date, archiving: Bool = false) {
-        contentID = article.contentID
-        id = article.id
-        title = article.title
-        source = article.source
-        url = article.url
-        published = article.published
+    public init(
+        contentID: String, id: String, title: String, source: String? = nil, url: String? = nil,
+        published: String? = nil, receivedAt: Date, body: String? = nil
+    ) {
+        self.contentID = contentID
+        self.id = id
+        self.title = title
+        self.source = source
+        self.url = url
+        self.published = published
         self.receivedAt = receivedAt
-        body = archiving ? article.body : nil
+        self.body = body
     }
 }
 
@@ -90,7 +92,8 @@ public struct DedupRecord: Sendable, Hashable {
 }
 
 /// The durable alert log. Implementations: ``SQLiteAlertStore`` (embedded, the default); a PostgreSQL one can
-/// follow behind the same protocol.
+/// follow behind the same protocol. The engine and the server see only this protocol: which database runs is
+/// decided where the store is opened.
 ///
 /// Ids are assigned by the caller (the alert engine), increasing; the store commits submissions in the order they
 /// were submitted and tells its commit observer, in that order, once each is durable. That observer is how the

@@ -5,11 +5,9 @@ public struct ArchivedArticle: Sendable, Hashable {
     public var record: ArticleRecord
     public var body: String
 
-    /// The article as it was published, to match again.
-    public var article: Article {
-        Article(
-            id: record.id, title: record.title, body: body, source: record.source, url: record.url,
-            published: record.published)
+    public init(record: ArticleRecord, body: String) {
+        self.record = record
+        self.body = body
     }
 }
 
@@ -22,6 +20,14 @@ public struct LoggedMatch: Sendable, Hashable {
     public var createdAt: Date
     /// The line as sent (or, for a held-back alert, as it would have been).
     public var json: [UInt8]
+
+    public init(id: UInt64, kind: LogEntry.Kind, rule: String, createdAt: Date, json: [UInt8]) {
+        self.id = id
+        self.kind = kind
+        self.rule = rule
+        self.createdAt = createdAt
+        self.json = json
+    }
 }
 
 /// The archived articles and the alert log, read in time order: what `herald backtest` runs over. The store

@@ -41,11 +41,9 @@ public final class SQLiteArticleArchive: ArticleArchive {
         ) { row in
             guard failure == nil else { return }
             let receivedAt = Date(timeIntervalSince1970: Double(row.integer(6)) / 1000)
-            let article = Article(
-                id: row.text(1), title: row.text(2) ?? "", body: "", source: row.text(3), url: row.text(4),
-                published: row.text(5))
-            var record = ArticleRecord(article, receivedAt: receivedAt)
-            record.contentID = row.text(0) ?? article.contentID
+            let record = ArticleRecord(
+                contentID: row.text(0) ?? "", id: row.text(1) ?? "", title: row.text(2) ?? "", source: row.text(3),
+                url: row.text(4), published: row.text(5), receivedAt: receivedAt)
             do {
                 try body(ArchivedArticle(record: record, body: row.text(7) ?? ""))
             } catch {
