@@ -135,6 +135,7 @@ struct BacktestCommandTests {
             let replies = try await Self.openssl(port: server.port, ca: server.ca, ["RELOAD", "QUIT"])
             let reload = try #require(replies.first { $0["type"] as? String == "ok" && $0["command"] as? String == "reload" }, "\(replies)")
             #expect(reload["changed"] as? [String] == ["firm-in-place"])
+            #expect(reload["lists_changed"] as? [String] == [], "only the rule file was edited")
             let digest = try #require(reload["backtest"] as? [String: Any], "\(reload)")
             #expect(digest["articles"] as? Int == 2)
             #expect(digest["complete"] as? Bool == true)

@@ -6,12 +6,14 @@ public struct RuleSetChange: Sendable, Hashable {
     public var added: [String]
     /// Rule ids no longer loaded.
     public var removed: [String]
-    /// Rules whose source text differs.
+    /// Rules whose text differs, or one of whose lists does.
     public var changed: [String]
     /// The new rule set's hash.
     public var hash: String
     /// How many rules are now loaded.
     public var ruleCount: Int
+    /// Lists added, removed or edited; the rules that use them are in ``changed``.
+    public var listsChanged: [String] = []
     /// What the new rules would have raised over the last day's archived articles, against what was sent
     /// (`nil` when there is no archive to run over).
     public var backtest: BacktestDigest?
@@ -45,14 +47,20 @@ public struct RuleDetail: Sendable, Hashable {
 extension AlertEngine {
     /// Swaps in `newRules` in one step (an actor call: no article sees half of each) and reports what changed.
     public func install(_ newRules: RuleSet) -> RuleSetChange {
-        let old = Dictionary(ruleSet.rules.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })
-        let new = Dictionary(newRules.rules.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })
+        // Rules compare by fingerprint, text and lists: editing only a list changes the rules that use it.
+        let current = ruleSet
+        let old = Dictionary(current.rules.map { ($0.id, current.fingerprint(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        let new = Dictionary(newRules.rules.map { ($0.id, newRules.fingerprint(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        let oldLists = current.listSignatures
+        let newLists = newRules.listSignatures
         replace(ruleSet: newRules)
-        return RuleSetChange(
+        var change = RuleSetChange(
             added: new.keys.filter { old[$0] == nil }.sorted(),
             removed: old.keys.filter { new[$0] == nil }.sorted(),
             changed: new.keys.filter { old[$0] != nil && old[$0] != new[$0] }.sorted(),
             hash: newRules.hash, ruleCount: newRules.rules.count)
+        change.listsChanged = Set(oldLists.keys).union(newLists.keys).filter { oldLists[$0] != newLists[$0] }.sorted()
+        return change
     }
 
     /// The loaded rule set's hash, for `STATS`.

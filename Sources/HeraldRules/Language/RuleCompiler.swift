@@ -90,6 +90,21 @@ struct RuleCompiler {
         return grouped.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
+    /// A fingerprint of a list as written: its options and every entry's aliases and attributes, in order.
+    static func signature(_ list: Syntax.List) -> String {
+        var hasher = FNV1a()
+        let options = list.options
+        hasher.add(
+            "\(options.isEntity) \(options.isMask) \(options.caseMode) \(options.isReferable) \(options.origins ?? "-") "
+                + "\(options.inflection)\u{0}")
+        for entry in list.entries {
+            hasher.add(entry.aliases.joined(separator: "|"))
+            for (key, value) in entry.attributes.sorted(by: { $0.0 < $1.0 }) { hasher.add(" \(key)=\(value)") }
+            hasher.add("\u{0}")
+        }
+        return hasher.hex
+    }
+
     private mutating func addList(_ list: Syntax.List) {
         if let existing = listIndex[list.name] {
             diagnostics.append(
@@ -137,6 +152,7 @@ struct RuleCompiler {
             aliasCount: aliases.count, location: list.span.location)
         compiled.isReferable = list.options.isReferable
         compiled.isMask = list.options.isMask
+        compiled.signature = Self.signature(list)
         lists.append(compiled)
         listAliases.append(aliases)
         attributeValues.append(AttributeValues(entries))

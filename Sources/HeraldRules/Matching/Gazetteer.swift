@@ -23,6 +23,8 @@ public struct GazetteerList: Sendable {
     /// Every alias form indexed, after inflection.
     public let aliasCount: Int
     public let location: SourceLocation?
+    /// A fingerprint of the list as written (options, aliases, attributes): tells a reload which lists changed.
+    public var signature = ""
 
     /// All attribute names used by any entry, for validating filters.
     public var attributeKeys: Set<String> {

@@ -54,6 +54,37 @@ public struct RuleSet: Sendable {
         self.referenceModel = rules.contains { $0.event != nil } ? ReferenceResolver.Model(lists: lists) : nil
     }
 
+    /// A fingerprint of what makes `rule` behave: its text and the lists it names (with the lists that introduce
+    /// their firms by origin). A reload compares these, so a rule whose list was edited counts as changed though
+    /// its own text did not change.
+    public func fingerprint(of rule: CompiledRule) -> String {
+        var hasher = FNV1a()
+        hasher.add(rule.source)
+        for list in listsUsed(by: rule).sorted() where list < lists.count {
+            hasher.add("\u{0}\(lists[list].name)=\(lists[list].signature)")
+        }
+        return hasher.hex
+    }
+
+    /// The indices of the lists a rule names in its bindings and rejects, and their origin lists.
+    func listsUsed(by rule: CompiledRule) -> Set<Int> {
+        var used = Set<Int>()
+        for binding in rule.bindings { for term in binding.terms { used.insert(Int(term.list)) } }
+        for reject in rule.rejects { for term in reject.terms { used.insert(Int(term.list)) } }
+        for anchor in rule.anchors { used.insert(Int(anchor)) }
+        for list in used where list < lists.count {
+            if let origin = lists[list].originList { used.insert(Int(origin)) }
+        }
+        return used
+    }
+
+    /// Named lists (not the anonymous ones of quoted phrases) by name, with their signatures.
+    public var listSignatures: [String: String] {
+        var signatures: [String: String] = [:]
+        for list in lists where !list.isPhrase { signatures[list.name] = list.signature }
+        return signatures
+    }
+
     /// An empty rule set: matches nothing.
     public static let empty = RuleSet(rules: [], lists: [], index: PhraseIndex(), hash: "0000000000000000", files: [])
 

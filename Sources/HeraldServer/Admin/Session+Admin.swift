@@ -137,6 +137,7 @@ extension Session {
                     writer.strings("added", change.added)
                     writer.strings("removed", change.removed)
                     writer.strings("changed", change.changed)
+                    writer.strings("lists_changed", change.listsChanged)
                     if let digest = change.backtest { Self.write(digest, to: &writer) }
                 })
         }
