@@ -78,7 +78,7 @@ struct LineLexer {
                 index += 2
                 continue
             }
-            if "@$[]()=|,>/:".contains(character) {
+            if "@$[]()=|,>/:~".contains(character) {
                 tokens.append(LexToken(kind: .symbol, text: String(character), column: column, length: 1))
                 index += 1
                 continue
@@ -164,7 +164,7 @@ struct LineLexer {
         return tokens
     }
 
-    private static let asciiSymbols = Set("@$[]()=|,>/:".utf8)
+    private static let asciiSymbols = Set("@$[]()=|,>/:~".utf8)
 
     /// `isWordCharacter` for an ASCII byte.
     private static func isWordByte(_ byte: UInt8) -> Bool {

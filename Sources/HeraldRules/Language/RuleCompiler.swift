@@ -14,6 +14,9 @@ struct RuleCompiler {
     /// Per list, parallel to `lists`.
     private var attributeValues: [AttributeValues] = []
     private var phraseLists: [String: Int] = [:]
+    /// Gap phrases, each with a list of its own, by their written form (the same form twice shares one).
+    private var sequences: [TermSequence] = []
+    private var sequenceLists: [String: Int] = [:]
     private var macros: [String: Syntax.Macro] = [:]
     private var usedLists = Set<String>()
     private var usedMacros = Set<String>()
@@ -75,7 +78,8 @@ struct RuleCompiler {
         }
         let index = builder.build()
         let failed = diagnostics.contains { $0.severity == .error }
-        let ruleSet = failed ? nil : RuleSet(rules: rules, lists: lists, index: index, hash: hash, files: files)
+        let ruleSet =
+            failed ? nil : RuleSet(rules: rules, lists: lists, index: index, hash: hash, files: files, sequences: sequences)
         return (ruleSet, diagnostics)
     }
 
@@ -173,6 +177,22 @@ struct RuleCompiler {
         return Int32(position)
     }
 
+    /// The list a gap phrase's hits carry; made on first use.
+    private mutating func sequenceList(_ written: String, _ parts: [[TermReference]], _ gaps: [Int]) -> Int32 {
+        if let existing = sequenceLists[written] { return Int32(existing) }
+        let position = lists.count
+        sequenceLists[written] = position
+        lists.append(
+            GazetteerList(
+                name: written, isEntity: false, isPhrase: true,
+                entries: [GazetteerEntry(canonical: written, attributes: [:], location: nil)], aliasCount: 0, location: nil))
+        listAliases.append([])
+        attributeValues.append(AttributeValues())
+        aliasEntries.append([])
+        sequences.append(TermSequence(list: Int32(position), parts: parts, gaps: gaps))
+        return Int32(position)
+    }
+
     // MARK: Terms
 
     private mutating func resolve(_ terms: [Syntax.Term], expanding: [String] = []) -> [TermReference]? {
@@ -182,6 +202,17 @@ struct RuleCompiler {
             switch term {
             case .phrase(let text, _):
                 resolved.append(TermReference(list: phraseList(text), conditions: []))
+            case .sequence(let parts, let gaps, _):
+                var resolvedParts: [[TermReference]] = []
+                for part in parts {
+                    guard let references = resolve([part], expanding: expanding) else {
+                        failed = true
+                        break
+                    }
+                    resolvedParts.append(references)
+                }
+                guard resolvedParts.count == parts.count else { continue }
+                resolved.append(TermReference(list: sequenceList(RulePrinter.term(term), resolvedParts, gaps), conditions: []))
             case .list(let name, let conditions, let span):
                 guard let position = listIndex[name] else {
                     let hint = Suggestion.closest(to: name, in: listIndex.keys).map { "did you mean '@\($0)'?" }

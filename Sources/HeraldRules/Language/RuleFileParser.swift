@@ -357,7 +357,25 @@ struct RuleFileParser {
         return terms
     }
 
+    /// A term, or a gap phrase of terms: `"cut" ~4 @JOBS` (the next part at most 4 words after the previous).
     private func parseTerm(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> Syntax.Term {
+        guard let start = cursor.current else { return try parseSimpleTerm(&cursor) }
+        let first = try parseSimpleTerm(&cursor)
+        var parts = [first]
+        var gaps: [Int] = []
+        while cursor.skip("~") {
+            let distance = try cursor.expectInteger("a distance in words after '~' (as in \"cut\" ~4 @JOBS)")
+            guard distance >= 1 else {
+                throw cursor.error("a gap of \(distance) words is empty", hint: "write ~1 or more; ~1 means adjacent words")
+            }
+            gaps.append(distance)
+            parts.append(try parseSimpleTerm(&cursor))
+        }
+        guard !gaps.isEmpty else { return first }
+        return .sequence(parts: parts, gaps: gaps, span: cursor.span(from: start))
+    }
+
+    private func parseSimpleTerm(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> Syntax.Term {
         guard let token = cursor.current else {
             throw cursor.error("expected a list (@NAME), a macro ($NAME) or a quoted phrase\(cursor.found)")
         }

@@ -58,6 +58,9 @@ enum RulePrinter {
         case .list(let name, let conditions, _): "@" + name + self.conditions(conditions)
         case .macro(let name, _): "$" + name
         case .phrase(let text, _): quoted(text)
+        case .sequence(let parts, let gaps, _):
+            parts.indices.map { index in (index > 0 ? "~\(gaps[index - 1]) " : "") + Self.term(parts[index]) }
+                .joined(separator: " ")
         }
     }
 

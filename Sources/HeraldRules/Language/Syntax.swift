@@ -20,6 +20,9 @@ enum Syntax {
         case list(name: String, conditions: [Condition], span: Span)
         case macro(name: String, span: Span)
         case phrase(String, span: Span)
+        /// `"cut" ~4 @JOBS`: the parts in this order, each next one starting at most `gaps[i]` words after the
+        /// previous ends, in one sentence.
+        indirect case sequence(parts: [Term], gaps: [Int], span: Span)
     }
 
     enum Relation: String, Sendable, Hashable {

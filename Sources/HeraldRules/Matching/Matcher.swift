@@ -48,6 +48,13 @@ extension RuleSet {
                     articleLists[Int(list)] = extended
                 }
             }
+            if !sequences.isEmpty {
+                let sequenceHits = sequences.flatMap { $0.hits(in: hits, lists: articleLists, sentences: analyzed.sentences) }
+                if !sequenceHits.isEmpty {
+                    hits += sequenceHits
+                    hits.sort { ($0.firstToken, $0.endToken, $0.list, $0.entry) < ($1.firstToken, $1.endToken, $1.list, $1.entry) }
+                }
+            }
             let selected = selectRules(hits)
             if part == .title { selectedInTitle = selected } else { selectedInBody = selected }
             guard !selected.isEmpty else { continue }

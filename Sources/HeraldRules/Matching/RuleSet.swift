@@ -24,8 +24,14 @@ public struct RuleSet: Sendable {
     let unanchoredRules: [Int]
     /// Origins of the entity lists' firms, when a rule has an `event` clause: references are resolved only then.
     let referenceModel: ReferenceResolver.Model?
+    /// Gap phrases (`"cut" ~4 @JOBS`), whose hits are made from their parts' hits before rules are selected.
+    let sequences: [TermSequence]
 
-    init(rules: [CompiledRule], lists: [GazetteerList], index: PhraseIndex, hash: String, files: [String]) {
+    init(
+        rules: [CompiledRule], lists: [GazetteerList], index: PhraseIndex, hash: String, files: [String],
+        sequences: [TermSequence] = []
+    ) {
+        self.sequences = sequences
         self.rules = rules
         self.lists = lists
         self.index = index
@@ -99,6 +105,6 @@ public struct RuleSet: Sendable {
 
     /// A copy holding only one rule, for running that rule's `expect` examples in isolation.
     func restricted(to ruleIndex: Int) -> RuleSet {
-        RuleSet(rules: [rules[ruleIndex]], lists: lists, index: index, hash: hash, files: files)
+        RuleSet(rules: [rules[ruleIndex]], lists: lists, index: index, hash: hash, files: files, sequences: sequences)
     }
 }
