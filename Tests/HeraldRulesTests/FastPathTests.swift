@@ -62,6 +62,7 @@ struct FastPathTests {
             #"    expect match "Alibaba \"set up\" a lab." firm=Alibaba  # comment"#,
             "rule a-b.c_d  throttle 10 per 1h",
             #"    emit firm=firm, kind="x", n=12"#,
+            #"    let cut = "cut" ~3 @JOBS | @VERB ~1 "plant""#,
         ]
         for line in lines {
             // A non-ASCII comment sends the line down the general path without changing its tokens.
@@ -69,7 +70,7 @@ struct FastPathTests {
             #expect(try LineLexer.lex(line) == general, "\(line)")
         }
         #expect(throws: LineLexer.Failure.self) { try LineLexer.lex(#"title "unterminated"#) }
-        #expect(throws: LineLexer.Failure.self) { try LineLexer.lex("let x = ~") }
+        #expect(throws: LineLexer.Failure.self) { try LineLexer.lex("let x = `") }
     }
 }
 
