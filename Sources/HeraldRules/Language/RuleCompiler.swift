@@ -304,10 +304,13 @@ struct RuleCompiler {
             for constraint in binding.constraints {
                 guard let target = reference(constraint.binding, at: constraint.span, names: names, declared: declared, user: binding.name)
                 else { continue }
-                constraints.append(
-                    PositionConstraint(
-                        relation: PositionConstraint.Relation(rawValue: constraint.relation.rawValue) ?? .near,
-                        binding: target, within: constraint.within, withinClause: constraint.withinClause))
+                var compiled = PositionConstraint(
+                    relation: PositionConstraint.Relation(rawValue: constraint.relation.rawValue) ?? .near,
+                    binding: target, within: constraint.within, withinClause: constraint.withinClause)
+                compiled.alternatives = constraint.alternatives.compactMap {
+                    reference($0, at: constraint.span, names: names, declared: declared, user: binding.name)
+                }
+                constraints.append(compiled)
             }
             names[binding.name] = bindings.count
             bindings.append(
@@ -328,9 +331,13 @@ struct RuleCompiler {
             if let syntax = reject.constraint,
                 let target = reference(syntax.binding, at: syntax.span, names: names, declared: declared, user: nil)
             {
-                constraint = PositionConstraint(
+                var compiled = PositionConstraint(
                     relation: PositionConstraint.Relation(rawValue: syntax.relation.rawValue) ?? .near, binding: target,
                     within: syntax.within, withinClause: syntax.withinClause)
+                compiled.alternatives = syntax.alternatives.compactMap {
+                    reference($0, at: syntax.span, names: names, declared: declared, user: nil)
+                }
+                constraint = compiled
             }
             // A reject written in the rule shows as written without its keyword; one a 'when' sentence made from the
             // lexicon shows as the clause it compiled to (cutting "reject" off the lexicon's line cut a word instead).
@@ -370,8 +377,9 @@ struct RuleCompiler {
         let mandatory = Self.mandatory(bindings.count, condition)
         // A reject positioned on a binding that may stay unbound vetoes nothing when it does: say so.
         for (reject, syntax) in zip(rejects, rule.rejects.filter { $0.constraint?.relation != .describing }) {
-            guard let constraint = reject.constraint, constraint.binding < mandatory.count, !mandatory[constraint.binding],
-                let span = syntax.constraint?.span
+            // With alternatives, `require` usually forces one of them ("noun or (cut and jobs)"): no warning.
+            guard let constraint = reject.constraint, constraint.alternatives.isEmpty, constraint.binding < mandatory.count,
+                !mandatory[constraint.binding], let span = syntax.constraint?.span
             else { continue }
             let name = bindings[constraint.binding].name
             diagnostics.append(

@@ -439,7 +439,18 @@ struct RuleFileParser {
         if relation == .near && cursor.skip("/") {
             within = try cursor.expectInteger("a distance in words")
         }
-        let other = try cursor.expectWord("a binding name")
+        var alternatives: [String] = []
+        let other: LexToken
+        if cursor.skip("(") {
+            // `near (noun | verb)`: to whichever of them is bound.
+            other = try cursor.expectWord("a binding name")
+            while cursor.skip("|") { alternatives.append(try cursor.expectWord("a binding name after '|'").text) }
+            guard cursor.skip(")") else {
+                throw cursor.error("expected ')' after the bindings\(cursor.found)", hint: "write (noun | verb)")
+            }
+        } else {
+            other = try cursor.expectWord("a binding name")
+        }
         var withinClause = false
         if cursor.skipWord("within") {
             if cursor.skipWord("clause") {
@@ -450,7 +461,8 @@ struct RuleFileParser {
             }
         }
         return Syntax.Constraint(
-            relation: relation, binding: other.text, within: within, withinClause: withinClause, span: cursor.span(from: token))
+            relation: relation, binding: other.text, alternatives: alternatives, within: within, withinClause: withinClause,
+            span: cursor.span(from: token))
     }
 
     func parseExpression(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> Syntax.Expression {

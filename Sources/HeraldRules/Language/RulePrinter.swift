@@ -71,7 +71,9 @@ enum RulePrinter {
     }
 
     static func constraint(_ constraint: Syntax.Constraint) -> String {
-        "\(constraint.relation.rawValue) \(constraint.binding)"
+        let other = constraint.alternatives.isEmpty
+            ? constraint.binding : "(" + ([constraint.binding] + constraint.alternatives).joined(separator: " | ") + ")"
+        return "\(constraint.relation.rawValue) \(other)"
             + (constraint.withinClause ? " within clause" : constraint.within.map { " within \($0)" } ?? "")
     }
 

@@ -35,6 +35,8 @@ enum Syntax {
     struct Constraint: Sendable, Hashable {
         var relation: Relation
         var binding: String
+        /// `near (noun | verb)`: the other bindings the relation may hold to instead (any one that is bound).
+        var alternatives: [String] = []
         var within: Int?
         /// `within clause`: in the same clause of the sentence.
         var withinClause = false

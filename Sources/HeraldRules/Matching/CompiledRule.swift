@@ -54,6 +54,8 @@ struct PositionConstraint: Sendable, Hashable {
 
     var relation: Relation
     var binding: Int
+    /// Other bindings the relation may hold to instead: `near (noun | verb)`.
+    var alternatives: [Int] = []
     /// Maximum distance in words; `nil` means anywhere in the scope.
     var within: Int?
     /// `within clause`: also in the same clause (checked by the evaluation, which has the sentence's structure).

@@ -167,8 +167,11 @@ struct RuleEvaluation {
 
     private func constraintsHold(_ constraints: [PositionConstraint], _ hit: Hit, _ assignment: [Hit?], _ unit: Segment) -> Bool {
         constraints.allSatisfy { constraint in
-            guard let other = assignment[constraint.binding] else { return false }
-            return constraintHolds(constraint, hit, other, unit)
+            if let other = assignment[constraint.binding], constraintHolds(constraint, hit, other, unit) { return true }
+            return constraint.alternatives.contains { alternative in
+                guard let other = assignment[alternative] else { return false }
+                return constraintHolds(constraint, hit, other, unit)
+            }
         }
     }
 
@@ -359,8 +362,7 @@ struct RuleEvaluation {
             guard !assignment.contains(hit), reject.terms.contains(where: { accepts($0, hit) })
             else { return false }
             guard let constraint = reject.constraint else { return true }
-            guard let other = assignment[constraint.binding] else { return false }
-            return constraintHolds(constraint, hit, other, unit)
+            return constraintsHold([constraint], hit, assignment, unit)
         }
     }
 
