@@ -46,6 +46,9 @@ struct Lexicon: Sendable {
         /// `or object[ai=yes]`: an object whose entry says it already ("an AI centre").
         var objectAlternative: [Syntax.Condition] = []
         var span: Syntax.Span
+        /// `override subject chipmaker = …`: this entry replaces the other files' entries for the same words in
+        /// the same slot, wherever they come from (a user's lexicon beside the shipped one).
+        var overrides = false
 
         var name: String { phrases.first?.joined(separator: " ") ?? "" }
     }
@@ -56,6 +59,9 @@ struct Lexicon: Sendable {
     var negationSpan: Syntax.Span?
     /// `window subject 20` and friends: the distances of the compiled rule.
     var windows: [String: Int] = [:]
+    /// Windows and the negation set with `override`: they win over other files' whatever the include order.
+    var overriddenWindows = Set<String>()
+    var negationOverrides = false
 
     static let windowNames = ["subject", "object", "negation"]
     static let defaultWindows = ["subject": 20, "object": 8, "negation": 4]
@@ -68,12 +74,37 @@ struct Lexicon: Sendable {
 
     mutating func merge(_ other: Lexicon) {
         entries += other.entries
-        if negation.isEmpty {
+        if negation.isEmpty || (other.negationOverrides && !negationOverrides) {
             negation = other.negation
             negationSpan = other.negationSpan
+            negationOverrides = other.negationOverrides
         }
-        windows.merge(other.windows) { first, _ in first }
+        for (name, value) in other.windows where windows[name] == nil || (other.overriddenWindows.contains(name) && !overriddenWindows.contains(name)) {
+            windows[name] = value
+        }
+        overriddenWindows.formUnion(other.overriddenWindows)
+        applyOverrides()
     }
+
+    /// Takes the words an `override` entry defines away from the other entries of its slot (an entry left with
+    /// no words goes), so a user's lexicon replaces a shipped entry without editing the shipped file.
+    mutating func applyOverrides() {
+        let overriding = entries.filter(\.overrides)
+        guard !overriding.isEmpty else { return }
+        var kept: [Entry] = []
+        for var entry in entries {
+            if !entry.overrides {
+                let taken = Set(overriding.filter { $0.slot == entry.slot }.flatMap { $0.phrases.map(Self.key) })
+                entry.phrases.removeAll { taken.contains(Self.key($0)) }
+                guard !entry.phrases.isEmpty else { continue }
+                entry.forms = LexiconParser.forms(entry.phrases, slot: entry.slot)
+            }
+            kept.append(entry)
+        }
+        entries = kept
+    }
+
+    private static func key(_ phrase: [String]) -> String { phrase.joined(separator: " ").lowercased() }
 
     /// The known words of a slot, for "known: …" hints.
     func known(_ slot: Slot) -> [String] {

@@ -14,7 +14,7 @@ struct LexiconParser {
         var diagnostics: [Diagnostic] = []
     }
 
-    static let keywords = Lexicon.Slot.allCases.map(\.rawValue) + ["negation", "window"]
+    static let keywords = Lexicon.Slot.allCases.map(\.rawValue) + ["negation", "window", "override"]
 
     let file: SourceFile
 
@@ -43,6 +43,8 @@ struct LexiconParser {
     }
 
     private func parseLine(_ cursor: inout TokenCursor, rules: RuleFileParser, into lexicon: inout Lexicon) throws(TokenCursor.Failure) {
+        // `override …`: this line replaces what other lexicon files say for the same words (or window, or negation).
+        let overrides = cursor.skipWord("override")
         let keyword = try cursor.expectWord("an entry kind: \(Self.keywords.joined(separator: ", "))")
         let kind = keyword.text.lowercased()
         if kind == "window" {
@@ -52,6 +54,7 @@ struct LexiconParser {
                     "unknown window '\(name.text)'", at: name, hint: "windows: \(Lexicon.windowNames.joined(separator: ", "))")
             }
             lexicon.windows[name.text.lowercased()] = try cursor.expectInteger("a distance in words")
+            if overrides { lexicon.overriddenWindows.insert(name.text.lowercased()) }
             try cursor.expectEnd()
             return
         }
@@ -59,6 +62,7 @@ struct LexiconParser {
             _ = try cursor.expectSymbol("=")
             lexicon.negation = try rules.parseTerms(&cursor)
             lexicon.negationSpan = cursor.span(keyword)
+            lexicon.negationOverrides = overrides
             try cursor.expectEnd()
             return
         }
@@ -91,6 +95,7 @@ struct LexiconParser {
         }
         _ = try cursor.expectSymbol("=")
         var entry = Lexicon.Entry(slot: slot, phrases: phrases, forms: Self.forms(phrases, slot: slot), span: cursor.span(keyword))
+        entry.overrides = overrides
         if slot == .nationality {
             guard cursor.current?.is("[") == true else {
                 throw cursor.error(
