@@ -45,13 +45,24 @@ let package = Package(
         // The durable alert log and the article archive behind one protocol; the engine and the server do not
         // know which database runs.
         .target(name: "HeraldStore", dependencies: ["CSQLite"]),
+        // Articles as Herald reads them (JSON lines, scraped text, gzip, any size) and their content ids: what
+        // the protocol, the engine and the command-line tools share, with no storage and no networking.
+        .target(name: "HeraldArticle", dependencies: ["COpenSSL", "CZlib"]),
         .target(
             name: "HeraldCore",
-            dependencies: ["HeraldRules", "HeraldStore", "COpenSSL", "CZlib"]
+            dependencies: ["HeraldRules", "HeraldStore", "HeraldArticle", "COpenSSL"]
+        ),
+        // The line protocol — commands and their parser, error codes, roles, the line framer — that the server, the
+        // client and the fuzzers share; no storage, no rules, no TLS.
+        .target(
+            name: "HeraldProtocol",
+            dependencies: ["HeraldArticle", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "HeraldServer",
             dependencies: [
+                "HeraldProtocol",
+                "HeraldArticle",
                 "HeraldStore",
                 "HeraldCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -67,6 +78,7 @@ let package = Package(
         .target(
             name: "HeraldIngest",
             dependencies: [
+                "HeraldArticle",
                 "HeraldStore",
                 "HeraldCore",
                 .product(name: "Logging", package: "swift-log"),
@@ -82,7 +94,7 @@ let package = Package(
         .target(
             name: "HeraldClient",
             dependencies: [
-                "HeraldServer",
+                "HeraldProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -91,6 +103,7 @@ let package = Package(
         .target(
             name: "HeraldCLI",
             dependencies: [
+                "HeraldArticle",
                 "HeraldStore",
                 "HeraldClient",
                 "HeraldIngest",
@@ -105,12 +118,13 @@ let package = Package(
         ),
         .executableTarget(name: "herald", dependencies: ["HeraldCLI"]),
         // The matching benchmark: rules and core only, so a release build of it stays small (BENCHMARKS.md).
-        .executableTarget(name: "HeraldBench", dependencies: ["HeraldRules", "HeraldCore"]),
+        .executableTarget(name: "HeraldBench", dependencies: ["HeraldRules", "HeraldArticle", "HeraldCore"]),
         .testTarget(name: "HeraldRulesTests", dependencies: ["HeraldRules"]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldStore"]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldStore", "HeraldArticle"]),
         .testTarget(
             name: "HeraldIngestTests",
             dependencies: [
+                "HeraldArticle",
                 "HeraldStore",
                 "HeraldIngest",
                 "HeraldCore",
@@ -127,6 +141,8 @@ let package = Package(
         .testTarget(
             name: "HeraldServerTests",
             dependencies: [
+                "HeraldProtocol",
+                "HeraldArticle",
                 "HeraldStore",
                 "HeraldServer",
                 "HeraldCore",
@@ -143,6 +159,8 @@ let package = Package(
         .testTarget(
             name: "HeraldCLITests",
             dependencies: [
+                "HeraldProtocol",
+                "HeraldArticle",
                 "HeraldStore",
                 "HeraldCLI",
                 .product(name: "NIOCore", package: "swift-nio"),

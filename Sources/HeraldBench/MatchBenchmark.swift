@@ -1,3 +1,4 @@
+import HeraldArticle
 import Foundation
 import HeraldCore
 import HeraldRules
@@ -38,7 +39,7 @@ struct MatchBenchmark {
         var started = ProcessStats.cpuSeconds()
         let lists = SyntheticLists(firmCount: 30_000, placeCount: 15_000, topicCount: 8_000, seed: 1)
         let generated = CorpusGenerator(lists: lists, shipped: shipped).articles(bytes: Int(options.corpusMB * 1e6), seed: 2)
-        let articles = generated.map { HeraldCore.Article(title: $0.title, body: $0.body) }
+        let articles = generated.map { HeraldArticle.Article(title: $0.title, body: $0.body) }
         let corpusBytes = generated.reduce(0) { $0 + $1.title.utf8.count + $1.body.utf8.count }
         print(
             String(
@@ -90,7 +91,7 @@ struct MatchBenchmark {
     }
 
     /// Full evaluation of every article, as `herald match` and the server do it, timed on this thread's CPU.
-    func measure(_ ruleSet: RuleSet, _ articles: [HeraldCore.Article]) -> Pass {
+    func measure(_ ruleSet: RuleSet, _ articles: [HeraldArticle.Article]) -> Pass {
         var pass = Pass(seconds: 0, bytes: 0, articles: articles.count, candidates: 0, alerts: 0, alertBytes: 0)
         let started = ProcessStats.cpuSeconds()
         for article in articles {
@@ -112,7 +113,7 @@ struct MatchBenchmark {
     /// The alert lines of a corpus, matched again outside the timed loop: their total size and the sum of a 64-bit
     /// FNV-1a hash of each line. Equal sums mean the same alert lines whatever their order (alerts of one article
     /// that tie on position come out in dictionary order), so an optimisation can be checked to change no byte.
-    private func checksum(_ ruleSet: RuleSet, _ articles: [HeraldCore.Article]) -> (bytes: Int, sum: UInt64) {
+    private func checksum(_ ruleSet: RuleSet, _ articles: [HeraldArticle.Article]) -> (bytes: Int, sum: UInt64) {
         var bytes = 0
         var sum: UInt64 = 0
         for article in articles {
@@ -130,7 +131,7 @@ struct MatchBenchmark {
 
     /// Where the time of the text pipeline goes before any rule is involved: decoding to scalars, tokenising,
     /// segmenting. Printed so a profile is not needed to see whether text analysis or matching dominates.
-    private func printPhases(_ articles: [HeraldCore.Article]) {
+    private func printPhases(_ articles: [HeraldArticle.Article]) {
         let bytes = Double(articles.reduce(0) { $0 + $1.title.utf8.count + $1.body.utf8.count }) / 1e6
         let tokenizer = Tokenizer()
         var started = ProcessStats.cpuSeconds()
@@ -169,9 +170,9 @@ struct MatchBenchmark {
     }
 
     /// Real text: one article per line; the first sentence-ish part is not split off as a title.
-    private func readRealText(_ path: String) throws -> [HeraldCore.Article] {
+    private func readRealText(_ path: String) throws -> [HeraldArticle.Article] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        return text.split(separator: "\n").map { HeraldCore.Article(title: "", body: String($0)) }
+        return text.split(separator: "\n").map { HeraldArticle.Article(title: "", body: String($0)) }
     }
 }
 

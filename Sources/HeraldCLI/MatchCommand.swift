@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldArticle
 import HeraldCore
 import HeraldRules
 

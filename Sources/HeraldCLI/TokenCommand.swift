@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldProtocol
 import HeraldServer
 
 /// `herald token`: manage the tokens clients send with `AUTH`.

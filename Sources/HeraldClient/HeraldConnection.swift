@@ -1,5 +1,5 @@
 import Foundation
-import HeraldServer
+import HeraldProtocol
 import NIOCore
 import NIOPosix
 import NIOSSL

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldArticle
 import HeraldRules
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import HeraldArticle
 import Testing
 
 @testable import HeraldCore

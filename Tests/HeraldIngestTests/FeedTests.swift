@@ -139,7 +139,8 @@ struct FeedTests {
             "/big": .init(body: String(repeating: "x", count: 5_000)),
             "/loop": .init(status: 302, location: "/loop"),
         ])
-        let fetcher = HTTPFetcher(timeout: .seconds(5), maximumBodyBytes: 1_000)
+        // A deadline far beyond what the answers take, even on a loaded machine: the limits must end these, not it.
+        let fetcher = HTTPFetcher(timeout: .seconds(60), maximumBodyBytes: 1_000)
         await #expect(throws: HTTPFetcher.Failure(description: "response larger than 1000 bytes")) {
             _ = try await fetcher.get(try #require(URL(string: server.url("/big"))))
         }
@@ -245,13 +246,15 @@ struct FeedTests {
 
     @Test("a server that refuses the connection fails the fetch at once, with the reason, not at the timeout")
     func refusedConnection() async throws {
-        let server = try await FixtureHTTPServer.start()
-        let url = try #require(URL(string: server.url("/rss.xml")))
-        await server.stop()
+        // A port bound and not listening: connecting is refused, and no other test's server can take the port
+        // meanwhile (a stopped server's port could be reused at once by one running in parallel).
+        let socket = try ClosedPort()
+        defer { socket.close() }
+        let url = try #require(URL(string: "http://127.0.0.1:\(socket.port)/rss.xml"))
         // A timeout far beyond the test's time limit: retrying the connection until the deadline would not end.
         let failure = await #expect(throws: HTTPFetcher.Failure.self) { _ = try await HTTPFetcher(timeout: .seconds(600)).get(url) }
         let description = failure?.description ?? ""
-        #expect(description.hasPrefix("127.0.0.1:\(server.port): ") && description.contains("refused"), "\(description)")
+        #expect(description.hasPrefix("127.0.0.1:\(socket.port): ") && description.contains("refused"), "\(description)")
     }
 
     @Test("gzip: asked for and decompressed; a small gzip body that inflates past the size cap is refused")
@@ -333,5 +336,41 @@ struct FeedTests {
             "\(String(describing: failure))")
         #expect(proxy.heads.count == 1)
         await proxy.stop()
+    }
+}
+
+/// A TCP port on 127.0.0.1 that is bound but never listened on: connections to it are refused for as long as it
+/// is held.
+struct ClosedPort {
+    let descriptor: Int32
+    let port: Int
+
+    struct Failure: Error {}
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure() }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        let named = bound == 0
+            ? withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            } : -1
+        guard named == 0 else {
+            Glibc.close(fd)
+            throw Failure()
+        }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        Glibc.close(descriptor)
     }
 }

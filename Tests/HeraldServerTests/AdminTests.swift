@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProtocol
 import HeraldRules
 import HeraldServer
 import NIOConcurrencyHelpers

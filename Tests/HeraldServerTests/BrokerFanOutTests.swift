@@ -1,4 +1,5 @@
 import Foundation
+@testable import HeraldProtocol
 import NIOConcurrencyHelpers
 import HeraldCore
 import NIOCore

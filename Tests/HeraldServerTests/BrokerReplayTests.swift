@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+@testable import HeraldProtocol
 import HeraldStore
 import NIOCore
 import NIOEmbedded

@@ -1,3 +1,4 @@
+import HeraldProtocol
 import HeraldServer
 import NIOConcurrencyHelpers
 import NIOCore

@@ -1,5 +1,5 @@
 import Foundation
-import HeraldCore
+import HeraldArticle
 
 /// Feeds arbitrary bytes to the article parser in every format, then builds alerts' JSON-relevant parts.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldArticle
 import HeraldRules
 
 /// One rule firing on one article: what subscribers receive, one JSON object per line (schema in PROTOCOL.md).

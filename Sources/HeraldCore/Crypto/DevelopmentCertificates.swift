@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import HeraldArticle
 
 #if canImport(Glibc)
 import Glibc

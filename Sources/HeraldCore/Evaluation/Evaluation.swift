@@ -1,4 +1,5 @@
 import Foundation
+import HeraldArticle
 import HeraldRules
 
 /// Runs a rule set over a labelled corpus (`eval/README.md`) and scores each rule's alerts against the labels.

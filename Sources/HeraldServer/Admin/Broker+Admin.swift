@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProtocol
 import NIOCore
 
 /// What `CLIENTS` lists for one connection.

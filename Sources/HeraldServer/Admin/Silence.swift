@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProtocol
 
 /// An Alertmanager-style silence: alerts from matching rules are stored but not pushed until it ends.
 struct Silence: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProtocol
 
 /// The `STATS` reply's fields, shared with the Prometheus endpoint's names where they overlap.
 struct StatsReport {

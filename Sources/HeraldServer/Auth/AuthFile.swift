@@ -1,5 +1,7 @@
 import Foundation
+import HeraldArticle
 import HeraldCore
+import HeraldProtocol
 
 /// The tokens and client-certificate mappings that give connections their roles.
 ///

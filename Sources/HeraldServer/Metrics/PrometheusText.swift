@@ -1,4 +1,5 @@
 import Foundation
+import HeraldProtocol
 
 /// The `STATS` counters in the Prometheus text exposition format (version 0.0.4).
 enum PrometheusText {

@@ -1,3 +1,4 @@
+import HeraldProtocol
 import NIOCore
 
 /// Collects the lines of an `ARTICLE` block up to a line holding a single `.`, SMTP style.

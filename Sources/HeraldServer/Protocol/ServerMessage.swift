@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldProtocol
 import NIOCore
 
 /// Encodes the lines the server sends: each exactly one JSON object with a `type`, followed by `\n`.

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldProtocol
 
 /// What `CLIENTS` reports about a connection besides its subscriptions and queue.
 struct ClientInfo: Sendable {

@@ -1,5 +1,7 @@
 import Foundation
+import HeraldArticle
 import HeraldCore
+import HeraldProtocol
 import HeraldStore
 import Logging
 import NIOConcurrencyHelpers

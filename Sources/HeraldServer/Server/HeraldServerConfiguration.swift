@@ -1,3 +1,4 @@
+import HeraldProtocol
 import NIOCore
 import NIOPosix
 

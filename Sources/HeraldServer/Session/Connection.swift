@@ -1,4 +1,5 @@
 import Foundation
+import HeraldProtocol
 import Logging
 import NIOCore
 import NIOSSL

@@ -1,4 +1,6 @@
+import HeraldArticle
 import HeraldCore
+import HeraldProtocol
 import HeraldStore
 import NIOCore
 

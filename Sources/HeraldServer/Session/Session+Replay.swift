@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldProtocol
 import NIOCore
 
 /// `SUB … FROM id | FROM LAST n | SINCE time`: stored lines first, then live ones, with no gap and no duplicate.

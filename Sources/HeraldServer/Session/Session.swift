@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldProtocol
 import HeraldStore
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldProtocol
 import Logging
 import NIOCore
 

@@ -1,3 +1,4 @@
+import HeraldProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 

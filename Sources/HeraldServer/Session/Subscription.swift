@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldProtocol
 
 /// One subscription: a rule-id glob with optional minimum severity and tag.
 public struct Subscription: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import HeraldProtocol
 /// A connection's subscriptions, in the order they were made, at most ``limit`` of them.
 ///
 /// Keyed by glob: subscribing to a glob again replaces its filters instead of adding a duplicate that would

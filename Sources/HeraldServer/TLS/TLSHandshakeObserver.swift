@@ -1,3 +1,4 @@
+import HeraldArticle
 import HeraldCore
 import NIOCore
 import NIOSSL

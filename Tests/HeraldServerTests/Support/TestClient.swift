@@ -1,4 +1,5 @@
 import Foundation
+import HeraldProtocol
 import HeraldServer
 import NIOCore
 import NIOPosix

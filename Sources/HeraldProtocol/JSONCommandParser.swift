@@ -1,5 +1,4 @@
 import Foundation
-import HeraldCore
 
 /// Parses a command sent as one JSON object: `{"cmd":"sub","rules":["cn-*"],"severity":"high","tag":"china"}`.
 ///

@@ -18,7 +18,7 @@ public struct RuleGlob: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The fast path for fan-out: the rule id is lowercased once per alert, not once per subscriber.
-    func matches(lowercasedScalars name: [Unicode.Scalar]) -> Bool {
+    public func matches(lowercasedScalars name: [Unicode.Scalar]) -> Bool {
         // Iterative wildcard matching with a single backtrack point: linear for patterns with one `*`,
         // and never exponential (each `*` only moves the resume point forward).
         var p = 0

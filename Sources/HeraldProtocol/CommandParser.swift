@@ -1,5 +1,5 @@
 import Foundation
-import HeraldCore
+import HeraldArticle
 
 /// Parses one line into a ``Request``: a text command (`SUB cn-* severity>=high`) or, when the line starts
 /// with `{`, a JSON command (`{"cmd":"sub","rules":["cn-*"]}`).
@@ -221,7 +221,7 @@ public struct CommandParser: Sendable {
     }
 
     /// Parses a JSON article, telling malformed JSON (`bad_json`) apart from a bad article (`bad_article`).
-    func article(json: String) throws(ProtocolError) -> Article {
+    public func article(json: String) throws(ProtocolError) -> Article {
         do {
             return try articleParser.parseJSON(json)
         } catch {
@@ -230,7 +230,7 @@ public struct CommandParser: Sendable {
     }
 
     /// Parses a plain-text article (an `ARTICLE` block or `{"cmd":"article"}`).
-    func article(text: String) throws(ProtocolError) -> Article {
+    public func article(text: String) throws(ProtocolError) -> Article {
         do {
             return try articleParser.parseText(text)
         } catch {
@@ -253,7 +253,7 @@ public struct CommandParser: Sendable {
     }
 
     /// The error for an unknown verb, quoting it as the client wrote it and suggesting the nearest real one.
-    static func unknownCommand(_ verb: String) -> ProtocolError {
+    public static func unknownCommand(_ verb: String) -> ProtocolError {
         let shown = verb.count > 32 ? String(verb.prefix(32)) + "…" : verb
         if let suggestion = unknownCommandSuggestion(verb) {
             return ProtocolError(

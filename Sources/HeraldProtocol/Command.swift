@@ -1,5 +1,5 @@
 import Foundation
-import HeraldCore
+import HeraldArticle
 
 /// One client command, parsed from a text line or a JSON line.
 public enum Command: Sendable, Equatable {

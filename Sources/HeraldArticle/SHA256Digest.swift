@@ -31,7 +31,7 @@ public enum SHA256Digest {
 
     /// The first `digits` (at most 64) lowercase hexadecimal digits of the SHA-256 digest of `bytes`, hashed into a
     /// buffer on the stack: no digest array and no full-length hex string to cut.
-    static func hexPrefix(of bytes: [UInt8], digits: Int) -> String {
+    public static func hexPrefix(of bytes: [UInt8], digits: Int) -> String {
         let count = min(max(digits, 0), byteCount * 2)
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &digest) { out in
@@ -60,7 +60,7 @@ public enum SHA256Digest {
     }
 
     /// Hex-encodes `bytes`, optionally putting `separator` between bytes (fingerprints use ":").
-    static func hexString(_ bytes: [UInt8], uppercase: Bool, separator: UInt8? = nil) -> String {
+    public static func hexString(_ bytes: [UInt8], uppercase: Bool, separator: UInt8? = nil) -> String {
         let digits: [UInt8] = Array(uppercase ? "0123456789ABCDEF".utf8 : "0123456789abcdef".utf8)
         var characters: [UInt8] = []
         characters.reserveCapacity(bytes.count * 3)

@@ -1,1 +1,0 @@
-../../../Sources/HeraldServer/Protocol/Command.swift

@@ -1,1 +1,0 @@
-../../../Sources/HeraldServer/Auth/Role.swift

@@ -1,1 +1,0 @@
-../../../Sources/HeraldServer/Protocol/RuleGlob.swift

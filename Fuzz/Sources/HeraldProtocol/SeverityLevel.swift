@@ -1,1 +1,0 @@
-../../../Sources/HeraldServer/Protocol/SeverityLevel.swift
