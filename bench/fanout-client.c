@@ -6,7 +6,7 @@
 //   ./fanout-client --proto nats   --port 14223 --tls --subs 1000 --msgs 2000 --rate 100
 //   ./fanout-client --proto redis  --port 16380 --tls --idle 1000 --spid PID
 //
-// Ideas taken from the shared reference client (../shared/bench/fanout.c): blocking setup then epoll, a bounded
+// Ideas taken from a shared reference client kept outside this repository: blocking setup then epoll, a bounded
 // in-flight window so the publisher cannot run away from the subscribers, a CLOCK_MONOTONIC timestamp in every
 // message, fixed-size frames for the peers (no parsing on their hot path). Differences: Herald's alerts are
 // variable-length JSON lines, so subscribers split on '\n' and keep only the first bytes of each line (to check
