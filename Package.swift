@@ -1,12 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The package is split by responsibility, so the architecture shows in the imports:
-// HeraldRules knows text and rule syntax but no networking; HeraldServer knows sockets but no rule syntax;
-// HeraldCore joins them (articles, alerts, certificates); HeraldCLI is the thin command tree.
+// The package is split by responsibility, so the architecture shows in the imports (ARCHITECTURE.md):
+// HeraldRules knows text and rule syntax but no networking; HeraldArticle reads articles; HeraldStore keeps the
+// alert log behind a protocol; HeraldProtocol is the line protocol; HeraldServer knows sockets but no rule
+// syntax; HeraldCore joins rules, articles and store (alerts, the engine); HeraldCLI is the thin command tree.
 let package = Package(
     name: "Herald",
-    platforms: [.macOS(.v14)],
+    // Synchronization's Mutex needs macOS 15. Herald is built and tested on Linux; macOS is not tested here.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "herald", targets: ["herald"]),
         .library(name: "HeraldRules", targets: ["HeraldRules"]),
@@ -29,17 +31,17 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"])]
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"])]
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "HeraldRules"),
         // The durable alert log and the article archive behind one protocol; the engine and the server do not

@@ -2,7 +2,7 @@ import Testing
 
 @testable import HeraldRules
 
-/// The matching hot path has ASCII fast paths and flat data structures (BENCHMARKS.md); each must agree exactly with
+/// The matching hot path has ASCII fast paths and flat data structures (docs/perf-journal.md); each must agree exactly with
 /// the general code it short-cuts.
 @Suite("Fast paths agree with the general code")
 struct FastPathTests {

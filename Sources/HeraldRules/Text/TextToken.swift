@@ -1,7 +1,7 @@
 /// A token as the matcher keeps it: offsets, classification and its phrase-index id, but no `String`s.
 ///
 /// Building a `Token`'s `text` and `key` for every token of every article was the largest single cost of matching
-/// (BENCHMARKS.md). An ASCII token's text is the bytes `utf8[byteStart..<byteEnd]` of the article and its key is
+/// (docs/perf-journal.md). An ASCII token's text is the bytes `utf8[byteStart..<byteEnd]` of the article and its key is
 /// those bytes lowercased, so neither is stored; a non-ASCII token (NFKC, folded quotes) keeps its normalised text
 /// and key in ``AnalyzedText``'s side arrays at `normalized`.
 struct TextToken: Sendable {
