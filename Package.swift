@@ -4,7 +4,8 @@ import PackageDescription
 // The package is split by responsibility, so the architecture shows in the imports (ARCHITECTURE.md):
 // HeraldRules knows text and rule syntax but no networking; HeraldArticle reads articles; HeraldStore keeps the
 // alert log behind a protocol; HeraldProtocol is the line protocol; HeraldServer knows sockets but no rule
-// syntax; HeraldCore joins rules, articles and store (alerts, the engine); HeraldCLI is the thin command tree.
+// syntax; HeraldCore joins rules, articles and store (alerts, the engine); HeraldCertificates makes and checks
+// the development certificates; HeraldCLI is the thin command tree.
 let package = Package(
     name: "Herald",
     // Synchronization's Mutex needs macOS 15. Herald is built and tested on Linux; macOS is not tested here.
@@ -50,9 +51,11 @@ let package = Package(
         // Articles as Herald reads them (JSON lines, scraped text, gzip, any size) and their content ids: what
         // the protocol, the engine and the command-line tools share, with no storage and no networking.
         .target(name: "HeraldArticle", dependencies: ["COpenSSL", "CZlib"]),
+        // The development CA and server certificates `herald serve` makes on first start, and key-file checks.
+        .target(name: "HeraldCertificates", dependencies: ["COpenSSL", "HeraldArticle"]),
         .target(
             name: "HeraldCore",
-            dependencies: ["HeraldRules", "HeraldStore", "HeraldArticle", "COpenSSL"]
+            dependencies: ["HeraldRules", "HeraldStore", "HeraldArticle"]
         ),
         // The line protocol — commands and their parser, error codes, roles, the line framer — that the server, the
         // client and the fuzzers share; no storage, no rules, no TLS.
@@ -105,6 +108,7 @@ let package = Package(
         .target(
             name: "HeraldCLI",
             dependencies: [
+                "HeraldCertificates",
                 "HeraldArticle",
                 "HeraldStore",
                 "HeraldClient",
@@ -122,10 +126,11 @@ let package = Package(
         // The matching benchmark: rules and core only, so a release build of it stays small (BENCHMARKS.md).
         .executableTarget(name: "HeraldBench", dependencies: ["HeraldRules", "HeraldArticle", "HeraldCore"]),
         .testTarget(name: "HeraldRulesTests", dependencies: ["HeraldRules"]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldStore", "HeraldArticle"]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldStore", "HeraldArticle", "HeraldCertificates"]),
         .testTarget(
             name: "HeraldIngestTests",
             dependencies: [
+                "HeraldCertificates",
                 "HeraldArticle",
                 "HeraldStore",
                 "HeraldIngest",
@@ -143,6 +148,7 @@ let package = Package(
         .testTarget(
             name: "HeraldServerTests",
             dependencies: [
+                "HeraldCertificates",
                 "HeraldProtocol",
                 "HeraldArticle",
                 "HeraldStore",
@@ -161,6 +167,7 @@ let package = Package(
         .testTarget(
             name: "HeraldCLITests",
             dependencies: [
+                "HeraldCertificates",
                 "HeraldProtocol",
                 "HeraldArticle",
                 "HeraldStore",

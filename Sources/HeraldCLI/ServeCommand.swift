@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldCertificates
 import HeraldCore
 import HeraldIngest
 import HeraldRules

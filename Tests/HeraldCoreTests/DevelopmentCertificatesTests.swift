@@ -1,5 +1,6 @@
 import Foundation
 import HeraldArticle
+import HeraldCertificates
 import HeraldCore
 import Testing
 

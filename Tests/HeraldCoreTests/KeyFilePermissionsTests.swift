@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCertificates
 import Testing
 
 @testable import HeraldCore

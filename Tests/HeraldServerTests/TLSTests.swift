@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCertificates
 import HeraldCore
 import HeraldServer
 import Testing
