@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import HeraldCertificates
 import HeraldCore
@@ -341,7 +342,10 @@ public struct ServeCommand: AsyncParsableCommand {
             change.backtest = await Self.backtestDigest(ruleSet, storePath: storePath, logger: logger)
             return .reloaded(change)
         }
-        let server = HeraldServer(configuration: configuration, engine: engine, logger: logger)
+        // Only main bootstraps: whatever counts through swift-metrics lands in the server's registry (/metrics).
+        let metrics = ServerMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let server = HeraldServer(configuration: configuration, engine: engine, logger: logger, metrics: metrics)
         let sources = Self.ingestSources(settings, engine: engine, logger: logger)
         do {
             // The store stops last and the ingest sources first: a file taken during SIGTERM is finished, not

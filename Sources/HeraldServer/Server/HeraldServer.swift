@@ -36,11 +36,15 @@ public final class HeraldServer: Service, Sendable {
     }
 
     /// Creates a server that will match published articles with `engine` and log through `logger`.
-    public init(configuration: HeraldServerConfiguration, engine: AlertEngine, logger: Logger) {
+    /// - Parameter metrics: where counts and timings go, exported on the metrics port; a registry of its own by
+    ///   default (`herald serve` also bootstraps swift-metrics' `MetricsSystem` with it).
+    public init(
+        configuration: HeraldServerConfiguration, engine: AlertEngine, logger: Logger, metrics: ServerMetrics = ServerMetrics()
+    ) {
         self.configuration = configuration
         self.engine = engine
         self.logger = logger
-        let statistics = ServerStatistics()
+        let statistics = ServerStatistics(metrics: metrics)
         self.statistics = statistics
         self.authThrottle = AuthThrottle(policy: configuration.authThrottle)
         let broker = Broker(slowConsumerGrace: configuration.slowConsumerGracePeriod, statistics: statistics)
@@ -50,6 +54,12 @@ public final class HeraldServer: Service, Sendable {
         engine.store.observeCommits { entries in
             statistics.committed(entries)
             statistics.queued(lines: broker.deliver(entries.compactMap(Delivery.init)))
+            // From the article's arrival (its lines are stamped when the engine takes it) to its alerts queued.
+            let now = Date()
+            for entry in entries where entry.kind == .alert {
+                statistics.metrics.deliverLatency.recordNanoseconds(
+                    Int64(max(0, now.timeIntervalSince(entry.createdAt)) * 1e9))
+            }
         }
     }
 
@@ -232,7 +242,7 @@ public final class HeraldServer: Service, Sendable {
         let statistics = self.statistics
         let broker = self.broker
         let render: @Sendable () -> String = {
-            PrometheusText.render(statistics.snapshot, byRole: broker.connectionsByRole())
+            statistics.metrics.render(byRole: broker.connectionsByRole(), outboxBytes: broker.clients().map(\.queuedBytes))
         }
         let channel = try await ServerBootstrap(group: configuration.eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -14,6 +14,8 @@ extension Session {
     mutating func publish(_ article: Article, form: PublishForm, ref: String?) async -> Next {
         let outcome: PublishOutcome
         let ticket: CommitTicket?
+        let metrics = context.statistics.metrics
+        let started = ContinuousClock.now
         do {
             (outcome, ticket) = try await context.engine.submit(article)
         } catch {
@@ -21,6 +23,8 @@ extension Session {
             logger.error("storing an article failed", metadata: ["error": "\(error)"])
             return reject(Self.storageFailed(error), command: form.rawValue, ref: ref)
         }
+        let submitted = ContinuousClock.now
+        ServerMetrics.record(submitted - started, on: metrics.matchTime)
         context.statistics.published(duplicate: outcome.duplicate, alerts: outcome.alerts.count, linesQueued: 0)
         logger.info(
             "article published",
@@ -39,6 +43,7 @@ extension Session {
         let grace = context.slowConsumerGracePeriod
         let logger = self.logger
         ticket.onDurable { error in
+            ServerMetrics.record(ContinuousClock.now - submitted, on: metrics.commitTime)
             if let error {
                 logger.error("storing an article failed", metadata: ["error": "\(error)"])
                 let failure = Self.storageFailed(error)
