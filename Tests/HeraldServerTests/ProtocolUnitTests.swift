@@ -1,5 +1,5 @@
 import HeraldProtocol
-import HeraldServer
+@testable import HeraldServer
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing

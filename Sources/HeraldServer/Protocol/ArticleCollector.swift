@@ -9,9 +9,9 @@ import NIOCore
 ///
 /// A bad line (invalid UTF-8) or an oversized block does not end collection early: the block is read to its `.`
 /// and only then reported, or the rest of the article would be run as commands.
-public struct ArticleCollector: Sendable {
+struct ArticleCollector: Sendable {
     /// What feeding one line produced.
-    public enum Step: Sendable, Equatable {
+    enum Step: Sendable, Equatable {
         /// The block goes on.
         case needMore
         /// The terminating `.` arrived: the article text, or why it cannot be used.
@@ -19,19 +19,19 @@ public struct ArticleCollector: Sendable {
     }
 
     /// The largest accepted block in bytes (line terminators counted as one byte each).
-    public let maximumBytes: Int
+    let maximumBytes: Int
     private var text: [UInt8] = []
     private var lineCount = 0
     private var firstInvalidLine: Int?
     private var tooLarge = false
 
     /// Starts an empty block.
-    public init(maximumBytes: Int) {
+    init(maximumBytes: Int) {
         self.maximumBytes = maximumBytes
     }
 
     /// Feeds one line, without its terminator.
-    public mutating func feed(_ line: ByteBuffer) -> Step {
+    mutating func feed(_ line: ByteBuffer) -> Step {
         let bytes = line.readableBytesView
         if bytes.count == 1 && bytes.first == UInt8(ascii: ".") {
             return .complete(finish())

@@ -6,12 +6,12 @@ import NIOCore
 ///
 /// Keys are written in a fixed order (`type` first, then `command` or `code`, then details, `ref` last) so a
 /// transcript reads the same every time and `grep` works as well as `jq`.
-public enum ServerMessage {
+enum ServerMessage {
     /// The protocol version announced in `hello`; bumped on any incompatible change to the line format.
-    public static let protocolVersion = 1
+    static let protocolVersion = 1
 
     /// Builds one line from the fields `body` writes after `"type"`.
-    public static func line(type: String, ref: String? = nil, _ body: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
+    static func line(type: String, ref: String? = nil, _ body: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.string("type", type)
@@ -26,7 +26,7 @@ public enum ServerMessage {
     }
 
     /// An `ok` reply: `command` is the verb being acknowledged, `body` what it did.
-    public static func ok(_ command: String, ref: String?, _ body: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
+    static func ok(_ command: String, ref: String?, _ body: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
         line(type: "ok", ref: ref) { writer in
             writer.string("command", command)
             body(&writer)
@@ -34,7 +34,7 @@ public enum ServerMessage {
     }
 
     /// An `error` line.
-    public static func error(_ error: ProtocolError, command: String? = nil, ref: String? = nil) -> ByteBuffer {
+    static func error(_ error: ProtocolError, command: String? = nil, ref: String? = nil) -> ByteBuffer {
         line(type: "error", ref: ref) { writer in
             writer.string("code", error.code.rawValue)
             writer.string("message", error.message)
@@ -46,7 +46,7 @@ public enum ServerMessage {
     }
 
     /// The `hello` greeting sent once the TLS handshake completes.
-    public static func hello(
+    static func hello(
         server: String, version: String, connection: UInt64, roles: [String], client: String?, maximumLineBytes: Int
     ) -> ByteBuffer {
         line(type: "hello") { writer in
@@ -64,7 +64,7 @@ public enum ServerMessage {
     }
 
     /// The answer to `PING`.
-    public static func pong(token: String?, ref: String?) -> ByteBuffer {
+    static func pong(token: String?, ref: String?) -> ByteBuffer {
         line(type: "pong", ref: ref) { writer in
             writer.optionalString("token", token)
         }
@@ -72,14 +72,14 @@ public enum ServerMessage {
 
     /// Sent to a subscribed connection every heartbeat interval, so its client can tell a quiet server from a
     /// dead one. Needs no answer.
-    public static func heartbeat(interval: TimeAmount) -> ByteBuffer {
+    static func heartbeat(interval: TimeAmount) -> ByteBuffer {
         line(type: "heartbeat") { writer in
             writer.int("interval_ms", Int(interval.nanoseconds / 1_000_000))
         }
     }
 
     /// The last line before the server closes a connection in an orderly way.
-    public static func bye(reason: String, message: String, ref: String? = nil) -> ByteBuffer {
+    static func bye(reason: String, message: String, ref: String? = nil) -> ByteBuffer {
         line(type: "bye", ref: ref) { writer in
             writer.string("reason", reason)
             writer.string("message", message)
@@ -87,7 +87,7 @@ public enum ServerMessage {
     }
 
     /// An alert, encoded once and shared by every subscriber that receives it (a `ByteBuffer` copy shares storage).
-    public static func alert(_ alert: Alert) -> ByteBuffer {
+    static func alert(_ alert: Alert) -> ByteBuffer {
         ByteBuffer(bytes: alert.jsonLineBytes())
     }
 }

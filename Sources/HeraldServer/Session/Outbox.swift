@@ -8,9 +8,9 @@ import NIOCore
 /// Enqueueing never waits. A publisher hands an alert to every subscriber's outbox and moves on, so one client
 /// that stops reading cannot slow anybody else down; instead its queue fills up, ``enqueue(_:)`` reports
 /// ``EnqueueResult/overflow``, and the caller cuts that client off (see ``SessionHandle``).
-public final class Outbox: Sendable {
+final class Outbox: Sendable {
     /// What happened to an enqueued line.
-    public enum EnqueueResult: Sendable, Equatable {
+    enum EnqueueResult: Sendable, Equatable {
         /// Queued for writing.
         case queued
         /// Not queued: the queue holds more than its byte limit. The caller should close the connection.
@@ -36,17 +36,17 @@ public final class Outbox: Sendable {
     }
 
     /// The byte limit; one line is always accepted into an empty queue, however long it is.
-    public let limit: Int
+    let limit: Int
     private let state = NIOLockedValueBox(State())
 
     /// Creates an open, empty outbox holding at most `limit` bytes.
-    public init(limit: Int) {
+    init(limit: Int) {
         self.limit = limit
     }
 
     /// Queues `line` unless the outbox is closed or over its limit. Never blocks.
     @discardableResult
-    public func enqueue(_ line: ByteBuffer) -> EnqueueResult {
+    func enqueue(_ line: ByteBuffer) -> EnqueueResult {
         let (result, kick) = state.withLockedValue { state -> (EnqueueResult, (@Sendable () -> Void)?) in
             if state.isClosed { return (.closed, nil) }
             if state.queuedBytes > 0 && state.queuedBytes + line.readableBytes > limit { return (.overflow, nil) }
@@ -63,7 +63,7 @@ public final class Outbox: Sendable {
     /// must not send half of a commit before the caller cuts the connection off).
     ///
     /// - Returns: How many lines were queued (all or none), and the result.
-    public func enqueue(_ lines: [ByteBuffer]) -> (queued: Int, result: EnqueueResult) {
+    func enqueue(_ lines: [ByteBuffer]) -> (queued: Int, result: EnqueueResult) {
         let (queued, result, kick) = state.withLockedValue { state -> (Int, EnqueueResult, (@Sendable () -> Void)?) in
             if state.isClosed { return (0, .closed, nil) }
             var queued = 0
@@ -87,7 +87,7 @@ public final class Outbox: Sendable {
     /// Installs the consumer: `kick` is called, outside the lock, when a line is queued or the outbox closes while
     /// no earlier kick is outstanding; the consumer answers it with ``take(into:)``. One kick per burst of lines,
     /// however many publishers queue them, is what lets the writer coalesce them.
-    public func attachConsumer(_ kick: @escaping @Sendable () -> Void) {
+    func attachConsumer(_ kick: @escaping @Sendable () -> Void) {
         let kickNow = state.withLockedValue { state -> Bool in
             state.consumer = kick
             state.consumerKicked = !state.queue.isEmpty || state.isClosed
@@ -98,7 +98,7 @@ public final class Outbox: Sendable {
 
     /// Lets go of the consumer once its channel is gone. Its kick holds the writer and the channel's context,
     /// and the writer holds this outbox: kept, the cycle would keep every closed connection in memory.
-    public func detachConsumer() {
+    func detachConsumer() {
         let released = state.withLockedValue { state in
             let released = state.consumer
             state.consumer = nil
@@ -111,7 +111,7 @@ public final class Outbox: Sendable {
     /// allocates nothing) and re-arms the kick.
     ///
     /// - Returns: Whether the outbox is closed: with an empty batch, the stream has ended.
-    public func take(into batch: inout CircularBuffer<ByteBuffer>) -> Bool {
+    func take(into batch: inout CircularBuffer<ByteBuffer>) -> Bool {
         state.withLockedValue { state in
             swap(&state.queue, &batch)
             state.queuedBytes = 0
@@ -126,7 +126,7 @@ public final class Outbox: Sendable {
     ///
     /// - Returns: `false` if the outbox was already closed (and nothing changed).
     @discardableResult
-    public func close(finalLine: ByteBuffer? = nil, discardingPending: Bool = false) -> Bool {
+    func close(finalLine: ByteBuffer? = nil, discardingPending: Bool = false) -> Bool {
         let (closed, kick) = state.withLockedValue { state -> (Bool, (@Sendable () -> Void)?) in
             guard !state.isClosed else { return (false, nil) }
             state.isClosed = true
@@ -145,8 +145,8 @@ public final class Outbox: Sendable {
     }
 
     /// Whether the outbox has been closed.
-    public var isClosed: Bool { state.withLockedValue { $0.isClosed } }
+    var isClosed: Bool { state.withLockedValue { $0.isClosed } }
 
     /// The bytes queued and not yet taken by the writer: a replay waits for this to fall before sending more.
-    public var queuedBytes: Int { state.withLockedValue { $0.queuedBytes } }
+    var queuedBytes: Int { state.withLockedValue { $0.queuedBytes } }
 }

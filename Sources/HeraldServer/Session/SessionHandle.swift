@@ -7,11 +7,11 @@ import NIOCore
 ///
 /// The connection's own task owns everything else (subscriptions, the `ARTICLE` being collected); publishers and
 /// the shutdown path only ever enqueue lines or close through this handle.
-public final class SessionHandle: Sendable {
+final class SessionHandle: Sendable {
     /// The connection id, as announced in `hello` and logged as `connection`.
-    public let id: UInt64
+    let id: UInt64
     /// The bounded outbound queue.
-    public let outbox: Outbox
+    let outbox: Outbox
     private let channel: any Channel
     private let statistics: ServerStatistics
     private let state = NIOLockedValueBox(State())
@@ -37,7 +37,7 @@ public final class SessionHandle: Sendable {
     }
 
     /// Why the connection closed or is closing, once known.
-    public var closeReason: CloseReason? { state.withLockedValue { $0.reason } }
+    var closeReason: CloseReason? { state.withLockedValue { $0.reason } }
 
     /// Whether the connection is closing: no more commands are processed and no more lines accepted.
     var isClosing: Bool { outbox.isClosed }

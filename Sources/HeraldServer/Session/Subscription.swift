@@ -2,16 +2,16 @@ import HeraldCore
 import HeraldProtocol
 
 /// One subscription: a rule-id glob with optional minimum severity and tag.
-public struct Subscription: Sendable, Hashable {
+struct Subscription: Sendable, Hashable {
     /// The rule-id pattern; also the subscription's identity within a connection.
-    public var glob: RuleGlob
+    var glob: RuleGlob
     /// Only alerts at least this severe, when set.
-    public var minimumSeverity: SeverityLevel?
+    var minimumSeverity: SeverityLevel?
     /// Only alerts carrying this tag (stored lowercased), when set.
-    public var tag: String?
+    var tag: String?
 
     /// Creates a subscription.
-    public init(glob: RuleGlob, minimumSeverity: SeverityLevel? = nil, tag: String? = nil) {
+    init(glob: RuleGlob, minimumSeverity: SeverityLevel? = nil, tag: String? = nil) {
         self.glob = glob
         self.minimumSeverity = minimumSeverity
         self.tag = tag

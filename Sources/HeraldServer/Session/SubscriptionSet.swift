@@ -3,26 +3,26 @@ import HeraldProtocol
 ///
 /// Keyed by glob: subscribing to a glob again replaces its filters instead of adding a duplicate that would
 /// deliver every alert twice.
-public struct SubscriptionSet: Sendable, Hashable {
+struct SubscriptionSet: Sendable, Hashable {
     /// The most subscriptions one connection may hold.
-    public let limit: Int
+    let limit: Int
     /// The subscriptions, oldest first.
-    public private(set) var subscriptions: [Subscription] = []
+    private(set) var subscriptions: [Subscription] = []
 
     /// Creates an empty set.
-    public init(limit: Int) {
+    init(limit: Int) {
         self.limit = limit
     }
 
     /// The number of subscriptions.
-    public var count: Int { subscriptions.count }
+    var count: Int { subscriptions.count }
 
     /// Adds one subscription per glob of `request`, all or nothing: a `SUB` that would exceed the limit changes
     /// nothing, so the client never has to work out which half of its command took effect.
     ///
     /// - Returns: How many of the globs replaced an existing subscription.
     @discardableResult
-    public mutating func add(_ request: SubscriptionRequest) throws(ProtocolError) -> Int {
+    mutating func add(_ request: SubscriptionRequest) throws(ProtocolError) -> Int {
         let existing = Set(subscriptions.map(\.glob))
         let replacing = request.globs.filter { existing.contains($0) }.count
         let newCount = subscriptions.count + request.globs.count - replacing
@@ -45,7 +45,7 @@ public struct SubscriptionSet: Sendable, Hashable {
     /// Removes the subscriptions whose glob is one of `patterns` (compared ignoring case); `*` alone removes all.
     ///
     /// - Returns: The removed globs, in subscription order.
-    public mutating func remove(_ patterns: [String]) -> [String] {
+    mutating func remove(_ patterns: [String]) -> [String] {
         let removed: [Subscription]
         if patterns.contains("*") {
             removed = subscriptions
