@@ -155,7 +155,6 @@ let package = Package(
             dependencies: [
                 "HeraldCertificates",
                 "HeraldProtocol",
-                "HeraldArticle",
                 "HeraldStore",
                 "HeraldServer",
                 "HeraldCore",
@@ -173,7 +172,6 @@ let package = Package(
             name: "HeraldCLITests",
             dependencies: [
                 "HeraldCertificates",
-                "HeraldProtocol",
                 "HeraldArticle",
                 "HeraldStore",
                 "HeraldCLI",
