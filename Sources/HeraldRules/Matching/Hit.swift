@@ -20,4 +20,25 @@ public struct Hit: Sendable, Hashable {
     func overlaps(_ other: Hit) -> Bool {
         firstToken < other.endToken && other.firstToken < endToken
     }
+
+    /// Text order: by first token, then end, list and entry. The order the resolver returns hits in, which every
+    /// binary search over hits relies on.
+    static func inTextOrder(_ left: Hit, _ right: Hit) -> Bool {
+        (left.firstToken, left.endToken, left.list, left.entry) < (right.firstToken, right.endToken, right.list, right.entry)
+    }
 }
+
+extension RandomAccessCollection where Element == Hit, Index == Int {
+    /// The index of the first hit starting at or after `token`, by binary search: the hits must be sorted by first
+    /// token (``Hit/inTextOrder(_:_:)``).
+    func firstIndex(startingAtOrAfter token: Int) -> Int {
+        var low = startIndex
+        var high = endIndex
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle].firstToken < token { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
+

@@ -58,13 +58,7 @@ enum HitResolver {
         // there (found by binary search), not at the article's first entity, which made a long article quadratic.
         let longest = entities.reduce(0) { max($0, $1.tokenLength) }
         return kept.filter { hit in
-            var low = 0
-            var high = entities.count
-            let earliest = hit.firstToken - longest
-            while low < high {
-                let middle = (low + high) / 2
-                if entities[middle].firstToken < earliest { low = middle + 1 } else { high = middle }
-            }
+            let low = entities.firstIndex(startingAtOrAfter: hit.firstToken - longest)
             // Entities are in text order: only those starting at or before the hit can contain it.
             for entity in entities[low...] {
                 if entity.firstToken > hit.firstToken { break }

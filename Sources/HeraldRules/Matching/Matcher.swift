@@ -35,7 +35,7 @@ extension RuleSet {
                         if let entry = references.remapped[ReferenceResolver.Result.key(hit.list, hit.entry)] { hit.entry = entry }
                         return hit
                     }
-                    hits.sort { ($0.firstToken, $0.endToken, $0.list, $0.entry) < ($1.firstToken, $1.endToken, $1.list, $1.entry) }
+                    hits.sort(by: Hit.inTextOrder)
                 }
                 for (list, entries) in references.entries {
                     let original = lists[Int(list)]
@@ -52,7 +52,7 @@ extension RuleSet {
                 let sequenceHits = sequences.flatMap { $0.hits(in: hits, lists: articleLists, sentences: analyzed.sentences) }
                 if !sequenceHits.isEmpty {
                     hits += sequenceHits
-                    hits.sort { ($0.firstToken, $0.endToken, $0.list, $0.entry) < ($1.firstToken, $1.endToken, $1.list, $1.entry) }
+                    hits.sort(by: Hit.inTextOrder)
                 }
             }
             let selected = selectRules(hits)

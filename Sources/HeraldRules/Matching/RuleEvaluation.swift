@@ -241,12 +241,7 @@ struct RuleEvaluation {
 
     /// The part's hits that start in `tokens`, found by binary search (the hits are sorted by first token).
     private func partHits(startingIn tokens: Range<Int>) -> ArraySlice<Hit> {
-        var low = 0
-        var high = partHits.count
-        while low < high {
-            let middle = (low + high) / 2
-            if partHits[middle].firstToken < tokens.lowerBound { low = middle + 1 } else { high = middle }
-        }
+        let low = partHits.firstIndex(startingAtOrAfter: tokens.lowerBound)
         var upper = low
         while upper < partHits.count, partHits[upper].firstToken < tokens.upperBound { upper += 1 }
         return partHits[low..<upper]

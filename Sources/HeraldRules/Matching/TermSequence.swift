@@ -24,7 +24,7 @@ struct TermSequence: Sendable {
                 // Only the hits that start within the gap after the previous part: a bounded look, whatever the
                 // article's length.
                 var next: Hit?
-                var position = Self.firstHit(in: hits, startingAtOrAfter: last.endToken)
+                var position = hits.firstIndex(startingAtOrAfter: last.endToken)
                 while position < hits.count, hits[position].firstWord - last.lastWord <= gaps[offset] {
                     let candidate = hits[position]
                     if candidate.endToken <= sentenceEnd, accepts(part, candidate) {
@@ -46,16 +46,5 @@ struct TermSequence: Sendable {
                     firstWord: start.firstWord, lastWord: last.lastWord))
         }
         return found
-    }
-
-    /// The index of the first hit starting at or after `token` (binary search; the hits are sorted by first token).
-    static func firstHit(in hits: [Hit], startingAtOrAfter token: Int) -> Int {
-        var low = 0
-        var high = hits.count
-        while low < high {
-            let middle = (low + high) / 2
-            if hits[middle].firstToken < token { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 }
