@@ -52,6 +52,14 @@ public struct ArticleParser: Sendable {
         }
     }
 
+    /// Parses a whole plain-text article given as bytes (a file of one article); errors name the input.
+    public func parseText(_ bytes: [UInt8], name: String) throws(ArticleError) -> Article {
+        guard let article = try parse(bytes, format: .text, name: name).first else {
+            throw ArticleError("empty", "\(name): the article is empty")
+        }
+        return article
+    }
+
     /// Parses one line of a JSON-lines input given as bytes; errors name the input and the line.
     public func parseJSONLine(_ bytes: [UInt8], name: String, number: Int) throws(ArticleError) -> Article {
         guard let line = String(validating: bytes, as: UTF8.self) else {

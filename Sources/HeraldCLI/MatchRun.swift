@@ -100,23 +100,14 @@ struct MatchRun {
         _ record: ArticleInput.Record, name: String, ruleSet: RuleSet, parser: ArticleParser, explain: Bool
     ) -> Outcome {
         let article: Article
-        let origin: String
         do {
-            switch record {
-            case .jsonLine(let bytes, let number):
-                article = try parser.parseJSONLine(bytes, name: name, number: number)
-                // Each explanation line says which input and article it is about: several inputs explain in one
-                // stream.
-                origin = "\(name)#\(article.id)"
-            case .text(let bytes):
-                article = try parser.parse(bytes, format: .text, name: name)[0]
-                origin = name
-            case .failure(let error):
-                return Outcome(error: error.message)
-            }
+            article = try record.article(parser: parser, name: name)
         } catch {
             return Outcome(error: error.message)
         }
+        // Each explanation line says which input and article it is about: several inputs explain in one stream.
+        let origin: String
+        if case .text = record { origin = name } else { origin = "\(name)#\(article.id)" }
         let report = ruleSet.match(title: article.title, body: article.body, published: article.published, explain: explain)
         var outcome = Outcome(isArticle: true)
         outcome.explanation = report.explanation.map { "explain: \(origin): \($0)" }

@@ -81,14 +81,7 @@ public struct PublishCommand: AsyncParsableCommand {
                     reader.taken()
                     let article: Article
                     do throws(ArticleError) {
-                        switch record {
-                        case .jsonLine(let bytes, let number):
-                            article = try parser.parseJSONLine(bytes, name: name, number: number)
-                        case .text(let bytes):
-                            article = try parser.parse(bytes, format: .text, name: name)[0]
-                        case .failure(let error):
-                            throw error
-                        }
+                        article = try record.article(parser: parser, name: name)
                     } catch {
                         summary.errors.append(error.message)
                         continue

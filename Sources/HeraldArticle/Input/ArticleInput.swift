@@ -10,6 +10,15 @@ public final class ArticleInput {
         case text([UInt8])
         /// A line or file that could not be read: the message names the input and line.
         case failure(ArticleError)
+
+        /// The article, parsed with `parser` (on any thread); errors name the input `name` and the line.
+        public func article(parser: ArticleParser, name: String) throws(ArticleError) -> Article {
+            switch self {
+            case .jsonLine(let bytes, let number): return try parser.parseJSONLine(bytes, name: name, number: number)
+            case .text(let bytes): return try parser.parseText(bytes, name: name)
+            case .failure(let error): throw error
+            }
+        }
     }
 
     /// The name used in messages: the path, or `<stdin>`.
