@@ -33,9 +33,17 @@ public struct LoggedMatch: Sendable, Hashable {
 /// The archived articles and the alert log, read in time order: what `herald backtest` runs over. The store
 /// behind it (SQLite today) is not the backtest's business.
 public protocol ArticleArchive {
-    /// Calls `body` with each article received at or after `since` whose text is still archived, oldest first.
-    func forEachArticle(since: Date, _ body: (ArchivedArticle) throws -> Void) throws
+    /// Calls `body` with each article received at or after `since` whose text is still archived, oldest first
+    /// (or newest first); an error `body` throws ends the walk and is rethrown.
+    func forEachArticle(since: Date, newestFirst: Bool, _ body: (ArchivedArticle) throws -> Void) throws
 
     /// Calls `body` with each log line recording a match created at or after `since`, in id order.
     func forEachLoggedMatch(since: Date, _ body: (LoggedMatch) throws -> Void) throws
+}
+
+extension ArticleArchive {
+    /// The articles since `since`, oldest first.
+    public func forEachArticle(since: Date, _ body: (ArchivedArticle) throws -> Void) throws {
+        try forEachArticle(since: since, newestFirst: false, body)
+    }
 }

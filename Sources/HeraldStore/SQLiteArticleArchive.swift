@@ -31,12 +31,13 @@ public final class SQLiteArticleArchive: ArticleArchive {
         }
     }
 
-    public func forEachArticle(since: Date, _ body: (ArchivedArticle) throws -> Void) throws {
+    public func forEachArticle(since: Date, newestFirst: Bool, _ body: (ArchivedArticle) throws -> Void) throws {
         var failure: (any Error)?
+        let order = newestFirst ? "received_at DESC, rowid DESC" : "received_at, rowid"
         try connection.query(
             """
             SELECT content_id, id, title, source, url, published, received_at, body FROM articles
-            WHERE received_at >= ? AND body IS NOT NULL ORDER BY received_at, rowid
+            WHERE received_at >= ? AND body IS NOT NULL ORDER BY \(order)
             """, [.integer(SQLiteAlertStore.milliseconds(since))]
         ) { row in
             guard failure == nil else { return }

@@ -77,6 +77,22 @@ struct BacktestTests {
         }
     }
 
+    @Test("newest first, and the RELOAD digest: within its budget it covers every article, past it says so")
+    func newestFirstAndDigest() async throws {
+        try await TemporaryStores.with { stores in
+            let rules = try Self.ruleSet()
+            let archive = try await Self.archive(stores, ruleSet: rules)
+            var seen: [String] = []
+            try archive.forEachArticle(since: .distantPast, newestFirst: true) { seen.append($0.record.id) }
+            #expect(seen == ["a4", "a3", "a2", "a1"])
+            let whole = try BacktestDigest.run(ruleSet: rules, archive: archive, since: .distantPast, budget: .seconds(60))
+            #expect(whole.complete && whole.articles == 4)
+            #expect(whole.byRule["r1"]?.same == 3)
+            let spent = try BacktestDigest.run(ruleSet: rules, archive: archive, since: .distantPast, budget: .zero)
+            #expect(!spent.complete && spent.articles == 0)
+        }
+    }
+
     @Test("an edited rule set: alerts it adds are new, a different place on the same article is changed, lost ones are gone")
     func editedRules() async throws {
         try await TemporaryStores.with { stores in

@@ -19,17 +19,19 @@ public struct BacktestDigest: Sendable, Hashable {
     ) throws -> BacktestDigest {
         let deadline = ContinuousClock.now + budget
         let backtest = Backtest(ruleSet: ruleSet, logged: try Backtest.loggedMatches(in: archive, since: since))
-        var articles: [ArchivedArticle] = []
-        try archive.forEachArticle(since: since) { articles.append($0) }
         var summary = BacktestSummary()
         var complete = true
-        for article in articles.reversed() {
-            guard ContinuousClock.now < deadline else {
-                complete = false
-                break
+        // Streamed newest first, so a day of articles is never held in memory and a spent budget leaves the newest.
+        do {
+            try archive.forEachArticle(since: since, newestFirst: true) { article in
+                guard ContinuousClock.now < deadline else { throw BudgetSpent() }
+                summary.add(backtest.compare(article))
             }
-            summary.add(backtest.compare(article))
+        } catch is BudgetSpent {
+            complete = false
         }
         return BacktestDigest(since: since, articles: summary.articles, complete: complete, byRule: summary.byRule)
     }
+
+    private struct BudgetSpent: Error {}
 }
