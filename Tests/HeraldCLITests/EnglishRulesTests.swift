@@ -130,16 +130,22 @@ struct EnglishRulesTests {
 /// A new user's first step: copy the shipped lists and lexicon into a folder of their own and write a sentence.
 @Suite("A copy of Rules/lists and the lexicon is self-contained")
 struct ShippedLexiconCopyTests {
-    @Test("a 'when' rule over copies of Rules/lists and Rules/english.lexicon loads with no error and no warning")
-    func copiedFolder() throws {
+    /// A new folder holding unedited copies of `Rules/lists` and `Rules/english.lexicon`, as a new user starts.
+    static func copyOfShippedFiles() throws -> URL {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-copy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(at: root.appendingPathComponent("Rules/lists"), to: folder.appendingPathComponent("lists"))
         try FileManager.default.copyItem(
             at: root.appendingPathComponent("Rules/english.lexicon"), to: folder.appendingPathComponent("english.lexicon"))
+        return folder
+    }
+
+    @Test("a 'when' rule over copies of Rules/lists and Rules/english.lexicon loads with no error and no warning")
+    func copiedFolder() throws {
+        let folder = try Self.copyOfShippedFiles()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try """
             include "lists/*.list"
             include "english.lexicon"
@@ -158,14 +164,8 @@ struct ShippedLexiconCopyTests {
     /// gap phrase and a constraint on either of two bindings. Every expect runs in `herald check`.
     @Test("a newcomer writes both rules of issue 21 as sentences and by hand without editing a shipped file")
     func newcomerRules() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-newcomer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.copyOfShippedFiles()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.copyItem(at: root.appendingPathComponent("Rules/lists"), to: folder.appendingPathComponent("lists"))
-        try FileManager.default.copyItem(
-            at: root.appendingPathComponent("Rules/english.lexicon"), to: folder.appendingPathComponent("english.lexicon"))
         try """
             list EU_BANK kind=entity
             Deutsche Bank               country=DE region=EU
