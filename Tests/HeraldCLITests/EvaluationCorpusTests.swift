@@ -21,24 +21,24 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 75 of 110 events found, at most 8 false alerts (P 0.904, R 0.682)")
+    @Test("development part: at least 77 of 110 events found, at most 8 false alerts (P 0.906, R 0.700)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 201)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 110)
-        #expect(score.found >= 75, "found \(score.found)")
+        #expect(score.found >= 77, "found \(score.found)")
         #expect(score.falseAlerts <= 8, "false alerts \(score.falseAlerts)")
     }
 
-    @Test("held-out part: at least 30 of 50 events found, at most 3 false alerts (P 0.909, R 0.600)")
+    @Test("held-out part: at least 33 of 50 events found, at most 4 false alerts (P 0.892, R 0.660)")
     func heldOut() throws {
         let evaluation = try Self.evaluate("heldout")
         #expect(evaluation.articles.count == 111)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 50)
-        #expect(score.found >= 30, "found \(score.found)")
-        #expect(score.falseAlerts <= 3, "false alerts \(score.falseAlerts)")
+        #expect(score.found >= 33, "found \(score.found)")
+        #expect(score.falseAlerts <= 4, "false alerts \(score.falseAlerts)")
     }
 
     @Test("no alert at all on unrelated news, in either part")

@@ -7,7 +7,7 @@
 ///     let verb    = @OPEN_VERB near subject within 30
 ///     let object  = @TEAM near verb within 12
 ///     let ai      = @AI_TERM near object within clause
-///     let place   = @US_PLACE
+///     let place   = @US_PLACE or setting
 ///     require subject and verb and object and place and (ai or subject[sector=ai])
 ///     reject @RETREAT_VERB near verb within clause
 ///     event verb agent subject object object at place
@@ -150,7 +150,12 @@ struct SentenceCompiler {
             modifierConditions.append(condition)
         }
         if let place = places.first {
-            bindings.append(Syntax.Binding(name: "place", terms: place.entry.terms, constraints: [], span: place.span))
+            // A sentence that names no place takes the one the story set (the dateline, "in Bellevue" just before),
+            // as the hand-written rules do.
+            bindings.append(
+                Syntax.Binding(
+                    name: "place", terms: place.entry.terms, constraints: [], setting: RuleFileParser.settingSentences,
+                    span: place.span))
             require = .and(require, .binding("place", conditions: [], span: place.span))
         }
         for condition in modifierConditions { require = .and(require, condition) }

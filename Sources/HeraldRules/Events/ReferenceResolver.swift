@@ -228,8 +228,10 @@ final class ReferenceResolver {
                 steps += 1
             }
             var introduced: (Int, Int)?
-            if cursor < count, capitalized[cursor], sawNoun || cursor == originEnd + 2 {
-                introduced = nameSpan(from: cursor, key, capitalized, covered)
+            if cursor < count, capitalized[cursor], sawNoun || cursor == originEnd + 2,
+                let span = nameSpan(from: cursor, key, capitalized, covered), !describesTrade(after: span.1, key, capitalized)
+            {
+                introduced = span
             }
             // "Hefei Xunzhi Robotics", "Shanghai Yuanli Intelligence Technology Co.": a city, a brand and a word of
             // the trade make a firm's registered name, city included.
@@ -311,7 +313,8 @@ final class ReferenceResolver {
         }
         for index in capitals where index + 2 < count && text.tokenText(index + 1, equals: "-") && text.tokenText(index + 2, equals: "based") {
             guard origin(at: index, key) == nil || origin(at: index, key)?.2 == nil,
-                let (first, end) = nameSpan(from: index + 3, key, capitalized, covered)
+                let (first, end) = nameSpan(from: index + 3, key, capitalized, covered),
+                !describesTrade(after: end, key, capitalized)
             else { continue }
             let name = (first..<end).map { text.text(ofToken: $0) }
             introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
@@ -473,6 +476,17 @@ final class ReferenceResolver {
     }
 
     /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
+    /// Whether the capitalised words before `end` are a trade, not a name: "Beijing-based PC and server maker",
+    /// "a Shenzhen-based EV maker" — lowercase words lead on to an organisation noun.
+    private func describesTrade(after end: Int, _ key: (Int) -> String, _ capitalized: [Bool]) -> Bool {
+        var index = end
+        while index < min(capitalized.count, end + 4), !capitalized[index], text.textTokens[index].kind == .word {
+            if Self.organisationNouns.contains(key(index)) { return true }
+            index += 1
+        }
+        return false
+    }
+
     private func nameSpan(from first: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool]) -> (Int, Int)? {
         guard first >= 0, first < capitalized.count, !covered[first], !Self.nameStoppers.contains(key(first)),
             !Self.notNames.contains(key(first))

@@ -21,9 +21,12 @@ extension RuleCompiler {
     /// presearcher idea. A rule cannot fire in a sentence where none of these lists hit.
     func chooseAnchors(_ bindings: [CompiledBinding], mandatory: [Bool]) -> [Int32] {
         var best: (lists: [Int32], weight: Int)?
-        // A `describing` binding is found in the sentences after the unit: it says nothing of the unit's own hits.
+        // A `describing` binding is found in the sentences after the unit, an `or setting` one may be in those
+        // before: neither says anything of the unit's own hits.
         for (index, binding) in bindings.enumerated()
-        where mandatory[index] && !binding.terms.isEmpty && !binding.constraints.contains(where: { $0.relation == .describing }) {
+        where mandatory[index] && !binding.terms.isEmpty && binding.settingSentences == nil
+            && !binding.constraints.contains(where: { $0.relation == .describing })
+        {
             let lists = Array(Set(binding.terms.map(\.list))).sorted()
             let weight = lists.reduce(0) { $0 + self.lists[Int($1)].aliasCount }
             if let current = best, current.weight <= weight { continue }

@@ -314,7 +314,9 @@ struct RuleCompiler {
             }
             names[binding.name] = bindings.count
             bindings.append(
-                CompiledBinding(name: binding.name, terms: terms, constraints: constraints, source: binding.span.sourceLine.trimmed))
+                CompiledBinding(
+                    name: binding.name, terms: terms, constraints: constraints, source: binding.span.sourceLine.trimmed,
+                    settingSentences: binding.setting))
         }
         let condition = rule.require.flatMap { compileCondition($0, names: names, bindings: bindings) }
         var rejects: [CompiledReject] = []

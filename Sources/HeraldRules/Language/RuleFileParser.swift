@@ -14,6 +14,8 @@ struct RuleFileParser {
     ]
     static let severities = ["info", "low", "medium", "high", "critical"]
     static let scopes = ["sentence", "paragraph", "article"]
+    /// How many sentences back `or setting` looks when it says no number.
+    static let settingSentences = 2
 
     let file: SourceFile
 
@@ -150,11 +152,23 @@ struct RuleFileParser {
             _ = try cursor.expectSymbol("=")
             let terms = try parseTerms(&cursor)
             var constraints: [Syntax.Constraint] = []
+            var setting: Int?
             while !cursor.isAtEnd {
+                if let or = cursor.current, or.isWord("or") {
+                    _ = cursor.advance()
+                    guard cursor.skipWord("setting") else {
+                        throw cursor.error(
+                            "expected 'setting' after 'or'\(cursor.found)",
+                            hint: "'or setting' lets a place binding take the place the sentences before set")
+                    }
+                    setting = cursor.skipWord("within") ? try cursor.expectInteger("a number of sentences") : Self.settingSentences
+                    continue
+                }
                 constraints.append(try parseConstraint(&cursor))
             }
             current.bindings.append(
-                Syntax.Binding(name: name.text, terms: terms, constraints: constraints, span: cursor.span(name)))
+                Syntax.Binding(
+                    name: name.text, terms: terms, constraints: constraints, setting: setting, span: cursor.span(name)))
         case "require":
             try rejectMixing(keyword, with: current, cursor: cursor)
             guard current.require == nil else {

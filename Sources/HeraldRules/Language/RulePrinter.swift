@@ -17,7 +17,10 @@ enum RulePrinter {
         if let scope = rule.scope { clause("scope", scope) }
         let width = rule.bindings.map(\.name.count).max() ?? 0
         for binding in rule.bindings {
-            let constraints = binding.constraints.map { " " + constraint($0) }.joined()
+            var constraints = binding.constraints.map { " " + constraint($0) }.joined()
+            if let setting = binding.setting {
+                constraints += setting == RuleFileParser.settingSentences ? " or setting" : " or setting within \(setting)"
+            }
             lines.append("    let \(binding.name.padding(width)) = \(terms(binding.terms))\(constraints)")
         }
         if let require = rule.require { clause("require", expression(require, parent: .top)) }

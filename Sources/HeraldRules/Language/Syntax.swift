@@ -55,6 +55,9 @@ enum Syntax {
         var name: String
         var terms: [Term]
         var constraints: [Constraint]
+        /// `or setting [within N]`: when the sentence names no place of its own, the place the N sentences before
+        /// it (or the dateline) set the scene in.
+        var setting: Int? = nil
         var span: Span
     }
 

@@ -87,13 +87,19 @@ struct CompiledBinding: Sendable {
     /// For a `describing` binding, how many sentences after the unit it looks in; nil for the others. Kept apart
     /// so that evaluating a rule does not search every binding's constraints for it.
     var describingSentences: Int?
+    /// For an `or setting` binding, how many sentences before the unit it looks in when the unit names no place.
+    var settingSentences: Int?
 
-    init(name: String, terms: [TermReference], constraints: [PositionConstraint], source: String) {
+    init(
+        name: String, terms: [TermReference], constraints: [PositionConstraint], source: String,
+        settingSentences: Int? = nil
+    ) {
         self.name = name
         self.terms = terms
         self.constraints = constraints
         self.source = source
         self.describingSentences = constraints.first { $0.relation == .describing }.map { $0.within ?? 3 }
+        self.settingSentences = settingSentences
     }
 }
 

@@ -63,6 +63,11 @@ struct RuleEvaluation {
                 }
             } else {
                 for hit in hits where terms.contains(where: { accepts($0, hit) }) { options.hits.append(hit) }
+                if let sentences = bindings[index].settingSentences,
+                    !hits.contains(where: { hit in terms.contains { $0.list == hit.list } })
+                {
+                    options.hits.append(contentsOf: setting(of: unit, sentences: sentences, terms: terms))
+                }
             }
             options.starts.append(options.hits.count)
         }
@@ -166,7 +171,10 @@ struct RuleEvaluation {
     }
 
     private func constraintsHold(_ constraints: [PositionConstraint], _ hit: Hit, _ assignment: [Hit?], _ unit: Segment) -> Bool {
-        constraints.allSatisfy { constraint in
+        // A place from the setting (before the unit) is where the sentences before put the story: distances to
+        // the unit's words say nothing about it.
+        if hit.firstToken < unit.firstToken { return true }
+        return constraints.allSatisfy { constraint in
             if let other = assignment[constraint.binding], constraintHolds(constraint, hit, other, unit) { return true }
             return constraint.alternatives.contains { alternative in
                 guard let other = assignment[alternative] else { return false }
@@ -260,6 +268,101 @@ struct RuleEvaluation {
         }
     }
 
+    // MARK: The setting the sentences before give
+
+    /// The places that set the scene of `unit` for an `or setting` binding: those of the nearest of the `count`
+    /// sentences before it that locates something in one ("…an office tower in Bellevue. The space will house…"),
+    /// or else the article's dateline ("BELLEVUE, Wash. —"). Nearest sentence first: a story that moves on to
+    /// another place has changed the scene.
+    private func setting(of unit: Segment, sentences count: Int, terms: [TermReference]) -> [Hit] {
+        guard part == .body, let index = sentenceIndex(of: unit.firstToken), text.sentences[index].firstToken == unit.firstToken
+        else { return [] }
+        func accepted(_ hit: Hit) -> Bool { terms.contains { accepts($0, hit) } }
+        var back = index - 1
+        while back >= 0, back >= index - count {
+            let sentence = text.sentences[back]
+            let located = partHits(startingIn: sentence.tokenRange).filter { accepted($0) && locatesItsSentence($0) }
+            if !located.isEmpty { return located.reversed() }
+            back -= 1
+        }
+        if let dateline = partHits.first, isDateline(dateline), dateline.endToken <= unit.firstToken, accepted(dateline) {
+            return [dateline]
+        }
+        return []
+    }
+
+    /// A dateline place: the body's first word, in capitals, with a dash soon after ("NOVI, Mich. —").
+    private func isDateline(_ hit: Hit) -> Bool {
+        guard hit.firstToken <= 1, text.textTokens[hit.firstToken].shape == .upper else { return false }
+        let tokens = text.textTokens
+        return (hit.endToken..<min(tokens.count, hit.endToken + 12)).contains { text.key(ofToken: $0) == "-" || text.key(ofToken: $0) == "--" }
+    }
+
+    /// Whether a place hit says where something in its sentence is: "in Bellevue", "at its Eastgate offices near
+    /// Bellevue", "working here" (the dateline's place), or the dateline itself — not a headquarters
+    /// ("Bellevue-based"), a destination or a passing mention.
+    private func locatesItsSentence(_ hit: Hit) -> Bool {
+        if isDateline(hit) { return true }
+        if hit.endToken - hit.firstToken == 1, text.key(ofToken: hit.firstToken) == "here" { return true }
+        if text.tokenText(hit.endToken, equals: "-") || text.tokenText(hit.endToken, equals: "$") { return false }
+        var cursor = hit.firstToken - 1
+        while cursor >= max(0, hit.firstToken - 5) {
+            let key = text.key(ofToken: cursor)
+            if Self.locatives.contains(key) { return true }
+            guard text.textTokens[cursor].kind == .word else { return false }
+            cursor -= 1
+        }
+        return false
+    }
+
+    /// The place a sentence gives its event itself, listed or not, which a setting must not override: a locative
+    /// after the verb or the unit ("opened a lab in Vancouver", "set up in Toronto") or a name modifying the unit
+    /// ("the Munich lab"). A purpose or a relative clause ends the search ("to serve customers in Canada").
+    private func ownPlace(verb: Hit, object: Hit?, unit: Segment) -> String? {
+        let unitHits = partHits(startingIn: unit.tokenRange)
+        func isName(_ index: Int) -> Bool {
+            guard index >= unit.firstToken, index < unit.endToken else { return false }
+            let shape = text.textTokens[index].shape
+            guard shape == .capitalized || shape == .upper, !Self.calendarWords.contains(text.key(ofToken: index)) else {
+                return false
+            }
+            // A listed word decides by its list: a place is one, a firm or a term ("an AI lab") is not.
+            guard let hit = unitHits.first(where: { $0.firstToken <= index && index < $0.endToken }) else { return true }
+            let list = lists[Int(hit.list)]
+            return !list.isReferable && list.entries[Int(hit.entry)].attributes["level"] != nil
+        }
+        for anchor in [verb.endToken, object?.endToken].compactMap({ $0 }) {
+            var index = anchor
+            while index < min(unit.endToken, anchor + 8), !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
+                if Self.locatives.contains(text.key(ofToken: index)) {
+                    let name = text.tokenText(index + 1, equals: "the") ? index + 2 : index + 1
+                    if isName(name) { return text.text(ofToken: name) }
+                }
+                index += 1
+            }
+        }
+        if let object {
+            var index = object.firstToken - 1
+            while index > unit.firstToken, index >= object.firstToken - 3, !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
+                if isName(index) { return text.text(ofToken: index) }
+                index -= 1
+            }
+        }
+        return nil
+    }
+
+    /// Words that end the search for a sentence's own place: clause ends, purposes, relatives.
+    private static let ownPlaceStops: Set<String> = [",", ";", ".", ":", "(", "that", "which", "who", "to", "for", "and"]
+
+    /// Prepositions that locate: "in", "at", "near".
+    private static let locatives: Set<String> = ["in", "at", "near", "outside", "inside", "around", "across", "throughout"]
+    /// Capitalised words after "in" that are times, not places.
+    private static let calendarWords: Set<String> = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar",
+        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "q1", "q2", "q3", "q4",
+    ]
+
     /// Words that make a noun phrase refer back to something named before.
     private static let definite: Set<String> = ["the", "its", "this", "that", "their", "our"]
 
@@ -286,7 +389,12 @@ struct RuleEvaluation {
         if let object, let reason = analysis.objectReason(team: object, verb: verb) {
             return .failure(EventFailure(reason: "\(quoted(object)) is not the object of \(quoted(verb)): \(reason)"))
         }
-        if let place = event.place.flatMap({ assignment[$0] }),
+        if let place = event.place.flatMap({ assignment[$0] }), place.firstToken < unit.firstToken,
+            let own = ownPlace(verb: verb, object: object, unit: unit)
+        {
+            return .failure(EventFailure(reason: "the setting \(quoted(place)) does not locate the event: the sentence names '\(own)'"))
+        }
+        if let place = event.place.flatMap({ assignment[$0] }), place.firstToken >= unit.firstToken,
             let reason = analysis.placeReason(place: place, verb: verb, team: object)
         {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(reason)"))
@@ -299,7 +407,9 @@ struct RuleEvaluation {
         var parts: [String] = []
         if let agent { parts.append("agent \(quoted(agent)) of \(quoted(verb))") } else { parts.append("verb \(quoted(verb))") }
         if let object { parts.append("object \(quoted(object))") }
-        if let place = event.place.flatMap({ assignment[$0] }) { parts.append("located by \(quoted(place))") }
+        if let place = event.place.flatMap({ assignment[$0] }) {
+            parts.append(place.firstToken < unit.firstToken ? "located by the setting \(quoted(place))" : "located by \(quoted(place))")
+        }
         parts.append("\(factuality.rawValue) (" + (cue.map { "cue \($0)" } ?? "no cue") + ")")
         return .success((factuality, parts.joined(separator: "; ")))
     }

@@ -1,0 +1,74 @@
+import Testing
+
+@testable import HeraldRules
+
+/// `or setting`: a place binding takes the place the story set — in the sentences just before or the dateline —
+/// when its own sentence names none.
+@Suite("Settings")
+struct SettingTests {
+    static let rules = """
+        rule r
+            title "T"
+            let firm  = @FIRM
+            let verb  = @VERB near firm within 10
+            let team  = @TEAM near verb within 8
+            let place = @PLACE or setting
+            require firm and verb and team and place
+            event verb agent firm object team at place
+            emit firm=firm, place=place
+        """
+
+    @Test("the nearest sentence before that locates something, then the dateline")
+    func sources() throws {
+        let ruleSet = try TestRules.ruleSet(Self.rules)
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab.") == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(ruleSet.fired("SUNNYVALE, Calif. — Rents rose. Prices fell. Alibaba opened a lab.")
+            == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        // "here" in the sentence before stands for the dateline's place.
+        #expect(ruleSet.fired("SUNNYVALE, Calif. — Apple hired 40 people here. Alibaba opened a lab.")
+            == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        // The nearest scene wins over an older one.
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Apple grew in Silicon Valley. Alibaba opened a lab.")
+            == ["r:firm=Alibaba,place=Silicon Valley,factuality=asserted"])
+        // A place of the sentence's own is used as before.
+        #expect(ruleSet.fired("Rents rose in California. Alibaba opened a lab in Sunnyvale.")
+            == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+    }
+
+    @Test("no setting: too far back, a headquarters, no place at all, or a place the sentence gives itself")
+    func refusals() throws {
+        let ruleSet = try TestRules.ruleSet(Self.rules)
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Sales fell. Prices rose. Alibaba opened a lab.").isEmpty)
+        #expect(ruleSet.fired("Sunnyvale-based Apple grew. Alibaba opened a lab.").isEmpty)
+        #expect(ruleSet.fired("Alibaba opened a lab.").isEmpty)
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab in Toronto.").isEmpty)
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its Toronto lab.").isEmpty)
+        // The place after the event is no setting for it.
+        #expect(ruleSet.fired("Alibaba opened a lab. Rents rose in Sunnyvale.").isEmpty)
+        // A dateline without its dash is a sentence like any other.
+        #expect(ruleSet.fired("Sunnyvale. Rents rose. Prices fell. Alibaba opened a lab.").isEmpty)
+        // A place the sentence names but does not locate the event by keeps the setting out too.
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab to serve Silicon Valley clients.").isEmpty)
+    }
+
+    @Test("'or setting within N', the explanation, and the printed rule")
+    func windowAndExplain() throws {
+        let ruleSet = try TestRules.ruleSet(Self.rules.replacingOccurrences(of: "or setting", with: "or setting within 3"))
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Sales fell. Prices rose. Alibaba opened a lab.").count == 1)
+        let explained = ruleSet.match(title: nil, body: "Rents rose in Sunnyvale. Alibaba opened a lab.", explain: true)
+        #expect(explained.explanation.contains { $0.contains("located by the setting 'Sunnyvale'") }, "\(explained.explanation)")
+        let files = [
+            "r/main.rules": "include \"lists.list\"\n" + Self.rules.replacingOccurrences(of: "or setting", with: "or setting within 3"),
+            "r/lists.list": TestRules.lists,
+        ]
+        let printed = try #require(RuleSetLoader(source: InMemoryRuleSource(files)).explain(rule: "r", in: "r").text)
+        #expect(printed.contains("let place = @PLACE or setting within 3"), "\(printed)")
+    }
+
+    @Test("'or' must be followed by 'setting'")
+    func errors() {
+        let outcome = TestRules.load("rule r\n    title \"T\"\n    let place = @PLACE or near\n")
+        #expect(outcome.errors.first?.description == "r/main.rules:4:27: error: expected 'setting' after 'or', found 'near'",
+            "\(outcome.errors.map(\.rendered))")
+    }
+}
