@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 77 of 110 events found, at most 8 false alerts (P 0.906, R 0.700)")
+    @Test("development part: at least 78 of 110 events found, at most 8 false alerts (P 0.907, R 0.709)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 201)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 110)
-        #expect(score.found >= 77, "found \(score.found)")
+        #expect(score.found >= 78, "found \(score.found)")
         #expect(score.falseAlerts <= 8, "false alerts \(score.falseAlerts)")
     }
 

@@ -135,6 +135,16 @@ struct EventTests {
         #expect(try Self.fired("Shenzhen-based drone maker Feiyu Aero said on Monday it opened a lab in Sunnyvale.") == [
             "firm=Feiyu Aero,place=Sunnyvale,factuality=asserted"
         ])
+        // A listed firm's unit, introduced by its parent, is a firm of the article with the parent's country.
+        #expect(try Self.fired("Zhixing Robotics (a unit of Tencent) has opened a lab in Sunnyvale.") == [
+            "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Zhixing Robotics, a wholly owned subsidiary of Tencent, has opened a lab in Sunnyvale.") == [
+            "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Zhixing Robotics, a spin-off of Tencent, said it has opened a lab in Sunnyvale.") == [
+            "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
+        ])
         // "Shenzhen-based PC and server maker": capitals that lead on to a trade are no name.
         #expect(try Self.fired("The lab, which the Shenzhen-based PC and server maker set up in Sunnyvale, is hiring.").isEmpty)
         #expect(

@@ -71,6 +71,8 @@ final class ReferenceResolver {
     static let anaphorNounSet = WordSet(anaphorNouns)
     static let appositiveStoppers = WordSet([",", ".", "who", "that", "which", "whose", "with", "of"])
     static let organisationNounSet = WordSet(organisationNouns)
+    /// What a firm's part is called when it is introduced by its parent: "a unit of Midea Group".
+    static let subsidiaryNouns: Set<String> = ["unit", "subsidiary", "division", "arm", "affiliate", "spinoff", "spin", "offshoot"]
     /// Words that end the description between "the" and its noun.
     /// "and" may join two descriptions ("the phone and electric-car maker"); a second "the" starts another phrase.
     static let descriptionStoppers = WordSet(nameStoppers.subtracting(["and"]).union([",", ".", "of"]))
@@ -207,6 +209,32 @@ final class ReferenceResolver {
             result.entries[hit.list] = added
         }
 
+        /// Makes the name at `first..<end` a firm of the article: an entry of `list` when its country is known,
+        /// else a firm of no list (its anaphors resolve to nothing).
+        func introduce(_ first: Int, _ end: Int, list: Int32, country: String?, describesAI: Bool) {
+            let name = (first..<end).map { text.text(ofToken: $0) }
+            let referent: Referent
+            if let country {
+                let entry = GazetteerEntry(
+                    canonical: text.text(from: text.textTokens[first].start, to: text.textTokens[end - 1].end),
+                    attributes: ["country": country, "found": "context"].merging(describesAI ? ["sector": "ai"] : [:]) { a, _ in a },
+                    location: nil)
+                var added = result.entries[list, default: []]
+                referent = .introduced(list: list, index: lists[Int(list)].entries.count + added.count)
+                added.append(entry)
+                result.entries[list] = added
+            } else {
+                referent = .other(name: name.joined(separator: " "))
+            }
+            let short = name.first { !Self.genericNameWords.contains($0.lowercased()) && $0.count > 2 && $0.first?.isUppercase == true }
+            introducedNames.append((name, short, referent))
+            if let short, short != name.joined(separator: " ") { shortNames[short] = referent }
+            mentions.append(Mention(token: first, referent: referent, isSubject: isSubject(first, sentenceStart, key)))
+            if case .introduced(let list, let entry) = referent {
+                result.hits.append(hit(list: list, entry: Int32(entry), first: first, end: end))
+            }
+        }
+
         // Introduced firms: origin, organisation noun, name. Origins are names ("Chinese", "Beijing", "Hong Kong"),
         // capitalised in running text.
         var skipTo = 0
@@ -264,32 +292,34 @@ final class ReferenceResolver {
                     if Self.aiWords.contains(key(cursorAI)) { describesAI = true }
                     cursorAI += 1
                 }
-                let name = (first..<end).map { text.text(ofToken: $0) }
-                let referent: Referent
-                if let country {
-                    let entry = GazetteerEntry(
-                        canonical: text.text(from: text.textTokens[first].start, to: text.textTokens[end - 1].end),
-                        attributes: ["country": country, "found": "context"].merging(describesAI ? ["sector": "ai"] : [:]) { a, _ in a },
-                        location: nil)
-                    var added = result.entries[origins.list, default: []]
-                    referent = .introduced(list: origins.list, index: lists[Int(origins.list)].entries.count + added.count)
-                    added.append(entry)
-                    result.entries[origins.list] = added
-                } else {
-                    referent = .other(name: name.joined(separator: " "))
-                }
-                let short = name.first { !Self.genericNameWords.contains($0.lowercased()) && $0.count > 2 && $0.first?.isUppercase == true }
-                introducedNames.append((name, short, referent))
-                if let short, short != name.joined(separator: " ") { shortNames[short] = referent }
-                mentions.append(Mention(token: first, referent: referent, isSubject: isSubject(first, sentenceStart, key)))
-                if case .introduced(let list, let entry) = referent {
-                    result.hits.append(hit(list: list, entry: Int32(entry), first: first, end: end))
-                }
+                introduce(first, end, list: origins.list, country: country, describesAI: describesAI)
                 skipTo = max(index + 1, end)
                 continue
             }
             skipTo = max(index + 1, originEnd)
         }
+
+        // A listed firm's unit, introduced by its parent: "Lingyun Intelligent Systems (a unit of Midea Group)",
+        // "Kuangshi Labs, a spin-off of Megvii,". It has its parent's country; the parent is not the actor.
+        for parent in hits where lists[Int(parent.list)].isReferable && key(parent.firstToken - 1) == "of" {
+            guard let origins = model.lists.first(where: { $0.list == parent.list }) else { continue }
+            var cursor = parent.firstToken - 2
+            if key(cursor) == "off", key(cursor - 1) == "-", key(cursor - 2) == "spin" { cursor -= 2 }
+            guard Self.subsidiaryNouns.contains(key(cursor)) else { continue }
+            cursor -= 1
+            var steps = 0
+            while cursor > 1, steps < 3, key(cursor) != "a", key(cursor) != "an" {
+                cursor -= 1
+                steps += 1
+            }
+            guard key(cursor) == "a" || key(cursor) == "an", key(cursor - 1) == "," || key(cursor - 1) == "(",
+                let (first, end) = nameSpanBefore(cursor - 1, key, capitalized, covered, sentenceStart),
+                !introducedNames.contains(where: { $0.tokens.first == text.text(ofToken: first) })
+            else { continue }
+            let country = lists[Int(parent.list)].entries[Int(parent.entry)].attributes["country"]
+            introduce(first, end, list: origins.list, country: country, describesAI: false)
+        }
+        mentions.sort { $0.token < $1.token }
 
         // Firms of no list taking part, introduced the same ways with another origin: "Velcora, a Sunnyvale start-up,"
         // and "Sunnyvale-based Velcora". Their anaphors then resolve to nothing. (The tokens of all mentions so
@@ -475,7 +505,6 @@ final class ReferenceResolver {
         return nil
     }
 
-    /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
     /// Whether the capitalised words before `end` are a trade, not a name: "Beijing-based PC and server maker",
     /// "a Shenzhen-based EV maker" — lowercase words lead on to an organisation noun.
     private func describesTrade(after end: Int, _ key: (Int) -> String, _ capitalized: [Bool]) -> Bool {
@@ -487,6 +516,7 @@ final class ReferenceResolver {
         return false
     }
 
+    /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
     private func nameSpan(from first: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool]) -> (Int, Int)? {
         guard first >= 0, first < capitalized.count, !covered[first], !Self.nameStoppers.contains(key(first)),
             !Self.notNames.contains(key(first))
