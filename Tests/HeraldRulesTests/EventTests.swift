@@ -124,6 +124,16 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, while Apple scrapped its plans.").count == 1)
     }
 
+    @Test("a sentence that shares an event out pairs each firm with its place: 'Alibaba in Sunnyvale and Tencent in …'")
+    func distributedPlaces() throws {
+        #expect(try Self.fired("Alibaba and Tencent have each set up labs this year: Alibaba in Sunnyvale and Tencent in Silicon Valley.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted", "firm=Tencent,place=Silicon Valley,factuality=asserted",
+        ])
+        #expect(try Self.fired("Alibaba and Apple have each set up labs — Apple in Sunnyvale.") == [
+            "firm=Apple,place=Sunnyvale,factuality=asserted"
+        ])
+    }
+
     @Test("references: 'the company', 'it', short names and firms introduced by context")
     func references() throws {
         #expect(try Self.fired("Tencent reported results. The company said it has opened a lab in Sunnyvale.") == [

@@ -354,6 +354,21 @@ struct RuleEvaluation {
     /// Words that end the search for a sentence's own place: clause ends, purposes, relatives.
     private static let ownPlaceStops: Set<String> = [",", ";", ".", ":", "(", "that", "which", "who", "to", "for", "and"]
 
+    /// The firm a place is paired with when a sentence shares an event out: "have each set up teams — Lenovo in
+    /// Raleigh and Hisense in Durham". A firm of the agent's list right before "in"/"at" (and "downtown", "the")
+    /// owns the place; the place locates no other firm's event.
+    private func pairedFirm(of place: Hit, like agent: Hit) -> Hit? {
+        var index = place.firstToken - 1
+        var skipped = 0
+        while index > 0, skipped < 2, text.textTokens[index].shape == .lower, !["in", "at"].contains(text.key(ofToken: index)) {
+            index -= 1
+            skipped += 1
+        }
+        guard index > 0, ["in", "at"].contains(text.key(ofToken: index)) else { return nil }
+        let owners = partHits(startingIn: max(0, index - 6)..<index)
+        return owners.last { $0.endToken == index && $0.list == agent.list }
+    }
+
     /// Prepositions that locate: "in", "at", "near".
     private static let locatives: Set<String> = ["in", "at", "near", "outside", "inside", "around", "across", "throughout"]
     /// Capitalised words after "in" that are times, not places.
@@ -394,10 +409,20 @@ struct RuleEvaluation {
         {
             return .failure(EventFailure(reason: "the setting \(quoted(place)) does not locate the event: the sentence names '\(own)'"))
         }
-        if let place = event.place.flatMap({ assignment[$0] }), place.firstToken >= unit.firstToken,
+        // "— Lenovo in Raleigh and Hisense in Durham": a place paired with the agent locates its event wherever
+        // in the sentence the pair stands.
+        let pairedWithAgent = agent.flatMap { agent in
+            event.place.flatMap { assignment[$0] }.flatMap { pairedFirm(of: $0, like: agent) }.map { $0.entry == agent.entry }
+        } ?? false
+        if !pairedWithAgent, let place = event.place.flatMap({ assignment[$0] }), place.firstToken >= unit.firstToken,
             let reason = analysis.placeReason(place: place, verb: verb, team: object)
         {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(reason)"))
+        }
+        if let agent, let place = event.place.flatMap({ assignment[$0] }), let owner = pairedFirm(of: place, like: agent),
+            owner.entry != agent.entry
+        {
+            return .failure(EventFailure(reason: "\(quoted(place)) is the place of \(quoted(owner)), not of \(quoted(agent))"))
         }
         let (factuality, cue) = analysis.factuality(of: verb, agent: agent)
         guard event.accepted.contains(factuality) else {
