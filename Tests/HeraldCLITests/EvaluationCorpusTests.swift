@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 80 of 110 events found, at most 6 false alerts (P 0.930, R 0.727)")
+    @Test("development part: at least 81 of 110 events found, at most 6 false alerts (P 0.931, R 0.736)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 201)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 110)
-        #expect(score.found >= 80, "found \(score.found)")
+        #expect(score.found >= 81, "found \(score.found)")
         #expect(score.falseAlerts <= 6, "false alerts \(score.falseAlerts)")
     }
 

@@ -145,6 +145,10 @@ struct EventTests {
         #expect(try Self.fired("Shenzhen-based drone maker Feiyu Aero said on Monday it opened a lab in Sunnyvale.") == [
             "firm=Feiyu Aero,place=Sunnyvale,factuality=asserted"
         ])
+        // "told reporters it": what was told has its own subject.
+        #expect(try Self.fired("Tencent's chief, Ma Lin, told reporters it would open a lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=announced"
+        ])
         // A listed firm's unit, introduced by its parent, is a firm of the article with the parent's country.
         #expect(try Self.fired("Zhixing Robotics (a unit of Tencent) has opened a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
