@@ -156,7 +156,7 @@ struct EventTests {
         #expect(try Self.fired("Zhixing Robotics, a wholly owned subsidiary of Tencent, has opened a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
         ])
-        #expect(try Self.fired("Zhixing Robotics, a spin-off of Tencent, said it has opened a lab in Sunnyvale.") == [
+        #expect(try Self.fired("Zhixing Robotics, a spin-off of the Shenzhen gaming company Tencent, said it has opened a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
         ])
         // "Shenzhen-based PC and server maker": capitals that lead on to a trade are no name.

@@ -302,10 +302,15 @@ final class ReferenceResolver {
         }
 
         // A listed firm's unit, introduced by its parent: "Lingyun Intelligent Systems (a unit of Midea Group)",
-        // "Kuangshi Labs, a spin-off of Megvii,". It has its parent's country; the parent is not the actor.
-        for parent in hits where lists[Int(parent.list)].isReferable && key(parent.firstToken - 1) == "of" {
-            guard let origins = model.lists.first(where: { $0.list == parent.list }) else { continue }
-            var cursor = parent.firstToken - 2
+        // "Tianmu Perception, a spin-off of the Beijing company Megvii,". It has its parent's country; the parent is
+        // not the actor.
+        for parent in hits where parent.firstToken > 2 && lists[Int(parent.list)].isReferable {
+            // "a unit of Midea Group", "a spin-off of the Beijing face-recognition company Megvii".
+            guard let of = (max(1, parent.firstToken - 7)..<parent.firstToken).last(where: { key($0) == "of" }),
+                (of + 1..<parent.firstToken).allSatisfy({ text.textTokens[$0].kind == .word || key($0) == "-" }),
+                let origins = model.lists.first(where: { $0.list == parent.list })
+            else { continue }
+            var cursor = of - 1
             if key(cursor) == "off", key(cursor - 1) == "-", key(cursor - 2) == "spin" { cursor -= 2 }
             guard Self.subsidiaryNouns.contains(key(cursor)) else { continue }
             cursor -= 1
@@ -327,6 +332,12 @@ final class ReferenceResolver {
         // and "Sunnyvale-based Velcora". Their anaphors then resolve to nothing. (The tokens of all mentions so
         // far are kept in a set: asking the list of mentions at every comma made a long article quadratic.)
         var mentioned = Set(mentions.map(\.token))
+        func introduceOther(_ first: Int, _ end: Int) {
+            let name = (first..<end).map { text.text(ofToken: $0) }
+            introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
+            mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
+            mentioned.insert(first)
+        }
         for index in commas where index > 0 && (isWord(index + 1, "a", "A") || isWord(index + 1, "an", "An")) {
             var cursor = index + 2
             var noun = false
@@ -338,20 +349,14 @@ final class ReferenceResolver {
                 let (first, end) = nameSpanBefore(index, key, capitalized, covered, sentenceStart),
                 !introducedNames.contains(where: { $0.tokens.first == text.text(ofToken: first) })
             else { continue }
-            let name = (first..<end).map { text.text(ofToken: $0) }
-            introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
-            mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
-            mentioned.insert(first)
+            introduceOther(first, end)
         }
         for index in capitals where index + 2 < count && text.tokenText(index + 1, equals: "-") && text.tokenText(index + 2, equals: "based") {
             guard origin(at: index, key) == nil || origin(at: index, key)?.2 == nil,
                 let (first, end) = nameSpan(from: index + 3, key, capitalized, covered),
                 !describesTrade(after: end, key, capitalized)
             else { continue }
-            let name = (first..<end).map { text.text(ofToken: $0) }
-            introducedNames.append((name, nil, .other(name: name.joined(separator: " "))))
-            mentions.append(Mention(token: first, referent: .other(name: name.joined(separator: " ")), isSubject: isSubject(first, sentenceStart, key)))
-            mentioned.insert(first)
+            introduceOther(first, end)
         }
 
         // A dateline ("NOVI, Mich. —", "BOSTON, March 10 (Wire) -") places the story: "here" in it means that place.
