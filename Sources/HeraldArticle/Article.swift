@@ -37,64 +37,90 @@ public enum ContentID {
         return String(SHA256Digest.hex(normalized).prefix(16))
     }
 
+    /// NFKC, lowercase, curly quotes and dashes made ASCII, whitespace collapsed — computed island by island.
+    ///
+    /// Running Foundation's NFKC over a whole article was most of the cost of reading one (a quarter of `herald
+    /// match`). NFKC can join a character with the marks after it but never with an ASCII character after it, so
+    /// the text splits before every ASCII byte without changing the result: ASCII is lowercased byte by byte, and
+    /// only each non-ASCII stretch, with the character before it, goes through Foundation. `ArticleParserTests`
+    /// checks this against the whole-text definition, which stored content ids were made with.
     static func normalize(_ text: String) -> String {
-        normalizeASCII(text) ?? normalizeUnicode(text)
-    }
-
-    /// The same result as ``normalizeUnicode(_:)`` for pure-ASCII text (NFKC leaves it alone, case folding is
-    /// A–Z, whitespace is tab to carriage return and space), without Foundation's normalisation, which was most
-    /// of a published article's cost before matching; `nil` at the first non-ASCII byte.
-    static func normalizeASCII(_ text: String) -> String? {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            switch byte {
-            case 0x80...:
-                return nil
-            case 0x09...0x0D, 0x20:
-                pendingSpace = !output.isEmpty
-            default:
-                if pendingSpace {
-                    output.append(0x20)
-                    pendingSpace = false
+        var collapser = Collapser(capacity: text.utf8.count)
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80, index + 1 == bytes.count || bytes[index + 1] < 0x80 {
+                    collapser.append(ascii: byte)
+                    index += 1
+                    continue
                 }
-                output.append(byte &+ (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))
+                var end = index + 1
+                while end < bytes.count, bytes[end] >= 0x80 { end += 1 }
+                let island = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+                // Curly quotes, dashes and Chinese characters — most of the non-ASCII in news — are their own NFKC
+                // and lowercase and join nothing: taken as they are, without a trip through Foundation.
+                if island.unicodeScalars.allSatisfy({ $0.isASCII || Self.isStable($0) }) {
+                    for scalar in island.unicodeScalars { collapser.append(scalar) }
+                } else {
+                    for scalar in island.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+                        collapser.append(scalar)
+                    }
+                }
+                index = end
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return String(decoding: collapser.output, as: UTF8.self)
     }
 
-    static func normalizeUnicode(_ text: String) -> String {
+    /// The normalised bytes as they are built: whitespace runs collapsed to one space (none at the start), ASCII
+    /// lowercased, curly quotes and dashes made ASCII. A struct rather than closures over local variables, which
+    /// Swift checks for exclusive access at every call.
+    private struct Collapser {
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        func append(_ scalar: Unicode.Scalar) {
-            if scalar.isASCII {
-                output.append(UInt8(truncatingIfNeeded: scalar.value))
-            } else {
-                if let encoded = UTF8.encode(scalar) { output.append(contentsOf: encoded) }
-            }
-        }
-        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-            // ASCII answered from the byte: the Unicode property lookup was a tenth of `herald match`'s time.
-            let isWhitespace =
-                scalar.isASCII ? (scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value)) : scalar.properties.isWhitespace
-            if isWhitespace {
+
+        init(capacity: Int) { output.reserveCapacity(capacity) }
+
+        mutating func append(ascii byte: UInt8) {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
                 pendingSpace = !output.isEmpty
-                continue
+                return
             }
-            if pendingSpace {
-                output.append(0x20)
-                pendingSpace = false
+            flushSpace()
+            output.append(byte &+ (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))
+        }
+
+        mutating func append(_ scalar: Unicode.Scalar) {
+            if scalar.isASCII { return append(ascii: UInt8(truncatingIfNeeded: scalar.value)) }
+            if scalar.properties.isWhitespace {
+                pendingSpace = !output.isEmpty
+                return
             }
+            flushSpace()
             switch scalar.value {
             case 0x2018, 0x2019: output.append(UInt8(ascii: "'"))
             case 0x201C, 0x201D: output.append(UInt8(ascii: "\""))
             case 0x2013, 0x2014: output.append(UInt8(ascii: "-"))
-            default: append(scalar)
+            default: if let encoded = UTF8.encode(scalar) { output.append(contentsOf: encoded) }
             }
         }
-        return String(decoding: output, as: UTF8.self)
+
+        private mutating func flushSpace() {
+            if pendingSpace {
+                output.append(0x20)
+                pendingSpace = false
+            }
+        }
+    }
+
+    /// Whether NFKC and lowercasing leave `scalar` alone and it combines with nothing around it: curly quotes, en
+    /// and em dashes, and the CJK unified ideographs (main block and extension A).
+    private static func isStable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x3400...0x4DBF, 0x4E00...0x9FFF: return true
+        default: return false
+        }
     }
 }
