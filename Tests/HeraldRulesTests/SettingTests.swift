@@ -24,6 +24,9 @@ struct SettingTests {
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab.") == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(ruleSet.fired("SUNNYVALE, Calif. — Rents rose. Prices fell. Alibaba opened a lab.")
             == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        // A dateline in title case, with its date, is one too.
+        #expect(ruleSet.fired("Sunnyvale, Calif., March 3, 2026 — Rents rose. Prices fell. Alibaba opened a lab.")
+            == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         // "here" in the sentence before stands for the dateline's place.
         #expect(ruleSet.fired("SUNNYVALE, Calif. — Apple hired 40 people here. Alibaba opened a lab.")
             == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
@@ -45,6 +48,9 @@ struct SettingTests {
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its Toronto lab.").isEmpty)
         // The place after the event is no setting for it.
         #expect(ruleSet.fired("Alibaba opened a lab. Rents rose in Sunnyvale.").isEmpty)
+        // A hyphen is no dateline's dash, and a lowercase word begins a sentence.
+        #expect(ruleSet.fired("Sunnyvale-based Apple grew. Sales fell. Prices rose. Alibaba opened a lab.").isEmpty)
+        #expect(ruleSet.fired("Sunnyvale rents rose - a lot. Sales fell. Prices rose. Alibaba opened a lab.").isEmpty)
         // A dateline without its dash is a sentence like any other.
         #expect(ruleSet.fired("Sunnyvale. Rents rose. Prices fell. Alibaba opened a lab.").isEmpty)
         // A place the sentence names but does not locate the event by keeps the setting out too.

@@ -360,8 +360,8 @@ final class ReferenceResolver {
         }
 
         // A dateline ("NOVI, Mich. —", "BOSTON, March 10 (Wire) -") places the story: "here" in it means that place.
-        if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable && text.textTokens[$0.firstToken].shape == .upper }),
-            (dateline.endToken..<min(count, dateline.endToken + 12)).contains(where: { key($0) == "-" || key($0) == "--" })
+        if let dateline = hits.first(where: { $0.firstToken <= 1 && !lists[Int($0.list)].isReferable }),
+            text.isDateline(first: dateline.firstToken, end: dateline.endToken)
         {
             for index in heres {
                 result.hits.append(hit(list: dateline.list, entry: dateline.entry, first: index, end: index + 1))

@@ -291,11 +291,9 @@ struct RuleEvaluation {
         return []
     }
 
-    /// A dateline place: the body's first word, in capitals, with a dash soon after ("NOVI, Mich. —").
+    /// A dateline place: "NOVI, Mich. —" (``AnalyzedText/isDateline(first:end:)``).
     private func isDateline(_ hit: Hit) -> Bool {
-        guard hit.firstToken <= 1, text.textTokens[hit.firstToken].shape == .upper else { return false }
-        let tokens = text.textTokens
-        return (hit.endToken..<min(tokens.count, hit.endToken + 12)).contains { text.key(ofToken: $0) == "-" || text.key(ofToken: $0) == "--" }
+        text.isDateline(first: hit.firstToken, end: hit.endToken)
     }
 
     /// Whether a place hit says where something in its sentence is: "in Bellevue", "at its Eastgate offices near
