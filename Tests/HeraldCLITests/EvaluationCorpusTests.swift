@@ -21,23 +21,23 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 81 of 110 events found, at most 6 false alerts (P 0.931, R 0.736)")
+    @Test("development part: at least 83 of 110 events found, at most 7 false alerts (P 0.922, R 0.755)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 201)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 110)
-        #expect(score.found >= 81, "found \(score.found)")
-        #expect(score.falseAlerts <= 6, "false alerts \(score.falseAlerts)")
+        #expect(score.found >= 83, "found \(score.found)")
+        #expect(score.falseAlerts <= 7, "false alerts \(score.falseAlerts)")
     }
 
-    @Test("held-out part: at least 33 of 50 events found, at most 4 false alerts (P 0.892, R 0.660)")
+    @Test("held-out part: at least 34 of 50 events found, at most 4 false alerts (P 0.895, R 0.680)")
     func heldOut() throws {
         let evaluation = try Self.evaluate("heldout")
         #expect(evaluation.articles.count == 111)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 50)
-        #expect(score.found >= 33, "found \(score.found)")
+        #expect(score.found >= 34, "found \(score.found)")
         #expect(score.falseAlerts <= 4, "false alerts \(score.falseAlerts)")
     }
 

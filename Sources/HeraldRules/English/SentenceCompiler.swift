@@ -136,6 +136,13 @@ struct SentenceCompiler {
                         name: after, terms: modifier.entry.terms,
                         constraints: [constraint(.after, "object", Lexicon.describingWindow, at: modifier.span)], span: modifier.span))
                 condition = .or(condition, .binding(after, conditions: [], span: modifier.span))
+                // Or anywhere in the sentence but an aside: "the AI start-up said its new lab …"; not ", best known
+                // for its AI-assisted driving," about the firm.
+                let main = uniqueName(name + "_main", taken: &names)
+                var anywhere = constraint(.near, "object", nil, at: modifier.span)
+                anywhere.outsideAsides = true
+                bindings.append(Syntax.Binding(name: main, terms: modifier.entry.terms, constraints: [anywhere], span: modifier.span))
+                condition = .or(condition, .binding(main, conditions: [], span: modifier.span))
             }
             let alternative = modifier.entry.subjectAlternative
             // `or subject[sector=ai]` only where the subject's lists have that attribute at all: a filter on an

@@ -306,7 +306,8 @@ struct RuleCompiler {
                 else { continue }
                 var compiled = PositionConstraint(
                     relation: PositionConstraint.Relation(rawValue: constraint.relation.rawValue) ?? .near,
-                    binding: target, within: constraint.within, withinClause: constraint.withinClause)
+                    binding: target, within: constraint.within, withinClause: constraint.withinClause,
+                    outsideAsides: constraint.outsideAsides)
                 compiled.alternatives = constraint.alternatives.compactMap {
                     reference($0, at: constraint.span, names: names, declared: declared, user: binding.name)
                 }
@@ -335,7 +336,7 @@ struct RuleCompiler {
             {
                 var compiled = PositionConstraint(
                     relation: PositionConstraint.Relation(rawValue: syntax.relation.rawValue) ?? .near, binding: target,
-                    within: syntax.within, withinClause: syntax.withinClause)
+                    within: syntax.within, withinClause: syntax.withinClause, outsideAsides: syntax.outsideAsides)
                 compiled.alternatives = syntax.alternatives.compactMap {
                     reference($0, at: syntax.span, names: names, declared: declared, user: nil)
                 }

@@ -474,9 +474,17 @@ struct RuleFileParser {
                 _ = cursor.skipWord("words") || cursor.skipWord("word")
             }
         }
+        var outsideAsides = false
+        if cursor.skipWord("outside") {
+            guard cursor.skipWord("asides") else {
+                throw cursor.error(
+                    "expected 'asides' after 'outside'\(cursor.found)", hint: "'outside asides' keeps a word out of set-off stretches")
+            }
+            outsideAsides = true
+        }
         return Syntax.Constraint(
             relation: relation, binding: other.text, alternatives: alternatives, within: within, withinClause: withinClause,
-            span: cursor.span(from: token))
+            outsideAsides: outsideAsides, span: cursor.span(from: token))
     }
 
     func parseExpression(_ cursor: inout TokenCursor) throws(TokenCursor.Failure) -> Syntax.Expression {

@@ -78,6 +78,7 @@ enum RulePrinter {
             ? constraint.binding : "(" + ([constraint.binding] + constraint.alternatives).joined(separator: " | ") + ")"
         return "\(constraint.relation.rawValue) \(other)"
             + (constraint.withinClause ? " within clause" : constraint.within.map { " within \($0)" } ?? "")
+            + (constraint.outsideAsides ? " outside asides" : "")
     }
 
     private enum Context { case top, and, or, not }

@@ -40,6 +40,8 @@ enum Syntax {
         var within: Int?
         /// `within clause`: in the same clause of the sentence.
         var withinClause = false
+        /// `outside asides`: not in a stretch set off by commas, dashes or parentheses (", best known for …,").
+        var outsideAsides = false
         var span: Span
     }
 

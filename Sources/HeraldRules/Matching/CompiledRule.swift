@@ -60,6 +60,8 @@ struct PositionConstraint: Sendable, Hashable {
     var within: Int?
     /// `within clause`: also in the same clause (checked by the evaluation, which has the sentence's structure).
     var withinClause = false
+    /// `outside asides`: the hit is not in a set-off stretch of its sentence (checked by the evaluation).
+    var outsideAsides = false
 
     func holds(for hit: Hit, relativeTo other: Hit) -> Bool {
         switch relation {

@@ -186,9 +186,10 @@ struct RuleEvaluation {
     private func constraintHolds(_ constraint: PositionConstraint, _ hit: Hit, _ other: Hit, _ unit: Segment) -> Bool {
         guard constraint.holds(for: hit, relativeTo: other) else { return false }
         if constraint.relation == .describing { return describes(hit, other) }
-        guard constraint.withinClause else { return true }
+        guard constraint.withinClause || constraint.outsideAsides else { return true }
         let structure = structures.structure(of: unit, in: text)
-        return structure.clause(of: hit.firstToken) == structure.clause(of: other.firstToken)
+        if constraint.outsideAsides, structure.region(hit.firstToken) != 0 { return false }
+        return !constraint.withinClause || structure.clause(of: hit.firstToken) == structure.clause(of: other.firstToken)
     }
 
     private mutating func leaf(_ assignment: [Hit?], _ target: Target, _ state: inout SearchState) {
