@@ -193,7 +193,8 @@ REGIONS = [
 TECH_TOWNS = {
     ("Menlo Park", "CA"), ("Los Gatos", "CA"), ("Los Altos", "CA"), ("Foster City", "CA"), ("Burlingame", "CA"),
     ("Emeryville", "CA"), ("San Carlos", "CA"), ("Campbell", "CA"), ("Princeton", "NJ"), ("Ithaca", "NY"),
-    ("Armonk", "NY"), ("Morrisville", "NC"),
+    ("Armonk", "NY"), ("Morrisville", "NC"), ("Culver City", "CA"), ("Herndon", "VA"), ("McLean", "VA"),
+    ("Draper", "UT"), ("Woburn", "MA"), ("Bothell", "WA"), ("Issaquah", "WA"),
     # Semiconductor fab towns (industry news names them: Texas Instruments in Sherman, Samsung in Taylor).
     ("Sherman", "TX"), ("Taylor", "TX"),
 }
