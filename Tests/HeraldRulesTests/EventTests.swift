@@ -145,6 +145,10 @@ struct EventTests {
         #expect(try Self.fired("Shenzhen-based drone maker Feiyu Aero said on Monday it opened a lab in Sunnyvale.") == [
             "firm=Feiyu Aero,place=Sunnyvale,factuality=asserted"
         ])
+        // "Its" opening a sentence is the firm's.
+        #expect(try Self.fired("Tencent reported results. Its new lab in Sunnyvale will employ 30 engineers.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
         // "told reporters it": what was told has its own subject.
         #expect(try Self.fired("Tencent's chief, Ma Lin, told reporters it would open a lab in Sunnyvale.") == [
             "firm=Tencent,place=Sunnyvale,factuality=announced"

@@ -144,6 +144,7 @@ final class ReferenceResolver {
             switch token.byteEnd - token.byteStart {
             case 2 where asciiLower(token.byteStart, is: Self.it) || asciiLower(token.byteStart, is: Self.we): pronouns.append(index)
             case 3 where asciiLower(token.byteStart, is: Self.the): articles.append(index)
+            case 3 where asciiLower(token.byteStart, is: Self.its): pronouns.append(index)
             case 4 where token.shape == .lower && asciiLower(token.byteStart, is: Self.here): heres.append(index)
             default: break
             }
@@ -404,7 +405,7 @@ final class ReferenceResolver {
         // Anaphors.
         for index in (articles + pronouns) where !covered[index] {
             var end: Int?
-            if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3 {
+            if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3, asciiLower(text.textTokens[index].byteStart, is: Self.the) {
                 var cursor = index + 1
                 var steps = 0
                 var foreign = false
@@ -447,6 +448,7 @@ final class ReferenceResolver {
     }
 
     static let it = Array("it".utf8)
+    static let its = Array("its".utf8)
     static let we = Array("we".utf8)
     static let the = Array("the".utf8)
     static let here = Array("here".utf8)
