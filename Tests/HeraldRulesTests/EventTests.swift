@@ -149,6 +149,11 @@ struct EventTests {
         #expect(try Self.fired("Tencent reported results. Its new lab in Sunnyvale will employ 30 engineers.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
+        // So is "The new …" opening one: the firm's new unit.
+        #expect(try Self.fired("Tencent reported results. The new lab in Sunnyvale will employ 30 engineers.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Rents rose. The new lab in Sunnyvale will employ 30 engineers.").isEmpty)
         // "told reporters it": what was told has its own subject.
         #expect(try Self.fired("Tencent's chief, Ma Lin, told reporters it would open a lab in Sunnyvale.") == [
             "firm=Tencent,place=Sunnyvale,factuality=announced"

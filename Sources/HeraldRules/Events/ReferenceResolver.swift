@@ -428,6 +428,8 @@ final class ReferenceResolver {
                     steps += 1
                 }
                 if foreign { end = nil }
+                // "The new office will employ…" opening a sentence: the firm's new unit, as "Its new office".
+                if end == nil, index == sentenceStart[index], key(index + 1) == "new" { end = index + 1 }
                 // "the company's", "the Hangzhou-based e-commerce giant".
             } else {
                 let before = key(index - 1)
