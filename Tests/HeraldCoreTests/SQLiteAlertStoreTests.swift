@@ -8,10 +8,14 @@ import Testing
 
 @Suite("SQLite alert store")
 struct SQLiteAlertStoreTests {
-    static func entry(_ id: UInt64, _ rule: String, at date: Date = Date(), kind: LogEntry.Kind = .alert) -> LogEntry {
-        LogEntry(
-            id: id, kind: kind, rule: rule, severity: "high", tags: ["a", "b"], createdAt: date,
-            json: Array("{\"id\":\(id),\"rule\":\"\(rule)\"}".utf8), dedupKey: "k")
+    /// A line `{"id":<its id>,"rule":"…"}`; the store numbers lines as it commits them, so submitted in order it
+    /// gets `id` (which says what the test expects).
+    static func entry(_ id: UInt64, _ rule: String, at date: Date = Date(), kind: LogEntry.Kind = .alert) -> NewLogEntry {
+        let prefix = Array("{\"id\":".utf8)
+        return NewLogEntry(
+            kind: kind, rule: rule, severity: "high", tags: ["a", "b"], createdAt: date,
+            line: LineTemplate(bytes: prefix + Array(",\"rule\":\"\(rule)\"}".utf8), slots: [.init(offset: prefix.count, id: .own)]),
+            dedupKey: "k")
     }
 
     @Test("committed lines read back in id order, byte for byte; suppressed lines are not replayed")
@@ -53,8 +57,8 @@ struct SQLiteAlertStoreTests {
             let reopened = try stores.open()
             #expect(try await reopened.bounds() == (1, 2))
             #expect(try await reopened.highestID() == 2)
-            #expect(try reopened.article(contentID: article.contentID) == "a1")
-            #expect(try reopened.article(contentID: "nope") == nil)
+            #expect(try await reopened.article(contentID: article.contentID) == "a1")
+            #expect(try await reopened.article(contentID: "nope") == nil)
             #expect(try await reopened.dedupRecords(since: Date().addingTimeInterval(-60)).map(\.id) == [1, 2])
             await reopened.close()
         }
@@ -154,7 +158,7 @@ struct SQLiteAlertStoreTests {
             #expect(try Self.indexes(path).contains("articles_received"))
             #expect(try await store.bounds() == (7, 7))
             #expect(try await store.highestID() == 9)
-            #expect(try store.article(contentID: "c1") == "a1")
+            #expect(try await store.article(contentID: "c1") == "a1")
             #expect(String(decoding: try await store.entries(after: 0, limit: 5)[0].json, as: UTF8.self) == #"{"id":7}"#)
             try await store.submit(article: nil, entries: [Self.entry(10, "r2")]).durable()
             await store.close()
@@ -208,15 +212,15 @@ struct SQLiteAlertStoreTests {
 
             let byAge = try await store.prune(maximumAge: 3600, maximumCount: nil, now: now)
             #expect(byAge == PruneOutcome(lines: 1, articles: 1))
-            #expect(try store.article(contentID: old.contentID) == nil)
-            #expect(try store.article(contentID: mid.contentID) == "mid")
+            #expect(try await store.article(contentID: old.contentID) == nil)
+            #expect(try await store.article(contentID: mid.contentID) == "mid")
 
             // Keeping 1 line keeps the articles from its time on: quiet and mid go, new stays.
             let byCount = try await store.prune(maximumAge: nil, maximumCount: 1, now: now)
             #expect(byCount == PruneOutcome(lines: 1, articles: 2))
-            #expect(try store.article(contentID: mid.contentID) == nil)
-            #expect(try store.article(contentID: quiet.contentID) == nil)
-            #expect(try store.article(contentID: new.contentID) == "new")
+            #expect(try await store.article(contentID: mid.contentID) == nil)
+            #expect(try await store.article(contentID: quiet.contentID) == nil)
+            #expect(try await store.article(contentID: new.contentID) == "new")
             await store.close()
         }
     }
