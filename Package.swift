@@ -132,6 +132,7 @@ let package = Package(
                 "HeraldCertificates",
                 "HeraldArticle",
                 "HeraldStore",
+                "HeraldStorePostgres",
                 "HeraldClient",
                 "HeraldIngest",
                 "HeraldRules",
@@ -197,6 +198,8 @@ let package = Package(
                 "HeraldCertificates",
                 "HeraldArticle",
                 "HeraldStore",
+                // Support/PostgresTestCluster.swift, shared with HeraldCoreTests: serve on a private PostgreSQL.
+                "HeraldStorePostgres",
                 "HeraldCLI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -7,6 +7,7 @@ import HeraldIngest
 import HeraldRules
 import HeraldServer
 import HeraldStore
+import HeraldStorePostgres
 import Logging
 import ServiceLifecycle
 
@@ -86,6 +87,20 @@ public struct ServeCommand: AsyncParsableCommand {
     /// `--data`.
     @Option(help: ArgumentHelp("The folder for server state, created if missing (default .herald).", valueName: "dir"))
     public var data: String?
+
+    /// `--store`.
+    @Option(
+        help: ArgumentHelp(
+            """
+            Keep the alert log in PostgreSQL instead of SQLite in --data, so several nodes share it (cluster mode): \
+            postgres://user@host:5432/db, with ?sslmode=require for TLS. A password comes from the URL, \
+            --store-password-file or PGPASSWORD.
+            """, valueName: "url"))
+    public var store: String?
+
+    /// `--store-password-file`.
+    @Option(help: ArgumentHelp("A file whose first line is the PostgreSQL password for --store.", valueName: "file"))
+    public var storePasswordFile: String?
 
     /// `--cert`.
     @Option(help: ArgumentHelp("Your own server certificate chain (PEM); needs --key.", valueName: "file"))
@@ -315,22 +330,18 @@ public struct ServeCommand: AsyncParsableCommand {
                 metadata: ["archive_retain_s": "\(archiveSeconds)", "retain_s": "\(settings.retainSeconds)"])
         }
         let storePath = (settings.data as NSString).appendingPathComponent("alerts.sqlite")
-        let store: SQLiteAlertStore
+        let store = try await Self.openStore(settings, storePath: storePath, logger: logger)
         let engine: AlertEngine
         do {
-            store = try SQLiteAlertStore(path: storePath)
             engine = try await AlertEngine(
                 ruleSet: ruleSet, store: store, pushUpdates: !settings.quietUpdates, archiving: archiveSeconds != 0)
         } catch {
-            StandardStreams.error("herald serve: cannot open the alert log \(storePath): \(error)")
+            await store.close()
+            StandardStreams.error("herald serve: cannot read the alert log: \(error)")
             throw ExitCode.failure
         }
-        logger.info("alert log open", metadata: ["path": "\(storePath)", "schema": "\(SQLiteAlertStore.schemaVersion)"])
-        if let migration = store.schemaMigration {
-            logger.notice(
-                "alert log migrated to a newer schema",
-                metadata: ["path": "\(storePath)", "from": "\(migration.from)", "to": "\(migration.to)"])
-        }
+        // The backtest a reload runs reads the archive, which only the SQLite log keeps so far.
+        let backtestStorePath = settings.storeURL == nil ? storePath : nil
         let rulesPath = settings.rules
         // The server knows no rule syntax: it calls this for RELOAD and SIGHUP.
         configuration.reloadRules = {
@@ -339,7 +350,9 @@ public struct ServeCommand: AsyncParsableCommand {
                 return .failed(diagnostics: Self.reloadDiagnostics(outcome.diagnostics))
             }
             var change = await engine.install(ruleSet)
-            change.backtest = await Self.backtestDigest(ruleSet, storePath: storePath, logger: logger)
+            if let backtestStorePath {
+                change.backtest = await Self.backtestDigest(ruleSet, storePath: backtestStorePath, logger: logger)
+            }
             return .reloaded(change)
         }
         // Only main bootstraps: whatever counts through swift-metrics lands in the server's registry (/metrics).

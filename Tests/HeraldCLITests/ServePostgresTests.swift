@@ -1,0 +1,94 @@
+import Foundation
+import HeraldStorePostgres
+import Testing
+
+/// `herald serve --store postgres://…` (cluster mode's store) as child processes, on a PostgreSQL server private to
+/// the test process (``PostgresTestCluster``; without PostgreSQL's binaries these tests fail, saying so).
+@Suite("herald serve on PostgreSQL", .timeLimit(.minutes(3)))
+struct ServePostgresTests {
+    static let root = ClientCommandTests.root
+    static let rules = root.appendingPathComponent("Rules").path
+
+    func connection(_ server: ServeProcess) -> [String] {
+        ["--port", String(server.port), "--ca", server.ca]
+    }
+
+    static func alertIDs(_ output: String) -> [Int] {
+        output.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? Int
+        }
+    }
+
+    @Test("publish and replay on PostgreSQL; a second server on the same database (from [store] url) sees the same log and its duplicates")
+    func publishThenReplay() async throws {
+        let cluster = try await PostgresTestCluster.start()
+        let database = try await cluster.makeDatabase()
+        let url = cluster.url(of: database)
+        let seeds = Self.root.appendingPathComponent("seeds").path
+        try await ServeProcess.with(rules: Self.rules, extraArguments: ["--store", url]) { server in
+            let published = try await HeraldProcess.run(["publish"] + connection(server) + [seeds])
+            #expect(published.status == 0, "\(published.stderr)")
+            #expect(published.stderr.contains("17 sent, 0 duplicates, 10 alerts, 0 errors"), "\(published.stderr)")
+            let sub = try await HeraldProcess.run(["sub"] + connection(server) + ["--from", "0", "--max-alerts", "10"])
+            #expect(sub.status == 0, "\(sub.stderr)")
+            #expect(Self.alertIDs(sub.stdout) == Array(1...10))
+        }
+        // Another server, configured by file, on the same database: the log, the ids and the articles are the
+        // database's, not the process's.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-pgconf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("herald.toml")
+        try Data("[store]\nurl = \"\(url)\"\n".utf8).write(to: config)
+        try await ServeProcess.with(rules: Self.rules, extraArguments: ["--config", config.path]) { server in
+            let sub = try await HeraldProcess.run(["sub"] + connection(server) + ["--from", "0", "--max-alerts", "10"])
+            #expect(Self.alertIDs(sub.stdout) == Array(1...10), "\(sub.stderr)")
+            let again = try await HeraldProcess.run(["publish"] + connection(server) + [seeds + "/articles.jsonl"])
+            #expect(again.stderr.contains("4 sent, 4 duplicates, 0 alerts"), "\(again.stderr)")
+        }
+    }
+
+    @Test("a store URL Herald cannot use stops serve before it listens, saying what is wrong")
+    func badURL() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-pgbad-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let base = ["serve", "--port", "0", "--rules", Self.rules, "--data", folder.path]
+        let mode = try await HeraldProcess.run(base + ["--store", "postgres://herald@127.0.0.1/herald?sslmode=sometimes"])
+        #expect(mode.status == 1)
+        #expect(mode.stderr.contains("sslmode sometimes is not one of disable, allow, prefer, require, verify-ca, verify-full"), "\(mode.stderr)")
+        #expect(!mode.stdout.contains("listening"))
+        let port = try await HeraldProcess.run(base + ["--store", "postgres://herald@127.0.0.1:99999/herald"])
+        #expect(port.status != 0)
+        #expect(port.stderr.contains("port"), "\(port.stderr)")
+        let scheme = try await HeraldProcess.run(base + ["--store", "/var/lib/herald/alerts.sqlite"])
+        #expect(scheme.status != 0)
+        #expect(scheme.stderr.contains("--store takes a postgres:// URL"), "\(scheme.stderr)")
+
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("herald.toml")
+        try Data("[store]\nurl = \"mysql://db/herald\"\n".utf8).write(to: config)
+        let file = try await HeraldProcess.run(base + ["--config", config.path])
+        #expect(file.status == 1)
+        #expect(file.stderr.contains("\(config.path):2:7: error: [store] url: the store URL must start with postgres://"), "\(file.stderr)")
+    }
+
+    @Test("PostgreSQL unreachable at start-up: serve says where it tried and exits 1, within the connect timeout")
+    func unreachable() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-pgdown-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = try PostgresTestCluster.freePort()
+        let started = ContinuousClock.now
+        let result = try await HeraldProcess.run(
+            [
+                "serve", "--port", "0", "--rules", Self.rules, "--data", folder.path, "--store",
+                "postgres://herald:secret@127.0.0.1:\(port)/herald?sslmode=disable&connect_timeout=2",
+            ], timeout: .seconds(60))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot open the alert log in PostgreSQL"), "\(result.stderr)")
+        #expect(result.stderr.contains("herald@127.0.0.1:\(port)/herald"), "\(result.stderr)")
+        #expect(result.stderr.contains("cannot be reached"), "\(result.stderr)")
+        #expect(!result.stderr.contains("secret"), "the password must not be printed")
+        #expect(!result.stdout.contains("listening"))
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+}
