@@ -50,6 +50,8 @@ public final class PostgresAlertStore: AlertStore {
         var closed = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
         var writerFinished = false
+        /// Lines other nodes committed may be waiting: read the log after ``delivered`` and hand them on.
+        var catchUpRequested = false
     }
 
     /// The channel commits notify.
@@ -62,6 +64,11 @@ public final class PostgresAlertStore: AlertStore {
     private let writerConnection: PostgresConnectionSlot
     private let readerConnection: PostgresConnectionSlot
     private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
+    /// The highest id handed to the commit observer; the writer task alone moves it.
+    private let delivered: Mutex<UInt64>
+    private let listenerConnection: PostgresConnectionSlot
+    /// The LISTEN loop and the periodic catch-up; cancelled by ``close()``.
+    private let followers = Mutex<[Task<Void, Never>]>([])
     private let counters = Mutex((transactions: 0, requests: 0))
 
     /// The schema version found on open and the one it was migrated to; `nil` when it was current (or new).
@@ -77,16 +84,27 @@ public final class PostgresAlertStore: AlertStore {
         let writer = PostgresConnectionSlot(configuration: configuration, role: "writer", logger: logger)
         writerConnection = writer
         readerConnection = PostgresConnectionSlot(configuration: configuration, role: "reader", logger: logger)
+        listenerConnection = PostgresConnectionSlot(configuration: configuration, role: "listener", logger: logger)
         let connection = try await writer.connection()
+        var head: Int64 = 0
         do {
             schemaMigration = try await Self.migrate(connection, logger: logger, configuration: configuration)
+            for try await value in try await connection.query("SELECT last_id FROM log_head", logger: logger).decode(Int64.self) {
+                head = value
+            }
         } catch {
             await writer.close()
-            throw error
+            if let error = error as? StorageError { throw error }
+            throw StorageError("reading the PostgreSQL alert log failed: \(PostgresErrorText.describe(error))")
         }
+        // Lines committed before this node started are for replay, not for delivery.
+        delivered = Mutex(UInt64(max(0, head)))
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wake = continuation
         Task { [self] in await self.runWriter(stream) }
+        let listening = Task { [self] in await self.listen() }
+        let polling = Task { [self] in await self.poll() }
+        followers.withLock { $0 = [listening, polling] }
     }
 
     // MARK: Schema
@@ -191,16 +209,19 @@ public final class PostgresAlertStore: AlertStore {
     private func runWriter(_ wakeups: AsyncStream<Void>) async {
         for await _ in wakeups {
             while true {
-                let (batch, prunes, closing) = queue.withLock { queue in
+                let (batch, prunes, catchUp, closing) = queue.withLock { queue in
                     let batch = queue.pending
                     let prunes = queue.prunes
+                    let catchUp = queue.catchUpRequested
                     queue.pending = []
                     queue.prunes = []
-                    return (batch, prunes, queue.closed)
+                    queue.catchUpRequested = false
+                    return (batch, prunes, catchUp, queue.closed)
                 }
                 if !batch.isEmpty { await write(batch) }
                 for request in prunes { await prune(request) }
-                if batch.isEmpty && prunes.isEmpty {
+                if catchUp && !closing { await self.catchUp() }
+                if batch.isEmpty && prunes.isEmpty && !catchUp {
                     if closing {
                         finishWriter()
                         return
@@ -279,8 +300,8 @@ public final class PostgresAlertStore: AlertStore {
         for (index, request) in batch.enumerated() where failure != nil || duplicates[index] != nil {
             for entry in request.entries { entry.id.drop() }
         }
-        if failure == nil, !committed.isEmpty, let observer = observer.withLock({ $0 }) {
-            observer(committed)
+        if failure == nil, !committed.isEmpty {
+            await deliverOwn(committed)
         }
         for (index, request) in batch.enumerated() {
             request.ticket.resolve(failure, duplicateOf: failure == nil ? duplicates[index] : nil)
@@ -353,6 +374,115 @@ public final class PostgresAlertStore: AlertStore {
                 \(lines.map { Self.milliseconds($0.createdAt) }), \(lines.map { ByteBuffer(bytes: $0.json) }))
                 AS l(i, k, r, s, t, d, hd, c, j)
             """, logger: logger)
+    }
+
+    // MARK: Delivering every node's lines
+
+    /// Hands this node's just-committed lines to the observer, after any lines other nodes committed below them
+    /// that it has not had yet. Ids are in commit order, so once this commit is done every smaller id is committed
+    /// and readable: the gap is read whole. Runs on the writer task, like ``catchUp()``, so deliveries never
+    /// interleave and the observer sees every line once, in id order.
+    private func deliverOwn(_ lines: [LogEntry]) async {
+        guard let first = lines.first?.id else { return }
+        let last = delivered.withLock { $0 }
+        if first > last + 1 {
+            do {
+                var after = last
+                while after + 1 < first {
+                    let gap = try await committedLines(after: after, below: first, limit: 1000)
+                    guard let newest = gap.last?.id else { break }
+                    deliver(gap)
+                    after = newest
+                }
+            } catch {
+                // These lines are durable; they reach subscribers with the gap, in order, when the log can be read.
+                logger.warning(
+                    "cannot read other nodes' lines before delivering this node's; delivering them later",
+                    metadata: ["after": "\(last)", "below": "\(first)", "error": "\(error)"])
+                requestCatchUp()
+                return
+            }
+        }
+        deliver(lines)
+    }
+
+    /// Reads and delivers every line committed after the last one delivered: other nodes' lines, woken by their
+    /// NOTIFY or the periodic check; or this node's, when delivering them right after their commit failed.
+    private func catchUp() async {
+        do {
+            while true {
+                let after = delivered.withLock { $0 }
+                let lines = try await committedLines(after: after, below: nil, limit: 1000)
+                guard !lines.isEmpty else { return }
+                deliver(lines)
+            }
+        } catch {
+            logger.warning(
+                "cannot read the alert log to deliver other nodes' lines; retrying", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deliver(_ lines: [LogEntry]) {
+        guard let newest = lines.last?.id else { return }
+        let fresh: [LogEntry] = delivered.withLock { delivered in
+            let fresh = lines.filter { $0.id > delivered }
+            delivered = max(delivered, newest)
+            return fresh
+        }
+        if !fresh.isEmpty, let observer = observer.withLock({ $0 }) { observer(fresh) }
+    }
+
+    private func requestCatchUp() {
+        queue.withLock { $0.catchUpRequested = true }
+        wake.yield()
+    }
+
+    /// Every kind of line (the observer decides what to push), oldest first.
+    private func committedLines(after: UInt64, below: UInt64?, limit: Int) async throws -> [LogEntry] {
+        let upper = Int64(clamping: below ?? UInt64(Int64.max))
+        return try await lines(
+            """
+            SELECT id, kind, rule, severity, tags, created_at, json FROM log
+            WHERE id > \(Int64(clamping: after)) AND id < \(upper) ORDER BY id LIMIT \(limit)
+            """)
+    }
+
+    /// LISTENs for other nodes' commits: each notification (its payload the commit's last id) wakes a catch-up.
+    /// After every (re)connection a catch-up runs too, for what was committed while not listening.
+    private func listen() async {
+        while !Task.isCancelled {
+            do {
+                let connection = try await listenerConnection.connection()
+                do {
+                    try await connection.listen(on: Self.notificationChannel) { notifications in
+                        requestCatchUp()
+                        for try await notification in notifications {
+                            let last = UInt64(notification.payload) ?? .max
+                            if last > delivered.withLock({ $0 }) { requestCatchUp() }
+                        }
+                    }
+                } catch {
+                    await listenerConnection.discard(connection)
+                    throw error
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning(
+                    "not listening for other nodes' commits; reconnecting",
+                    metadata: ["error": "\(PostgresErrorText.describe(error))", "server": "\(configuration)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// A catch-up every second whatever the notifications say: a connection that died without a word, or a
+    /// notification lost with it, delays other nodes' lines by a second at most, never for good.
+    private func poll() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            if Task.isCancelled { return }
+            requestCatchUp()
+        }
     }
 
     // MARK: Reading
@@ -575,6 +705,8 @@ public final class PostgresAlertStore: AlertStore {
             }
         }
         wake.finish()
+        for task in followers.withLock({ $0 }) { task.cancel() }
+        await listenerConnection.close()
         await writerConnection.close()
         await readerConnection.close()
     }

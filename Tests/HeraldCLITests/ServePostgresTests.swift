@@ -48,6 +48,34 @@ struct ServePostgresTests {
         }
     }
 
+    @Test("two servers on one database are one Herald: subscribers on either see the alerts published on both, once, in id order")
+    func twoNodes() async throws {
+        let cluster = try await PostgresTestCluster.start()
+        let url = cluster.url(of: try await cluster.makeDatabase())
+        let seeds = Self.root.appendingPathComponent("seeds")
+        let texts = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasSuffix(".txt") }.sorted()
+            .map { seeds.appendingPathComponent($0).path }
+        try await ServeProcess.with(rules: Self.rules, extraArguments: ["--store", url]) { first in
+            try await ServeProcess.with(rules: Self.rules, extraArguments: ["--store", url]) { second in
+                // Subscribed before anything is published (replay from 0, then live), one on each node.
+                async let onFirst = HeraldProcess.run(
+                    ["sub"] + connection(first) + ["--from", "0", "--max-alerts", "10", "--json"], timeout: .seconds(60))
+                async let onSecond = HeraldProcess.run(
+                    ["sub"] + connection(second) + ["--from", "0", "--max-alerts", "10", "--json"], timeout: .seconds(60))
+                try await Task.sleep(for: .milliseconds(500))
+                async let viaFirst = HeraldProcess.run(["publish"] + connection(first) + texts)
+                async let viaSecond = HeraldProcess.run(["publish"] + connection(second) + [seeds.appendingPathComponent("articles.jsonl").path])
+                let (a, b) = try await (viaFirst, viaSecond)
+                #expect(a.status == 0, "\(a.stderr)")
+                #expect(b.status == 0, "\(b.stderr)")
+                for sub in try await [onFirst, onSecond] {
+                    #expect(sub.status == 0, "\(sub.stderr)")
+                    #expect(Self.alertIDs(sub.stdout) == Array(1...10), "\(sub.stdout)\n\(sub.stderr)")
+                }
+            }
+        }
+    }
+
     @Test("a store URL Herald cannot use stops serve before it listens, saying what is wrong")
     func badURL() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-pgbad-\(UUID().uuidString)")

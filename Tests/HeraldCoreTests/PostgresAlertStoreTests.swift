@@ -77,6 +77,63 @@ struct PostgresAlertStoreTests {
         }
     }
 
+    @Test("every node's commit observer sees every node's lines, each once, in id order, while both publish")
+    func crossNodeDelivery() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            let nodes = [try await fixture.open(), try await fixture.open()]
+            let observed = [ObservedIDs(), ObservedIDs()]
+            for (node, store) in nodes.enumerated() {
+                let seen = observed[node]
+                store.observeCommits { lines in seen.append(lines.map(\.id)) }
+            }
+            let perNode = 150
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (node, store) in nodes.enumerated() {
+                    group.addTask {
+                        var inFlight: [CommitTicket] = []
+                        for index in 0..<perNode {
+                            inFlight.append(store.submit(article: nil, entries: [.test("n\(node)-\(index)", dedupKey: nil)]))
+                            if inFlight.count >= 4 { try await inFlight.removeFirst().durable() }
+                        }
+                        for ticket in inFlight { try await ticket.durable() }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let total = UInt64(nodes.count * perNode)
+            for node in nodes.indices {
+                // Other nodes' lines arrive on their NOTIFY: give them a moment.
+                try await observed[node].wait(until: total)
+                #expect(observed[node].ids == Array(1...total), "node \(node)")
+            }
+        }
+    }
+
+    @Test("a node whose LISTEN connection was killed catches up from the last id it delivered, missing nothing")
+    func catchUpAfterLosingListen() async throws {
+        let cluster = try await PostgresTestCluster.start()
+        try await StoreFixture.with(.postgres) { fixture in
+            let configuration = try #require(fixture.postgres)
+            let publisher = try await fixture.open()
+            let follower = try await fixture.open()
+            let observed = ObservedIDs()
+            follower.observeCommits { lines in observed.append(lines.map(\.id)) }
+            try await publisher.submit(article: nil, entries: [.test("first")]).durable()
+            try await observed.wait(until: 1)
+            // Every connection of the database goes, the follower's LISTEN among them; the publisher commits on.
+            try await cluster.psql(
+                "postgres",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(configuration.database)' AND pid <> pg_backend_pid()")
+            var committed = 1
+            for index in 0..<20 {
+                if (try? await publisher.submit(article: nil, entries: [.test("after\(index)")]).durable()) != nil { committed += 1 }
+            }
+            #expect(committed >= 20)
+            try await observed.wait(until: UInt64(committed))
+            #expect(observed.ids == Array(1...UInt64(committed)))
+        }
+    }
+
     @Test("the same content published on two nodes at once is stored once; the other node is told whose it was")
     func duplicatesAcrossNodes() async throws {
         try await StoreFixture.with(.postgres) { fixture in
@@ -214,4 +271,21 @@ struct PostgresAlertStoreTests {
 /// Set once every publisher of a test has had its last commit acknowledged.
 final class PublishingDone: Sendable {
     let value = Atomic(false)
+}
+
+/// The ids a commit observer was handed, in order.
+final class ObservedIDs: Sendable {
+    private let state = Mutex<[UInt64]>([])
+
+    var ids: [UInt64] { state.withLock { $0 } }
+
+    func append(_ ids: [UInt64]) { state.withLock { $0 += ids } }
+
+    /// Waits (up to 10 s) until an id of at least `id` has been seen.
+    func wait(until id: UInt64) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (ids.last ?? 0) < id, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
 }
