@@ -160,6 +160,22 @@ public protocol AlertStore: Sendable {
 
     /// Finishes pending commits and closes the store.
     func close() async
+
+    /// Called when the database behind the store becomes unreachable and when it is back, so that the server can
+    /// tell its subscribers. A store that cannot lose its database (SQLite) never calls it.
+    func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void)
+}
+
+extension AlertStore {
+    public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {}
+}
+
+/// Whether the store's database can be reached.
+public enum StoreHealth: Sendable, Equatable {
+    case available
+    /// Commits fail (publishers are answered with an error) and other nodes' lines do not arrive; the store keeps
+    /// trying by itself. The reason is for people.
+    case unavailable(reason: String)
 }
 
 /// The id a line gets when it commits, filled in by the store; read by whoever holds the line (the engine's dedup

@@ -67,6 +67,7 @@ public final class PostgresAlertStore: AlertStore {
     /// The highest id handed to the commit observer; the writer task alone moves it.
     private let delivered: Mutex<UInt64>
     private let listenerConnection: PostgresConnectionSlot
+    private let health = Mutex<(current: StoreHealth, observer: (@Sendable (StoreHealth) -> Void)?)>((.available, nil))
     /// The LISTEN loop and the periodic catch-up; cancelled by ``close()``.
     private let followers = Mutex<[Task<Void, Never>]>([])
     private let counters = Mutex((transactions: 0, requests: 0))
@@ -194,6 +195,30 @@ public final class PostgresAlertStore: AlertStore {
         self.observer.withLock { $0 = observer }
     }
 
+    public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {
+        health.withLock { $0.observer = observer }
+    }
+
+    /// Tells the health observer when the database went away or came back (only on a change).
+    private func report(_ new: StoreHealth) {
+        let observer: (@Sendable (StoreHealth) -> Void)? = health.withLock { health in
+            guard health.current != new else { return nil }
+            let wasAvailable = health.current == .available
+            health.current = new
+            // One report per outage: a changed reason while still unavailable is no news.
+            if case .unavailable = new, !wasAvailable { return nil }
+            return health.observer
+        }
+        guard let observer else { return }
+        switch new {
+        case .available:
+            logger.notice("PostgreSQL is reachable again", metadata: ["server": "\(configuration)"])
+        case .unavailable(let reason):
+            logger.error("PostgreSQL is unreachable", metadata: ["server": "\(configuration)", "reason": "\(reason)"])
+        }
+        observer(new)
+    }
+
     public func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket {
         let ticket = CommitTicket()
         let accepted = queue.withLock { queue -> Bool in
@@ -252,29 +277,31 @@ public final class PostgresAlertStore: AlertStore {
         do {
             let connection = try await writerConnection.connection()
             do {
-                try await connection.withTransaction(logger: logger) { connection in
-                    duplicates = try await self.insertArticles(batch, on: connection)
-                    let count = batch.indices.filter { duplicates[$0] == nil }.reduce(0) { $0 + batch[$1].entries.count }
-                    guard count > 0 else { return }
-                    var last: Int64 = 0
-                    for try await value in try await connection.query(
-                        "UPDATE log_head SET last_id = last_id + \(Int64(count)) RETURNING last_id", logger: self.logger
-                    ).decode(Int64.self) {
-                        last = value
-                    }
-                    var next = UInt64(last) - UInt64(count)
-                    for index in batch.indices where duplicates[index] == nil {
-                        for entry in batch[index].entries {
-                            next += 1
-                            entry.id.assign(next)
+                try await withDeadline(configuration.operationTimeout, on: connection, logger: logger, what: "commit") {
+                    try await connection.withTransaction(logger: logger) { connection in
+                        duplicates = try await self.insertArticles(batch, on: connection)
+                        let count = batch.indices.filter { duplicates[$0] == nil }.reduce(0) { $0 + batch[$1].entries.count }
+                        guard count > 0 else { return }
+                        var last: Int64 = 0
+                        for try await value in try await connection.query(
+                            "UPDATE log_head SET last_id = last_id + \(Int64(count)) RETURNING last_id", logger: self.logger
+                        ).decode(Int64.self) {
+                            last = value
                         }
-                    }
-                    for index in batch.indices where duplicates[index] == nil {
-                        for entry in batch[index].entries { committed.append(entry.committed(as: entry.id.value ?? 0)) }
-                    }
-                    try await self.insertLines(committed, on: connection)
-                    try await connection.query(
-                        "SELECT pg_notify(\(Self.notificationChannel), \(String(last)))", logger: self.logger)
+                        var next = UInt64(last) - UInt64(count)
+                        for index in batch.indices where duplicates[index] == nil {
+                            for entry in batch[index].entries {
+                                next += 1
+                                entry.id.assign(next)
+                            }
+                        }
+                        for index in batch.indices where duplicates[index] == nil {
+                            for entry in batch[index].entries { committed.append(entry.committed(as: entry.id.value ?? 0)) }
+                        }
+                        try await self.insertLines(committed, on: connection)
+                        try await connection.query(
+                            "SELECT pg_notify(\(Self.notificationChannel), \(String(last)))", logger: self.logger)
+                }
                 }
             } catch {
                 await writerConnection.discard(connection)
@@ -293,7 +320,9 @@ public final class PostgresAlertStore: AlertStore {
             logger.error(
                 "storing a batch in PostgreSQL failed",
                 metadata: ["submissions": "\(batch.count)", "error": "\(failure)", "server": "\(configuration)"])
+            report(.unavailable(reason: failure.message))
         } else {
+            report(.available)
             logger.trace(
                 "committed", metadata: ["submissions": "\(batch.count)", "lines": "\(committed.count)", "took": "\(ContinuousClock.now - started)"])
         }
@@ -413,12 +442,14 @@ public final class PostgresAlertStore: AlertStore {
             while true {
                 let after = delivered.withLock { $0 }
                 let lines = try await committedLines(after: after, below: nil, limit: 1000)
+                report(.available)
                 guard !lines.isEmpty else { return }
                 deliver(lines)
             }
         } catch {
             logger.warning(
                 "cannot read the alert log to deliver other nodes' lines; retrying", metadata: ["error": "\(error)"])
+            report(.unavailable(reason: (error as? StorageError)?.message ?? "\(error)"))
         }
     }
 
@@ -467,6 +498,7 @@ public final class PostgresAlertStore: AlertStore {
                 }
             } catch {
                 if Task.isCancelled { return }
+                report(.unavailable(reason: (error as? StorageError)?.message ?? PostgresErrorText.describe(error)))
                 logger.warning(
                     "not listening for other nodes' commits; reconnecting",
                     metadata: ["error": "\(PostgresErrorText.describe(error))", "server": "\(configuration)"])
@@ -489,13 +521,25 @@ public final class PostgresAlertStore: AlertStore {
 
     /// Runs `body` on the reader connection, dropping the connection if it failed.
     private func read<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await readerConnection.connection()
+        let connection: PostgresConnection
         do {
-            return try await body(connection)
+            connection = try await readerConnection.connection()
+        } catch {
+            report(.unavailable(reason: (error as? StorageError)?.message ?? "\(error)"))
+            throw error
+        }
+        do {
+            let result = try await withDeadline(configuration.operationTimeout, on: connection, logger: logger, what: "read") {
+                try await body(connection)
+            }
+            report(.available)
+            return result
         } catch {
             await readerConnection.discard(connection)
-            if let error = error as? StorageError { throw error }
-            throw StorageError("reading \(what) from PostgreSQL failed: \(PostgresErrorText.describe(error))")
+            let failure = error as? StorageError
+                ?? StorageError("reading \(what) from PostgreSQL failed: \(PostgresErrorText.describe(error))")
+            if PostgresErrorText.isConnectionError(error) { report(.unavailable(reason: failure.message)) }
+            throw failure
         }
     }
 
@@ -630,44 +674,46 @@ public final class PostgresAlertStore: AlertStore {
         do {
             let connection = try await writerConnection.connection()
             do {
-                let outcome = try await connection.withTransaction(logger: logger) { connection -> PruneOutcome in
-                    var outcome = PruneOutcome()
-                    if let maximumAge = request.maximumAge {
-                        let cutoff = Self.milliseconds(request.now.addingTimeInterval(-maximumAge))
-                        outcome.lines += try await Self.count(
-                            connection.query(
-                                "WITH d AS (DELETE FROM log WHERE created_at < \(cutoff) RETURNING 1) SELECT count(*) FROM d",
-                                logger: logger))
-                        outcome.articles += try await Self.count(
-                            connection.query(
-                                "WITH d AS (DELETE FROM articles WHERE received_at < \(cutoff) RETURNING 1) SELECT count(*) FROM d",
-                                logger: logger))
-                    }
-                    if let maximumCount = request.maximumCount {
-                        outcome.lines += try await Self.count(
-                            connection.query(
-                                """
-                                WITH d AS (DELETE FROM log WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM log) - \(Int64(maximumCount))
-                                    RETURNING 1) SELECT count(*) FROM d
-                                """, logger: logger))
-                        // With no line left there is no time to anchor on: the articles stay.
-                        outcome.articles += try await Self.count(
-                            connection.query(
-                                """
-                                WITH d AS (DELETE FROM articles WHERE received_at < (SELECT MIN(created_at) FROM log)
-                                    RETURNING 1) SELECT count(*) FROM d
-                                """, logger: logger))
-                    }
-                    if let archiveAge = request.archiveAge {
-                        let cutoff = Self.milliseconds(request.now.addingTimeInterval(-archiveAge))
-                        outcome.texts += try await Self.count(
-                            connection.query(
-                                """
-                                WITH d AS (UPDATE articles SET body = NULL WHERE received_at < \(cutoff) AND body IS NOT NULL
-                                    RETURNING 1) SELECT count(*) FROM d
-                                """, logger: logger))
-                    }
-                    return outcome
+                let outcome = try await withDeadline(configuration.operationTimeout, on: connection, logger: logger, what: "prune") {
+                    try await connection.withTransaction(logger: logger) { connection -> PruneOutcome in
+                        var outcome = PruneOutcome()
+                        if let maximumAge = request.maximumAge {
+                            let cutoff = Self.milliseconds(request.now.addingTimeInterval(-maximumAge))
+                            outcome.lines += try await Self.count(
+                                connection.query(
+                                    "WITH d AS (DELETE FROM log WHERE created_at < \(cutoff) RETURNING 1) SELECT count(*) FROM d",
+                                    logger: logger))
+                            outcome.articles += try await Self.count(
+                                connection.query(
+                                    "WITH d AS (DELETE FROM articles WHERE received_at < \(cutoff) RETURNING 1) SELECT count(*) FROM d",
+                                    logger: logger))
+                        }
+                        if let maximumCount = request.maximumCount {
+                            outcome.lines += try await Self.count(
+                                connection.query(
+                                    """
+                                    WITH d AS (DELETE FROM log WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM log) - \(Int64(maximumCount))
+                                        RETURNING 1) SELECT count(*) FROM d
+                                    """, logger: logger))
+                            // With no line left there is no time to anchor on: the articles stay.
+                            outcome.articles += try await Self.count(
+                                connection.query(
+                                    """
+                                    WITH d AS (DELETE FROM articles WHERE received_at < (SELECT MIN(created_at) FROM log)
+                                        RETURNING 1) SELECT count(*) FROM d
+                                    """, logger: logger))
+                        }
+                        if let archiveAge = request.archiveAge {
+                            let cutoff = Self.milliseconds(request.now.addingTimeInterval(-archiveAge))
+                            outcome.texts += try await Self.count(
+                                connection.query(
+                                    """
+                                    WITH d AS (UPDATE articles SET body = NULL WHERE received_at < \(cutoff) AND body IS NOT NULL
+                                        RETURNING 1) SELECT count(*) FROM d
+                                    """, logger: logger))
+                        }
+                        return outcome
+                }
                 }
                 request.continuation.resume(returning: outcome)
             } catch {

@@ -83,9 +83,34 @@ actor PostgresConnectionSlot {
     }
 }
 
+/// Runs `body` on `connection`, closing the connection if `body` has not finished within `timeout`: a database that
+/// stopped answering without closing the connection (a network partition, a frozen server) fails the operation
+/// with an error, so publishers are answered, instead of holding it for ever.
+func withDeadline<T>(
+    _ timeout: Duration, on connection: PostgresConnection, logger: Logger, what: String, _ body: () async throws -> T
+) async throws -> T {
+    let watchdog = Task {
+        try await Task.sleep(for: timeout)
+        logger.error(
+            "PostgreSQL did not answer in time; closing the connection", metadata: ["operation": "\(what)", "timeout": "\(timeout)"])
+        try? await connection.close()
+    }
+    defer { watchdog.cancel() }
+    return try await body()
+}
+
 /// Turns postgres-nio's errors into sentences: its `description` hides the server's message on purpose (it may
 /// hold data), but an operator needs it to know what went wrong.
 enum PostgresErrorText {
+    /// Whether `error` says the connection failed (rather than the server refusing a statement).
+    static func isConnectionError(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.code != .server }
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].compactMap { $0 }.contains { isConnectionError($0) }
+        }
+        return !(error is StorageError)
+    }
+
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             var text = "\(error.code)"

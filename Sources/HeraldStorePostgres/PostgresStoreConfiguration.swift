@@ -30,6 +30,8 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
     public var rootCertificatePath: String?
     /// How long connecting may take before the store reports PostgreSQL unreachable.
     public var connectTimeout: TimeAmount = .seconds(5)
+    /// How long one commit, prune or read may take before its connection is closed and it fails.
+    public var operationTimeout: Duration = .seconds(15)
 
     public init(
         host: String = "localhost", port: Int = 5432, unixSocketPath: String? = nil, username: String,

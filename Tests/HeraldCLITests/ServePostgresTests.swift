@@ -19,7 +19,7 @@ struct ServePostgresTests {
         }
     }
 
-    @Test("publish and replay on PostgreSQL; a second server on the same database (from [store] url) sees the same log and its duplicates")
+    @Test("publish and replay on PostgreSQL; after kill -9 of that server, a second one on the same database (from [store] url) sees the same log and its duplicates")
     func publishThenReplay() async throws {
         let cluster = try await PostgresTestCluster.start()
         let database = try await cluster.makeDatabase()
@@ -32,6 +32,8 @@ struct ServePostgresTests {
             let sub = try await HeraldProcess.run(["sub"] + connection(server) + ["--from", "0", "--max-alerts", "10"])
             #expect(sub.status == 0, "\(sub.stderr)")
             #expect(Self.alertIDs(sub.stdout) == Array(1...10))
+            // kill -9: what was acknowledged is in the database, whatever becomes of the node.
+            kill(server.process.processIdentifier, SIGKILL)
         }
         // Another server, configured by file, on the same database: the log, the ids and the articles are the
         // database's, not the process's.
@@ -74,6 +76,40 @@ struct ServePostgresTests {
                 }
             }
         }
+    }
+
+    @Test("PostgreSQL goes down under a running server: publishes get storage_failed, subscribers stay connected and are told, and the server recovers by itself")
+    func databaseGoesAway() async throws {
+        let cluster = try await PostgresTestCluster.startPrivate()
+        let url = cluster.url(of: try await cluster.makeDatabase())
+        let article = Self.root.appendingPathComponent("seeds/02-bytedance-silicon-valley-team.txt").path
+        try await ServeProcess.with(rules: Self.rules, extraArguments: ["--store", url]) { server in
+            // --once: were the connection dropped, sub would exit instead of reconnecting.
+            async let sub = HeraldProcess.run(
+                ["sub"] + connection(server) + ["--once", "--max-alerts", "1", "--pretty"], timeout: .seconds(90))
+            try await Task.sleep(for: .seconds(1))
+            try await cluster.stop()
+            let refused = try await HeraldProcess.run(["publish"] + connection(server) + [article])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("could not store this article"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("cannot be reached"), "\(refused.stderr)")
+            try await cluster.restart()
+            // The server reconnects on its own; the first publish after the restart may still find it reconnecting.
+            var accepted = try await HeraldProcess.run(["publish"] + connection(server) + [article])
+            let deadline = ContinuousClock.now + .seconds(20)
+            while accepted.status != 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+                accepted = try await HeraldProcess.run(["publish"] + connection(server) + [article])
+            }
+            #expect(accepted.status == 0, "\(accepted.stderr)")
+            #expect(accepted.stderr.contains("1 alerts"), "\(accepted.stderr)")
+            let subscriber = try await sub
+            #expect(subscriber.status == 0, "\(subscriber.stderr)")
+            #expect(subscriber.stdout.contains("ByteDance"), "\(subscriber.stdout)")
+            #expect(subscriber.stderr.contains("\"event\":\"store_unavailable\""), "\(subscriber.stderr)")
+            #expect(subscriber.stderr.contains("\"event\":\"store_available\""), "\(subscriber.stderr)")
+        }
+        try? await cluster.stop()
     }
 
     @Test("a store URL Herald cannot use stops serve before it listens, saying what is wrong")

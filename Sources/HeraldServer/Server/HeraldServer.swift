@@ -61,6 +61,8 @@ public final class HeraldServer: Service, Sendable {
                     Int64(max(0, now.timeIntervalSince(entry.createdAt)) * 1e9))
             }
         }
+        // A database that can go away (PostgreSQL): subscribers are told, and stay connected.
+        engine.store.observeHealth { health in broker.storeHealthChanged(health) }
     }
 
     /// Serves until graceful shutdown or cancellation.

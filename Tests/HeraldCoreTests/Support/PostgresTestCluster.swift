@@ -27,6 +27,14 @@ final class PostgresTestCluster: Sendable {
 
     private static let shared = Mutex<Result<PostgresTestCluster, Unavailable>?>(nil)
     private static let starting = Mutex(false)
+    /// Every server started, stopped at exit.
+    private static let started = Mutex<[PostgresTestCluster]>([])
+
+    /// A server of the calling test's own, for tests that stop and start it (``stop()``, ``restart()``); stopped
+    /// and deleted at exit like the shared one.
+    static func startPrivate() async throws -> PostgresTestCluster {
+        try await PostgresTestCluster()
+    }
 
     /// The cluster of this test process, started on first use.
     static func start() async throws -> PostgresTestCluster {
@@ -50,10 +58,6 @@ final class PostgresTestCluster: Sendable {
                 result = .failure(Unavailable(description: "the test PostgreSQL server did not start: \(error)"))
             }
             shared.withLock { $0 = result }
-            if case .success(let cluster) = result {
-                atexit { PostgresTestCluster.stopAtExit() }
-                try? cluster.startWatchdog()
-            }
             return try result.get()
         }
     }
@@ -90,13 +94,30 @@ final class PostgresTestCluster: Sendable {
         let data = folder.appendingPathComponent("data").path
         try await run(
             "initdb", ["-D", data, "-U", "herald", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
+        try await restart()
+        let first = Self.started.withLock { started in
+            started.append(self)
+            return started.count == 1
+        }
+        if first { atexit { PostgresTestCluster.stopAtExit() } }
+        try? startWatchdog()
+    }
+
+    /// Starts the server (again, on the same port, with the same data).
+    func restart() async throws {
         try await run(
             "pg_ctl",
             [
-                "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "-o",
+                "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("server.log").path,
+                "-w", "-t", "60", "-o",
                 "-p \(port) -k \(socketFolder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
                 "start",
             ])
+    }
+
+    /// Stops the server at once (`-m fast`: connections are closed, as when a database server goes down).
+    func stop() async throws {
+        try await run("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"])
     }
 
     /// A new, empty database, and the store configuration that reaches it (TCP on loopback, no TLS).
@@ -206,7 +227,11 @@ final class PostgresTestCluster: Sendable {
 
     /// Stops the server and deletes its folder; run at exit. Blocking is fine here: the process is ending.
     private static func stopAtExit() {
-        guard case .success(let cluster) = shared.withLock({ $0 }) else { return }
+        for cluster in started.withLock({ $0 }) { cluster.stopNow() }
+    }
+
+    private func stopNow() {
+        let cluster = self
         let pgctl = cluster.binaries.appendingPathComponent("pg_ctl").path
         let data = cluster.folder.appendingPathComponent("data").path
         let process = Process()
