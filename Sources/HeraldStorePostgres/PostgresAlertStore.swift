@@ -298,10 +298,8 @@ public final class PostgresAlertStore: AlertStore {
                         for index in batch.indices where duplicates[index] == nil {
                             for entry in batch[index].entries { committed.append(entry.committed(as: entry.id.value ?? 0)) }
                         }
-                        try await self.insertLines(committed, on: connection)
-                        try await connection.query(
-                            "SELECT pg_notify(\(Self.notificationChannel), \(String(last)))", logger: self.logger)
-                }
+                        try await self.insertLines(committed, notifying: UInt64(last), on: connection)
+                    }
                 }
             } catch {
                 await writerConnection.discard(connection)
@@ -392,9 +390,12 @@ public final class PostgresAlertStore: AlertStore {
         return duplicates
     }
 
-    private func insertLines(_ lines: [LogEntry], on connection: PostgresConnection) async throws {
+    /// Inserts the lines and queues the commit's notification in one statement: one round trip fewer while the
+    /// head lock is held.
+    private func insertLines(_ lines: [LogEntry], notifying last: UInt64, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
+            WITH inserted AS (
             INSERT INTO log (id, kind, rule, severity, tags, dedup_key, created_at, json)
             SELECT i, k, r, s, t, CASE WHEN hd THEN d END, c, j
             FROM unnest(\(lines.map { Int64(clamping: $0.id) }), \(lines.map(\.kind.rawValue)), \(lines.map(\.rule)),
@@ -402,6 +403,8 @@ public final class PostgresAlertStore: AlertStore {
                 \(lines.map { $0.dedupKey ?? "" }), \(lines.map { $0.dedupKey != nil }),
                 \(lines.map { Self.milliseconds($0.createdAt) }), \(lines.map { ByteBuffer(bytes: $0.json) }))
                 AS l(i, k, r, s, t, d, hd, c, j)
+            RETURNING 1)
+            SELECT pg_notify(\(Self.notificationChannel), \(String(last)))
             """, logger: logger)
     }
 
