@@ -174,6 +174,46 @@ struct PostgresAlertStoreTests {
         }
     }
 
+    @Test("two engines on two nodes publishing the same story at once: one publishes it, the other is told it is a duplicate of that one")
+    func enginesRaceOnDuplicates() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            let rules = try AlertEngineTests.ruleSet()
+            let engines = [
+                try await AlertEngine(ruleSet: rules, store: try await fixture.open()),
+                try await AlertEngine(ruleSet: rules, store: try await fixture.open()),
+            ]
+            let rounds = 30
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Int, PublishOutcome).self) { group in
+                for round in 0..<rounds {
+                    for (node, engine) in engines.enumerated() {
+                        group.addTask {
+                            let article = Article(id: "n\(node)-\(round)", title: "t", body: "Alibaba is in Seattle, story \(round).")
+                            return (round, node, try await engine.publish(article))
+                        }
+                    }
+                }
+                var all: [(Int, Int, PublishOutcome)] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
+            }
+            for round in 0..<rounds {
+                let both = outcomes.filter { $0.0 == round }
+                let published = both.filter { !$0.2.duplicate }
+                #expect(published.count == 1, "round \(round)")
+                #expect(published.first?.2.alerts.count == 1)
+                if let winner = published.first, let loser = both.first(where: { $0.2.duplicate }) {
+                    #expect(loser.2.articleID == "n\(winner.1)-\(round)")
+                    #expect(loser.2.alerts.isEmpty)
+                    #expect(loser.2.entries.isEmpty)
+                }
+            }
+            let stored = try await engines[0].store.entries(after: 0, limit: 1000)
+            #expect(stored.map(\.id) == Array(1...UInt64(rounds)))
+            let ids = outcomes.flatMap { $0.2.alerts.map(\.id) }.sorted()
+            #expect(ids == Array(1...UInt64(rounds)))
+        }
+    }
+
     @Test("the schema is versioned: a new database is set up once; one written by a newer Herald is refused")
     func schemaVersions() async throws {
         let cluster = try await PostgresTestCluster.start()
