@@ -359,7 +359,11 @@ public struct ServeCommand: AsyncParsableCommand {
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(metrics.factory)
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger, metrics: metrics)
-        let sources = Self.ingestSources(settings, engine: engine, logger: logger)
+        var sources = Self.ingestSources(settings, engine: engine, logger: logger)
+        if let shared = store as? PostgresAlertStore, !sources.isEmpty {
+            // In a cluster the folder and the feeds are read by one node at a time.
+            sources = [ExclusiveIngest(lease: shared.ingestLease(), sources: sources, logger: logger)]
+        }
         do {
             // The store stops last and the ingest sources first: a file taken during SIGTERM is finished, not
             // sent to failed/ by a store closed under it.

@@ -58,7 +58,7 @@ public final class PostgresAlertStore: AlertStore {
     public static let notificationChannel = "herald_log"
 
     public let configuration: PostgresStoreConfiguration
-    private let logger: Logger
+    let logger: Logger
     private let queue = Mutex(Queue())
     private let wake: AsyncStream<Void>.Continuation
     private let writerConnection: PostgresConnectionSlot

@@ -86,6 +86,7 @@ actor PostgresConnectionSlot {
 /// Runs `body` on `connection`, closing the connection if `body` has not finished within `timeout`: a database that
 /// stopped answering without closing the connection (a network partition, a frozen server) fails the operation
 /// with an error, so publishers are answered, instead of holding it for ever.
+@discardableResult
 func withDeadline<T>(
     _ timeout: Duration, on connection: PostgresConnection, logger: Logger, what: String, _ body: () async throws -> T
 ) async throws -> T {

@@ -112,6 +112,52 @@ struct ServePostgresTests {
         try? await cluster.stop()
     }
 
+    @Test("a watched folder shared by two servers is read by one of them; when it is killed the other takes over within seconds")
+    func ingestFailover() async throws {
+        let cluster = try await PostgresTestCluster.start()
+        let url = cluster.url(of: try await cluster.makeDatabase())
+        let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("herald-inbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: inbox) }
+        let arguments = ["--store", url, "--watch", inbox.path, "--watch-interval", "0.1", "--log-level", "notice"]
+        let seeds = Self.root.appendingPathComponent("seeds")
+        func drop(_ name: String) throws {
+            try FileManager.default.copyItem(at: seeds.appendingPathComponent(name), to: inbox.appendingPathComponent(".\(name)"))
+            try FileManager.default.moveItem(at: inbox.appendingPathComponent(".\(name)"), to: inbox.appendingPathComponent(name))
+        }
+        func done(_ name: String, within timeout: Duration) async throws -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if FileManager.default.fileExists(atPath: inbox.appendingPathComponent("done/\(name)").path) { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+        try await ServeProcess.with(rules: Self.rules, extraArguments: arguments) { leader in
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !leader.log.contains("this node runs ingest"), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(leader.log.contains("this node runs ingest"), "\(leader.log)")
+            try await ServeProcess.with(rules: Self.rules, extraArguments: arguments) { standby in
+                try drop("02-bytedance-silicon-valley-team.txt")
+                #expect(try await done("02-bytedance-silicon-valley-team.txt", within: .seconds(10)))
+                #expect(!standby.log.contains("this node runs ingest"), "\(standby.log)")
+                kill(leader.process.processIdentifier, SIGKILL)
+                let killed = ContinuousClock.now
+                try drop("03-lenovo-research-triangle.txt")
+                #expect(try await done("03-lenovo-research-triangle.txt", within: .seconds(15)), "\(standby.log)")
+                #expect(ContinuousClock.now - killed < .seconds(15))
+                #expect(standby.log.contains("this node runs ingest"), "\(standby.log)")
+                let sub = try await HeraldProcess.run(["sub"] + connection(standby) + ["--from", "0", "--max-alerts", "2", "--json"])
+                #expect(Self.alertIDs(sub.stdout) == [1, 2], "\(sub.stdout)\n\(sub.stderr)")
+                #expect(sub.stdout.contains("ByteDance") && sub.stdout.contains("Lenovo"), "\(sub.stdout)")
+                let failed = (try? FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("failed").path)) ?? []
+                #expect(failed.isEmpty, "\(failed)")
+            }
+        }
+    }
+
     @Test("a store URL Herald cannot use stops serve before it listens, saying what is wrong")
     func badURL() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-pgbad-\(UUID().uuidString)")

@@ -214,6 +214,33 @@ struct PostgresAlertStoreTests {
         }
     }
 
+    @Test("the ingest lease is held by one node at a time, and passes on when its holder gives it up or loses its connection")
+    func ingestLease() async throws {
+        let cluster = try await PostgresTestCluster.start()
+        try await StoreFixture.with(.postgres) { fixture in
+            let configuration = try #require(fixture.postgres)
+            let nodes = [try await fixture.open(), try await fixture.open()].compactMap { $0 as? PostgresAlertStore }
+            let first = nodes[0].ingestLease()
+            let second = nodes[1].ingestLease()
+            #expect(try await first.tryAcquire())
+            #expect(try await first.tryAcquire(), "asking again while holding it is fine")
+            #expect(try await !second.tryAcquire())
+            #expect(await first.confirm())
+            await first.release()
+            #expect(await !first.confirm())
+            #expect(try await second.tryAcquire())
+            #expect(try await !first.tryAcquire())
+            // The holder's connection dies (as when its node is killed): the server frees the lock.
+            try await cluster.psql(
+                "postgres",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(configuration.database)' AND pid <> pg_backend_pid()")
+            #expect(await !second.confirm())
+            #expect(try await first.tryAcquire())
+            await first.release()
+            await second.release()
+        }
+    }
+
     @Test("the schema is versioned: a new database is set up once; one written by a newer Herald is refused")
     func schemaVersions() async throws {
         let cluster = try await PostgresTestCluster.start()
