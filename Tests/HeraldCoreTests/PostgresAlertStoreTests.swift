@@ -207,6 +207,17 @@ struct PostgresAlertStoreTests {
                     #expect(loser.2.entries.isEmpty)
                 }
             }
+            // Published again on either node, each story is a duplicate of the article that was stored, even on the
+            // node whose engine had first taken it for its own.
+            for round in 0..<rounds {
+                guard let winner = outcomes.first(where: { $0.0 == round && !$0.2.duplicate }) else { continue }
+                for (node, engine) in engines.enumerated() {
+                    let again = try await engine.publish(
+                        Article(id: "again-\(node)-\(round)", title: "t", body: "Alibaba is in Seattle, story \(round)."))
+                    #expect(again.duplicate)
+                    #expect(again.articleID == "n\(winner.1)-\(round)", "node \(node), round \(round)")
+                }
+            }
             let stored = try await engines[0].store.entries(after: 0, limit: 1000)
             #expect(stored.map(\.id) == Array(1...UInt64(rounds)))
             let ids = outcomes.flatMap { $0.2.alerts.map(\.id) }.sorted()

@@ -193,6 +193,14 @@ public actor AlertEngine {
             gate.expire(now: now, longestWindow: ruleSet.rules.map(\.dedupWindow).max() ?? 0)
         }
         let ticket = log.submit(article: ArticleRecord(article, receivedAt: now, archiving: archiving), entries: entries)
+        // Remembered above under this article's id; if the store found the content already held (another node
+        // stored it a moment before), later duplicates must name the first article.
+        let seen = self.seen
+        let contentID = article.contentID
+        ticket.onDurable { [ticket] error in
+            guard error == nil, let original = ticket.duplicateOf else { return }
+            seen.correct(contentID, to: original)
+        }
         let outcome = PublishOutcome(
             articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts, submitted: entries,
             alertLines: alertLines)
@@ -263,6 +271,15 @@ final class RecentArticles: Sendable {
             if let original = state.seen[contentID] { return original }
             Self.add(contentID, articleID, to: &state, memory: memory)
             return nil
+        }
+    }
+
+    /// Replaces what the cache says about content it holds (the store found the content first published under
+    /// another article).
+    func correct(_ contentID: String, to articleID: String) {
+        state.withLock { state in
+            guard state.seen[contentID] != nil else { return }
+            state.seen[contentID] = articleID
         }
     }
 
