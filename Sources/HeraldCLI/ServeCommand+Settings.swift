@@ -40,6 +40,7 @@ extension ServeCommand {
         if let publishRate, publishRate < 0 || !publishRate.isFinite { throw ValidationError("--publish-rate cannot be negative") }
         if let publishBurst, publishBurst < 1 { throw ValidationError("--publish-burst must be at least 1") }
         if let watchInterval, watchInterval < 0.05 { throw ValidationError("--watch-interval must be at least 0.05") }
+        if let nodeName, nodeName.isEmpty { throw ValidationError("--node-name cannot be empty") }
         if let store, !PostgresStoreConfiguration.isPostgresURL(store) {
             throw ValidationError(
                 "--store takes a postgres:// URL (cluster mode); without it the alert log is SQLite in --data")
@@ -67,6 +68,7 @@ extension ServeCommand {
         if let certs { settings.certs = certs }
         if let data { settings.data = data }
         if let store { settings.storeURL = store }
+        if let nodeName { settings.nodeName = nodeName }
         if let storePasswordFile { settings.storePasswordFile = storePasswordFile }
         if let cert { settings.cert = cert }
         if let key { settings.key = key }

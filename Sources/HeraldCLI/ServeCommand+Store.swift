@@ -50,3 +50,12 @@ extension ServeCommand {
         return store
     }
 }
+
+extension ServeCommand {
+    /// A cluster node's name when none is given: this machine's name and the port it serves on (its process id
+    /// when the port is picked at start).
+    static func defaultNodeName(port: Int) -> String {
+        let host = ProcessInfo.processInfo.hostName
+        return port != 0 ? "\(host):\(port)" : "\(host)/\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}

@@ -98,6 +98,13 @@ public struct ServeCommand: AsyncParsableCommand {
             """, valueName: "url"))
     public var store: String?
 
+    /// `--node-name`.
+    @Option(
+        help: ArgumentHelp(
+            "This server's name in a cluster, carried by hello and admin replies (default with --store: host:port).",
+            valueName: "name"))
+    public var nodeName: String?
+
     /// `--store-password-file`.
     @Option(help: ArgumentHelp("A file whose first line is the PostgreSQL password for --store.", valueName: "file"))
     public var storePasswordFile: String?
@@ -299,6 +306,8 @@ public struct ServeCommand: AsyncParsableCommand {
 
         var configuration = HeraldServerConfiguration(host: settings.host, port: settings.port, tls: tls)
         configuration.auth = auth
+        configuration.nodeName = settings.nodeName
+            ?? (settings.storeURL == nil ? nil : Self.defaultNodeName(port: settings.port))
         configuration.metricsPort = settings.metricsPort
         configuration.maximumLineBytes = settings.maxLineBytes
         configuration.maximumArticleBytes = max(settings.maxLineBytes, 1 << 20)

@@ -113,6 +113,11 @@ extension ServerSettings {
                 settings.logLevel = level
             },
             "metrics_port": { settings, value, _ throws(Failure) in settings.metricsPort = try integer(value, in: 0...65535) },
+            "node_name": { settings, value, _ throws(Failure) in
+                let name = try string(value)
+                guard !name.isEmpty else { throw Failure(message: "the node name cannot be empty") }
+                settings.nodeName = name
+            },
         ],
         "store": [
             "url": { settings, value, _ throws(Failure) in

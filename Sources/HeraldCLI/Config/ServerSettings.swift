@@ -14,6 +14,8 @@ struct ServerSettings: Sendable, Equatable {
     var storeURL: String?
     /// A file whose first line is the PostgreSQL password, when the URL does not carry one.
     var storePasswordFile: String?
+    /// This node's name in a cluster; by default `host:port` of this machine when the store is PostgreSQL.
+    var nodeName: String?
     var logLevel = "info"
     var metricsPort: Int?
 
