@@ -164,10 +164,17 @@ public protocol AlertStore: Sendable {
     /// Called when the database behind the store becomes unreachable and when it is back, so that the server can
     /// tell its subscribers. A store that cannot lose its database (SQLite) never calls it.
     func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void)
+
+    /// Called with the lines other nodes of a cluster committed (after the commit observer had them), in id order:
+    /// how the engine's dedup windows and throttles hear of other nodes' alerts. A store with one writer never
+    /// calls it.
+    func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void)
 }
 
 extension AlertStore {
     public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {}
+
+    public func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {}
 }
 
 /// Whether the store's database can be reached.

@@ -64,6 +64,7 @@ public final class PostgresAlertStore: AlertStore {
     private let writerConnection: PostgresConnectionSlot
     private let readerConnection: PostgresConnectionSlot
     private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
+    private let otherNodesObserver = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
     /// The highest id handed to the commit observer; the writer task alone moves it.
     private let delivered: Mutex<UInt64>
     private let listenerConnection: PostgresConnectionSlot
@@ -193,6 +194,10 @@ public final class PostgresAlertStore: AlertStore {
 
     public func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
         self.observer.withLock { $0 = observer }
+    }
+
+    public func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
+        otherNodesObserver.withLock { $0 = observer }
     }
 
     public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {
@@ -423,7 +428,7 @@ public final class PostgresAlertStore: AlertStore {
                 while after + 1 < first {
                     let gap = try await committedLines(after: after, below: first, limit: 1000)
                     guard let newest = gap.last?.id else { break }
-                    deliver(gap)
+                    deliver(gap, fromOtherNodes: true)
                     after = newest
                 }
             } catch {
@@ -435,7 +440,7 @@ public final class PostgresAlertStore: AlertStore {
                 return
             }
         }
-        deliver(lines)
+        deliver(lines, fromOtherNodes: false)
     }
 
     /// Reads and delivers every line committed after the last one delivered: other nodes' lines, woken by their
@@ -447,7 +452,7 @@ public final class PostgresAlertStore: AlertStore {
                 let lines = try await committedLines(after: after, below: nil, limit: 1000)
                 report(.available)
                 guard !lines.isEmpty else { return }
-                deliver(lines)
+                deliver(lines, fromOtherNodes: true)
             }
         } catch {
             logger.warning(
@@ -456,7 +461,10 @@ public final class PostgresAlertStore: AlertStore {
         }
     }
 
-    private func deliver(_ lines: [LogEntry]) {
+    /// Hands lines to the commit observer, and other nodes' lines also to the observer of those (the engine, for its
+    /// dedup windows and throttles). A catch-up after this node failed to deliver its own lines counts them as other
+    /// nodes' too: rare, and it only makes a throttle count them twice.
+    private func deliver(_ lines: [LogEntry], fromOtherNodes: Bool) {
         guard let newest = lines.last?.id else { return }
         let fresh: [LogEntry] = delivered.withLock { delivered in
             let fresh = lines.filter { $0.id > delivered }
@@ -464,6 +472,7 @@ public final class PostgresAlertStore: AlertStore {
             return fresh
         }
         if !fresh.isEmpty, let observer = observer.withLock({ $0 }) { observer(fresh) }
+        if fromOtherNodes, !fresh.isEmpty, let observer = otherNodesObserver.withLock({ $0 }) { observer(fresh) }
     }
 
     private func requestCatchUp() {
@@ -476,7 +485,7 @@ public final class PostgresAlertStore: AlertStore {
         let upper = Int64(clamping: below ?? UInt64(Int64.max))
         return try await lines(
             """
-            SELECT id, kind, rule, severity, tags, created_at, json FROM log
+            SELECT id, kind, rule, severity, tags, created_at, json, dedup_key FROM log
             WHERE id > \(Int64(clamping: after)) AND id < \(upper) ORDER BY id LIMIT \(limit)
             """)
     }
@@ -559,7 +568,7 @@ public final class PostgresAlertStore: AlertStore {
     public func entries(after id: UInt64, limit: Int) async throws -> [LogEntry] {
         try await lines(
             """
-            SELECT id, kind, rule, severity, tags, created_at, json FROM log
+            SELECT id, kind, rule, severity, tags, created_at, json, dedup_key FROM log
             WHERE id > \(Int64(clamping: id)) AND kind <> 'suppressed' ORDER BY id LIMIT \(limit)
             """)
     }
@@ -567,7 +576,7 @@ public final class PostgresAlertStore: AlertStore {
     public func entries(before id: UInt64, limit: Int) async throws -> [LogEntry] {
         try await lines(
             """
-            SELECT id, kind, rule, severity, tags, created_at, json FROM log
+            SELECT id, kind, rule, severity, tags, created_at, json, dedup_key FROM log
             WHERE id < \(Int64(clamping: id)) AND kind <> 'suppressed' ORDER BY id DESC LIMIT \(limit)
             """)
     }
@@ -575,14 +584,16 @@ public final class PostgresAlertStore: AlertStore {
     private func lines(_ query: PostgresQuery) async throws -> [LogEntry] {
         try await read("log lines") { connection in
             var entries: [LogEntry] = []
-            for try await (id, kind, rule, severity, tags, createdAt, json) in try await connection.query(query, logger: logger)
-                .decode((Int64, String, String, String, String, Int64, ByteBuffer).self)
+            for try await (id, kind, rule, severity, tags, createdAt, json, dedupKey) in try await connection.query(
+                query, logger: logger
+            ).decode((Int64, String, String, String, String, Int64, ByteBuffer, String?).self)
             {
                 entries.append(
                     LogEntry(
                         id: UInt64(id), kind: LogEntry.Kind(rawValue: kind) ?? .alert, rule: rule, severity: severity,
                         tags: tags.isEmpty ? [] : tags.split(separator: "\u{1F}").map(String.init),
-                        createdAt: Date(timeIntervalSince1970: Double(createdAt) / 1000), json: Array(buffer: json)))
+                        createdAt: Date(timeIntervalSince1970: Double(createdAt) / 1000), json: Array(buffer: json),
+                        dedupKey: dedupKey))
             }
             return entries
         }

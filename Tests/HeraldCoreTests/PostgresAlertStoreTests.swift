@@ -252,6 +252,41 @@ struct PostgresAlertStoreTests {
         }
     }
 
+    /// Waits until `engine` has taken in at least `count` lines from other nodes.
+    static func waitUntilLearned(_ engine: AlertEngine, _ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await engine.linesLearned < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    @Test("dedup windows and throttles span the nodes: a repeat on another node is an update of the first node's alert, and both nodes' alerts count toward a throttle")
+    func dedupAndThrottleAcrossNodes() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            let windowed = try AlertEngineTests.ruleSet(" window 1h")
+            let a = try await AlertEngine(ruleSet: windowed, store: try await fixture.open())
+            let b = try await AlertEngine(ruleSet: windowed, store: try await fixture.open())
+            let first = try await a.publish(Article(title: "a", body: "Alibaba is in Sunnyvale.", source: "Wire A"))
+            #expect(first.alerts.map(\.id) == [1])
+            try await Self.waitUntilLearned(b, 1)
+            let repeated = try await b.publish(Article(title: "b", body: "Alibaba opened in Seattle.", source: "Wire B"))
+            #expect(repeated.alerts.isEmpty)
+            #expect(repeated.entries.map(\.kind) == [.update])
+            let update = try AlertEngineTests.json(try #require(repeated.entries.first))
+            #expect(update["of"] as? Int == 1)
+        }
+        try await StoreFixture.with(.postgres) { fixture in
+            let throttled = try AlertEngineTests.ruleSet("\n    throttle 2 per 1h")
+            let a = try await AlertEngine(ruleSet: throttled, store: try await fixture.open())
+            let b = try await AlertEngine(ruleSet: throttled, store: try await fixture.open())
+            _ = try await a.publish(Article(title: "1", body: "Alibaba is in Seattle."))
+            _ = try await a.publish(Article(title: "2", body: "ByteDance is in Seattle."))
+            try await Self.waitUntilLearned(b, 2)
+            let third = try await b.publish(Article(title: "3", body: "Baidu is in Seattle."))
+            #expect(third.entries.map(\.kind) == [.suppressed, .throttled])
+        }
+    }
+
     @Test("the schema is versioned: a new database is set up once; one written by a newer Herald is refused")
     func schemaVersions() async throws {
         let cluster = try await PostgresTestCluster.start()

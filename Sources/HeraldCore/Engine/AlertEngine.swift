@@ -115,6 +115,25 @@ public actor AlertEngine {
         let longest = ruleSet.rules.map(\.dedupWindow).max() ?? 0
         let records = longest > 0 ? try await store.dedupRecords(since: Date().addingTimeInterval(-Double(longest))) : []
         self.gate = AlertGate(records: records)
+        // Other nodes' alerts (a cluster on PostgreSQL) open dedup windows and count toward throttles here too.
+        store.observeOtherNodes { [weak self] lines in
+            guard let self else { return }
+            Task { await self.learn(lines) }
+        }
+    }
+
+    /// Other nodes' lines the gate has taken in (tests wait on it).
+    private(set) var linesLearned = 0
+
+    /// Takes in alerts other nodes stored (``AlertGate/learn(rule:dedupKey:id:at:window:throttle:now:)``).
+    func learn(_ lines: [LogEntry], now: Date = Date()) {
+        for line in lines where line.kind == .alert || line.kind == .suppressed {
+            guard let rule = ruleSet.rule(line.rule) else { continue }
+            gate.learn(
+                rule: line.rule, dedupKey: line.kind == .alert ? line.dedupKey : nil, id: line.id, at: line.createdAt,
+                window: rule.dedupWindow, throttle: rule.throttle, now: now)
+        }
+        linesLearned += lines.count
     }
 
     /// Matches an article, stores what it produced and returns once that is durable (and handed to the store's

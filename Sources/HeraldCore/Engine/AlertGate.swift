@@ -88,6 +88,33 @@ struct AlertGate {
         return .alert
     }
 
+    /// Takes in an alert another node of the cluster stored (id `id`, at `at`): it opens the dedup window of its
+    /// rule and key here too, unless one is open already, and counts toward its rule's throttle window. So a repeat
+    /// published on this node becomes an update of the other node's alert, and the throttle counts both nodes'
+    /// alerts. Two nodes alerting on the same key within the few milliseconds before each hears of the other both
+    /// keep their alert.
+    mutating func learn(
+        rule: String, dedupKey: String?, id: UInt64, at: Date, window: Int, throttle: (count: Int, seconds: Int)?,
+        now: Date
+    ) {
+        if window > 0, let dedupKey, now.timeIntervalSince(at) < TimeInterval(window) {
+            let key = Self.key(rule, dedupKey)
+            let open = dedup[key].map { !$0.original.wasDropped && now.timeIntervalSince($0.firstAt) < TimeInterval(window) } ?? false
+            if !open {
+                dedup[key] = DedupState(original: .stored(id), firstAt: at, repeats: 0, sources: [])
+            }
+        }
+        if let throttle {
+            var current = throttles[rule] ?? ThrottleWindow(start: at)
+            if now >= current.start.addingTimeInterval(TimeInterval(throttle.seconds)) {
+                // The window ended: a summary of it, if any, comes with this node's next line for the rule.
+                return
+            }
+            current.count += 1
+            throttles[rule] = current
+        }
+    }
+
     /// Forgets dedup windows that have ended, so memory follows the windows, not the history.
     mutating func expire(now: Date, longestWindow: Int) {
         guard longestWindow > 0 else {
