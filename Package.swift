@@ -29,6 +29,8 @@ let package = Package(
         // decompression errors, which HTTPFetcher names.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // The PostgreSQL alert store for cluster mode (issue #18); linked by HeraldStorePostgres only.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -50,6 +52,20 @@ let package = Package(
         // The durable alert log and the article archive behind one protocol; the engine and the server do not
         // know which database runs.
         .target(name: "HeraldStore", dependencies: ["CSQLite"]),
+        // The same protocol on PostgreSQL, for several nodes sharing one log (cluster mode, #18). A module of its
+        // own so that HeraldCore, herald-bench and everything that only needs the embedded store do not build or
+        // link postgres-nio and swift-crypto; only the command line (and its tests) do.
+        .target(
+            name: "HeraldStorePostgres",
+            dependencies: [
+                "HeraldStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Articles as Herald reads them (JSON lines, scraped text, gzip, any size) and their content ids: what
         // the protocol, the engine and the command-line tools share, with no storage and no networking.
         .target(name: "HeraldArticle", dependencies: ["COpenSSL", "CZlib"]),
@@ -116,6 +132,7 @@ let package = Package(
                 "HeraldCertificates",
                 "HeraldArticle",
                 "HeraldStore",
+                "HeraldStorePostgres",
                 "HeraldClient",
                 "HeraldIngest",
                 "HeraldRules",
@@ -131,7 +148,14 @@ let package = Package(
         // The matching benchmark: rules and core only, so a release build of it stays small (BENCHMARKS.md).
         .executableTarget(name: "HeraldBench", dependencies: ["HeraldRules", "HeraldArticle", "HeraldCore"]),
         .testTarget(name: "HeraldRulesTests", dependencies: ["HeraldRules"]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldStore", "HeraldArticle", "HeraldCertificates"]),
+        // The store conformance suite runs against SQLite and PostgreSQL (a private server the tests start).
+        .testTarget(
+            name: "HeraldCoreTests",
+            dependencies: [
+                "HeraldCore", "HeraldStore", "HeraldStorePostgres", "HeraldArticle", "HeraldCertificates",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "HeraldIngestTests",
             dependencies: [
@@ -174,6 +198,8 @@ let package = Package(
                 "HeraldCertificates",
                 "HeraldArticle",
                 "HeraldStore",
+                // Support/PostgresTestCluster.swift, shared with HeraldCoreTests: serve on a private PostgreSQL.
+                "HeraldStorePostgres",
                 "HeraldCLI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldStorePostgres
 
 /// Where `herald serve`'s settings come from: defaults, then `--config`, then the flags given.
 extension ServeCommand {
@@ -39,6 +40,11 @@ extension ServeCommand {
         if let publishRate, publishRate < 0 || !publishRate.isFinite { throw ValidationError("--publish-rate cannot be negative") }
         if let publishBurst, publishBurst < 1 { throw ValidationError("--publish-burst must be at least 1") }
         if let watchInterval, watchInterval < 0.05 { throw ValidationError("--watch-interval must be at least 0.05") }
+        if let nodeName, nodeName.isEmpty { throw ValidationError("--node-name cannot be empty") }
+        if let store, !PostgresStoreConfiguration.isPostgresURL(store) {
+            throw ValidationError(
+                "--store takes a postgres:// URL (cluster mode); without it the alert log is SQLite in --data")
+        }
         if let logLevel, !ServerSettings.logLevels.contains(logLevel.lowercased()) {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -61,6 +67,9 @@ extension ServeCommand {
         if let rules { settings.rules = rules }
         if let certs { settings.certs = certs }
         if let data { settings.data = data }
+        if let store { settings.storeURL = store }
+        if let nodeName { settings.nodeName = nodeName }
+        if let storePasswordFile { settings.storePasswordFile = storePasswordFile }
         if let cert { settings.cert = cert }
         if let key { settings.key = key }
         if let clientCA { settings.clientCA = clientCA }

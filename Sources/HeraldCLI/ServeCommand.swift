@@ -7,6 +7,7 @@ import HeraldIngest
 import HeraldRules
 import HeraldServer
 import HeraldStore
+import HeraldStorePostgres
 import Logging
 import ServiceLifecycle
 
@@ -86,6 +87,27 @@ public struct ServeCommand: AsyncParsableCommand {
     /// `--data`.
     @Option(help: ArgumentHelp("The folder for server state, created if missing (default .herald).", valueName: "dir"))
     public var data: String?
+
+    /// `--store`.
+    @Option(
+        help: ArgumentHelp(
+            """
+            Keep the alert log in PostgreSQL instead of SQLite in --data, so several nodes share it (cluster mode): \
+            postgres://user@host:5432/db, with ?sslmode=require for TLS. A password comes from the URL, \
+            --store-password-file or PGPASSWORD.
+            """, valueName: "url"))
+    public var store: String?
+
+    /// `--node-name`.
+    @Option(
+        help: ArgumentHelp(
+            "This server's name in a cluster, carried by hello and admin replies (default with --store: host:port).",
+            valueName: "name"))
+    public var nodeName: String?
+
+    /// `--store-password-file`.
+    @Option(help: ArgumentHelp("A file whose first line is the PostgreSQL password for --store.", valueName: "file"))
+    public var storePasswordFile: String?
 
     /// `--cert`.
     @Option(help: ArgumentHelp("Your own server certificate chain (PEM); needs --key.", valueName: "file"))
@@ -284,6 +306,8 @@ public struct ServeCommand: AsyncParsableCommand {
 
         var configuration = HeraldServerConfiguration(host: settings.host, port: settings.port, tls: tls)
         configuration.auth = auth
+        configuration.nodeName = settings.nodeName
+            ?? (settings.storeURL == nil ? nil : Self.defaultNodeName(port: settings.port))
         configuration.metricsPort = settings.metricsPort
         configuration.maximumLineBytes = settings.maxLineBytes
         configuration.maximumArticleBytes = max(settings.maxLineBytes, 1 << 20)
@@ -315,22 +339,18 @@ public struct ServeCommand: AsyncParsableCommand {
                 metadata: ["archive_retain_s": "\(archiveSeconds)", "retain_s": "\(settings.retainSeconds)"])
         }
         let storePath = (settings.data as NSString).appendingPathComponent("alerts.sqlite")
-        let store: SQLiteAlertStore
+        let store = try await Self.openStore(settings, storePath: storePath, logger: logger)
         let engine: AlertEngine
         do {
-            store = try SQLiteAlertStore(path: storePath)
             engine = try await AlertEngine(
                 ruleSet: ruleSet, store: store, pushUpdates: !settings.quietUpdates, archiving: archiveSeconds != 0)
         } catch {
-            StandardStreams.error("herald serve: cannot open the alert log \(storePath): \(error)")
+            await store.close()
+            StandardStreams.error("herald serve: cannot read the alert log: \(error)")
             throw ExitCode.failure
         }
-        logger.info("alert log open", metadata: ["path": "\(storePath)", "schema": "\(SQLiteAlertStore.schemaVersion)"])
-        if let migration = store.schemaMigration {
-            logger.notice(
-                "alert log migrated to a newer schema",
-                metadata: ["path": "\(storePath)", "from": "\(migration.from)", "to": "\(migration.to)"])
-        }
+        // The backtest a reload runs reads the archive, which only the SQLite log keeps so far.
+        let backtestStorePath = settings.storeURL == nil ? storePath : nil
         let rulesPath = settings.rules
         // The server knows no rule syntax: it calls this for RELOAD and SIGHUP.
         configuration.reloadRules = {
@@ -339,14 +359,20 @@ public struct ServeCommand: AsyncParsableCommand {
                 return .failed(diagnostics: Self.reloadDiagnostics(outcome.diagnostics))
             }
             var change = await engine.install(ruleSet)
-            change.backtest = await Self.backtestDigest(ruleSet, storePath: storePath, logger: logger)
+            if let backtestStorePath {
+                change.backtest = await Self.backtestDigest(ruleSet, storePath: backtestStorePath, logger: logger)
+            }
             return .reloaded(change)
         }
         // Only main bootstraps: whatever counts through swift-metrics lands in the server's registry (/metrics).
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(metrics.factory)
         let server = HeraldServer(configuration: configuration, engine: engine, logger: logger, metrics: metrics)
-        let sources = Self.ingestSources(settings, engine: engine, logger: logger)
+        var sources = Self.ingestSources(settings, engine: engine, logger: logger)
+        if let shared = store as? PostgresAlertStore, !sources.isEmpty {
+            // In a cluster the folder and the feeds are read by one node at a time.
+            sources = [ExclusiveIngest(lease: shared.ingestLease(), sources: sources, logger: logger)]
+        }
         do {
             // The store stops last and the ingest sources first: a file taken during SIGTERM is finished, not
             // sent to failed/ by a store closed under it.

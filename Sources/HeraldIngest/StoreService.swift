@@ -7,9 +7,9 @@ import ServiceLifecycle
 /// Put first in the service group, it is stopped last, after the server and every ingest source (services stop
 /// in reverse order), so nothing that is still publishing finds the store closed under it.
 public struct StoreService: Service {
-    private let store: SQLiteAlertStore
+    private let store: any AlertStore
 
-    public init(store: SQLiteAlertStore) {
+    public init(store: any AlertStore) {
         self.store = store
     }
 

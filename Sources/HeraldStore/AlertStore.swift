@@ -89,20 +89,37 @@ public struct DedupRecord: Sendable, Hashable {
     public var rule: String
     public var dedupKey: String
     public var createdAt: Date
+
+    public init(id: UInt64, rule: String, dedupKey: String, createdAt: Date) {
+        self.id = id
+        self.rule = rule
+        self.dedupKey = dedupKey
+        self.createdAt = createdAt
+    }
 }
 
-/// The durable alert log. Implementations: ``SQLiteAlertStore`` (embedded, the default); a PostgreSQL one can
-/// follow behind the same protocol. The engine and the server see only this protocol: which database runs is
-/// decided where the store is opened.
+/// The durable alert log. Implementations: ``SQLiteAlertStore`` (embedded, the default) and, in the module
+/// HeraldStorePostgres, `PostgresAlertStore` (several nodes on one log). The engine and the server see only this
+/// protocol: which database runs is decided where the store is opened.
 ///
-/// Ids are assigned by the caller (the alert engine), increasing; the store commits submissions in the order they
-/// were submitted and tells its commit observer, in that order, once each is durable. That observer is how the
-/// server fans alerts out: nothing reaches a subscriber before it is on disk, and everything reaches them in id
-/// order.
+/// **Ids are the store's.** A submission carries ``NewLogEntry``s without ids; the store gives each line its id when
+/// the line commits, from one sequence, so that *id order is commit order*: a reader that has everything up to id
+/// `n` and asks for "after `n`" can never miss a line that commits later with a smaller id. (SQLite has one writer, so
+/// numbering lines as it writes them is enough; PostgreSQL numbers them under a row lock held to the commit, see
+/// `PostgresAlertStore`.) The line's JSON, which names its own id and perhaps others (`of`, `first_suppressed`), is a
+/// ``LineTemplate`` that the store completes with those ids.
+///
+/// The store commits one node's submissions in the order they were submitted and tells its commit observer, in id
+/// order, once each is durable. That observer is how the server fans alerts out: nothing reaches a subscriber before
+/// it is durable, and everything reaches them in id order.
+///
+/// **Duplicates are decided at commit.** An article whose content id the store already holds (published earlier,
+/// perhaps by another node, perhaps a moment ago in another transaction) stores nothing: its lines are dropped
+/// (``AssignedID/wasDropped``) and its ticket reports ``CommitTicket/duplicateOf`` the first article's id.
 public protocol AlertStore: Sendable {
     /// Queues an article and its log lines for the next transaction and returns at once, so that callers keep
-    /// their submission order; ``CommitTicket/durable()`` waits for the commit.
-    func submit(article: ArticleRecord?, entries: [LogEntry]) -> CommitTicket
+    /// their submission order; ``CommitTicket/durable()`` waits for the commit. The lines get their ids at commit.
+    func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket
 
     /// Called after each commit with the lines it made durable, in id order, before their tickets complete.
     func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void)
@@ -119,14 +136,16 @@ public protocol AlertStore: Sendable {
     /// The oldest and newest ids held (0 when the log is empty).
     func bounds() async throws -> (oldest: UInt64, newest: UInt64)
 
-    /// The highest id ever stored, even if retention has since removed it (0 for a new log).
+    /// The highest id ever committed, even if retention has since removed it (0 for a new log).
     func highestID() async throws -> UInt64
 
-    /// The id the article was first published under, if this content was seen before.
+    /// The id the article was first published under, if the store holds this content already.
     ///
-    /// Synchronous on purpose: the engine asks once per new article, and an `async` requirement made every
-    /// ask hop off the engine's executor and back (two thread switches per article) for a lookup of microseconds.
-    func article(contentID: String) throws -> String?
+    /// The engine asks before matching's results are ordered, outside its actor, only for content its own cache
+    /// of recent ids does not know; the answer is advice (a concurrent publisher may store the same content a
+    /// moment later), the commit's own check is the rule. The SQLite store answers from an indexed lookup of
+    /// microseconds on a connection of its own, without suspending.
+    func article(contentID: String) async throws -> String?
 
     /// Alerts created since `date`, for dedup windows.
     func dedupRecords(since date: Date) async throws -> [DedupRecord]
@@ -141,6 +160,187 @@ public protocol AlertStore: Sendable {
 
     /// Finishes pending commits and closes the store.
     func close() async
+
+    /// Called when the database behind the store becomes unreachable and when it is back, so that the server can
+    /// tell its subscribers. A store that cannot lose its database (SQLite) never calls it.
+    func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void)
+
+    /// Called with the lines other nodes of a cluster committed (after the commit observer had them), in id order:
+    /// how the engine's dedup windows and throttles hear of other nodes' alerts. A store with one writer never
+    /// calls it.
+    func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void)
+}
+
+extension AlertStore {
+    public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {}
+
+    public func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {}
+}
+
+/// Whether the store's database can be reached.
+public enum StoreHealth: Sendable, Equatable {
+    case available
+    /// Commits fail (publishers are answered with an error) and other nodes' lines do not arrive; the store keeps
+    /// trying by itself. The reason is for people.
+    case unavailable(reason: String)
+}
+
+/// The id a line gets when it commits, filled in by the store; read by whoever holds the line (the engine's dedup
+/// windows and throttles, the publisher's `ok`, lines that name it) once its ticket has resolved.
+public final class AssignedID: Sendable, CustomStringConvertible {
+    /// 0 while pending, `UInt64.max` once the line is known never to be stored.
+    private let raw = Atomic<UInt64>(0)
+
+    public init() {}
+
+    /// The id, once the line committed.
+    public var value: UInt64? {
+        let value = raw.load(ordering: .acquiring)
+        return value == 0 || value == .max ? nil : value
+    }
+
+    /// The line was not stored: its article was a duplicate, or its transaction failed.
+    public var wasDropped: Bool { raw.load(ordering: .acquiring) == .max }
+
+    /// Called by a store when it numbers the line (inside the transaction, before the commit).
+    public func assign(_ id: UInt64) { raw.store(id, ordering: .releasing) }
+
+    /// Called by a store when the line will never be stored.
+    public func drop() { raw.store(.max, ordering: .releasing) }
+
+    public var description: String { value.map { "\($0)" } ?? (wasDropped ? "dropped" : "pending") }
+}
+
+/// An id a line's JSON names: its own, another line's that the store numbers (the same submission or an earlier
+/// one), or one read back from the store.
+public enum IDReference: Sendable, Equatable {
+    /// The line's own id.
+    case own
+    /// Another line of this node, numbered at its commit (which comes no later than this line's).
+    case line(AssignedID)
+    /// A line already stored, by id.
+    case stored(UInt64)
+
+    /// The id, if known; `own` is never known here.
+    public var value: UInt64? {
+        switch self {
+        case .own: nil
+        case .line(let assigned): assigned.value
+        case .stored(let id): id
+        }
+    }
+
+    /// The line named was never stored (see ``AssignedID/wasDropped``).
+    public var wasDropped: Bool {
+        if case .line(let assigned) = self { return assigned.wasDropped }
+        return false
+    }
+
+    public static func == (lhs: IDReference, rhs: IDReference) -> Bool {
+        switch (lhs, rhs) {
+        case (.own, .own): true
+        case (.line(let a), .line(let b)): a === b
+        case (.stored(let a), .stored(let b)): a == b
+        default: false
+        }
+    }
+}
+
+/// A log line's JSON with its ids left out: `bytes` is the line without them, and each slot says where an id's
+/// digits go and which id. The store completes it at commit with ``compose(ownID:)``.
+public struct LineTemplate: Sendable {
+    public struct Slot: Sendable {
+        /// Where in `bytes` the digits are inserted.
+        public var offset: Int
+        public var id: IDReference
+
+        public init(offset: Int, id: IDReference) {
+            self.offset = offset
+            self.id = id
+        }
+    }
+
+    public var bytes: [UInt8]
+    /// In increasing offset order.
+    public var slots: [Slot]
+
+    public init(bytes: [UInt8], slots: [Slot]) {
+        self.bytes = bytes
+        self.slots = slots
+    }
+
+    /// A line that names no id (tests, lines from elsewhere).
+    public init(fixed bytes: [UInt8]) {
+        self.init(bytes: bytes, slots: [])
+    }
+
+    /// The line with its ids written in: `ownID` for ``IDReference/own``; a line named that was never stored (its
+    /// transaction failed, or it was a duplicate's) is written as 0.
+    public func compose(ownID: UInt64) -> [UInt8] {
+        guard !slots.isEmpty else { return bytes }
+        var line: [UInt8] = []
+        line.reserveCapacity(bytes.count + 20 * slots.count)
+        var start = 0
+        for slot in slots {
+            line.append(contentsOf: bytes[start..<slot.offset])
+            let id: UInt64 =
+                switch slot.id {
+                case .own: ownID
+                default: slot.id.value ?? 0
+                }
+            Self.appendDigits(id, to: &line)
+            start = slot.offset
+        }
+        line.append(contentsOf: bytes[start...])
+        return line
+    }
+
+    private static func appendDigits(_ value: UInt64, to bytes: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes.append(contentsOf: digits.reversed())
+    }
+}
+
+/// A log line as submitted: everything but its id, which the store gives it at commit (``id``).
+public struct NewLogEntry: Sendable {
+    /// Filled in when the line commits.
+    public let id: AssignedID
+    public var kind: LogEntry.Kind
+    public var rule: String
+    public var severity: String
+    public var tags: [String]
+    public var createdAt: Date
+    public var line: LineTemplate
+    public var dedupKey: String?
+
+    public init(
+        id: AssignedID = AssignedID(), kind: LogEntry.Kind, rule: String, severity: String, tags: [String],
+        createdAt: Date, line: LineTemplate, dedupKey: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.rule = rule
+        self.severity = severity
+        self.tags = tags
+        self.createdAt = createdAt
+        self.line = line
+        self.dedupKey = dedupKey
+    }
+
+    /// The stored line, numbered `id`.
+    public func committed(as id: UInt64) -> LogEntry {
+        LogEntry(
+            id: id, kind: kind, rule: rule, severity: severity, tags: tags, createdAt: createdAt,
+            json: line.compose(ownID: id), dedupKey: dedupKey)
+    }
+
+    /// The stored line, once its ticket resolved; `nil` if it was never stored.
+    public var committed: LogEntry? { id.value.map { committed(as: $0) } }
 }
 
 /// A submitted commit: wait on it to know the lines are durable.
@@ -151,6 +351,12 @@ public final class CommitTicket: Sendable {
     }
 
     private let state = Mutex(State.pending([], []))
+    /// Set by the store before it resolves the ticket.
+    private let duplicate = Mutex<String?>(nil)
+
+    /// When the store found, at commit, that it already held the article's content: the id the content was first
+    /// published under. Nothing of the submission was stored. Read it once the ticket has resolved.
+    public var duplicateOf: String? { duplicate.withLock { $0 } }
 
     public init() {}
 
@@ -197,7 +403,9 @@ public final class CommitTicket: Sendable {
         if let outcome { callback(outcome) }
     }
 
-    func resolve(_ error: StorageError?) {
+    /// Resolves the ticket: durable (`nil`), failed, or durable as a duplicate of the article `duplicateOf`.
+    public func resolve(_ error: StorageError?, duplicateOf: String? = nil) {
+        if let duplicateOf { duplicate.withLock { $0 = duplicateOf } }
         let (waiters, callbacks) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [@Sendable (StorageError?) -> Void]) in
             guard case .pending(let waiters, let callbacks) = state else { return ([], []) }
             state = .done(error)

@@ -10,14 +10,17 @@ import Synchronization
 /// between commits, never on the caller's. Reads run on reader threads of the store's own (``SQLiteReaders``),
 /// each with its own connection, which WAL lets run beside the writer: no read holds a thread of Swift's
 /// cooperative pool. The one exception is ``article(contentID:)``, an indexed lookup of microseconds asked only by
-/// the engine, on a connection of its own that nothing else locks.
+/// the engine, on a connection of its own that nothing else locks; it does not suspend.
+///
+/// Lines are numbered by the writer as it writes them (``AlertStore`` says why the store numbers them), continuing
+/// from the highest id ever stored (kept in `meta`, so retention does not make ids go back).
 ///
 /// The schema carries its version in `PRAGMA user_version` and is migrated on open, one step per version, each
 /// step in its own transaction (see ``migrations``).
 public final class SQLiteAlertStore: AlertStore {
     private struct Request {
         var article: ArticleRecord?
-        var entries: [LogEntry]
+        var entries: [NewLogEntry]
         var ticket: CommitTicket
     }
 
@@ -48,6 +51,8 @@ public final class SQLiteAlertStore: AlertStore {
     private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
     /// Transactions run and submissions they carried: the group-commit ratio.
     private let counters = Mutex((transactions: 0, requests: 0))
+    /// The highest id given to a line; only the writer thread touches it (the lock is never contended).
+    private let lastID: Mutex<UInt64>
 
     /// The file the log is kept in.
     public let path: String
@@ -66,6 +71,11 @@ public final class SQLiteAlertStore: AlertStore {
         try writerConnection.execute("PRAGMA journal_mode=WAL")
         try writerConnection.execute("PRAGMA synchronous=FULL")
         schemaMigration = try Self.migrate(writerConnection, path: path)
+        var highest: UInt64 = 0
+        try writerConnection.query(
+            "SELECT COALESCE((SELECT value FROM meta WHERE key = 'highest_id'), (SELECT MAX(id) FROM log), 0)"
+        ) { highest = UInt64($0.integer(0)) }
+        lastID = Mutex(highest)
         let lookupConnection = try SQLiteConnection(path: path)
         try lookupConnection.execute("PRAGMA query_only=1")
         readers = try SQLiteReaders(path: path, count: 2)
@@ -154,7 +164,7 @@ public final class SQLiteAlertStore: AlertStore {
         self.observer.withLock { $0 = observer }
     }
 
-    public func submit(article: ArticleRecord?, entries: [LogEntry]) -> CommitTicket {
+    public func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket {
         let ticket = CommitTicket()
         let accepted = queue.withLock { queue -> Bool in
             guard !queue.closed else { return false }
@@ -191,12 +201,18 @@ public final class SQLiteAlertStore: AlertStore {
         }
     }
 
+    /// One transaction for the whole batch. Lines are numbered here, in submission order, as they are written: with
+    /// one writer, id order is commit order. A submission whose article is already held stores nothing (its
+    /// ticket says which article it duplicates).
     private func write(_ batch: [Request]) {
+        var duplicates = [String?](repeating: nil, count: batch.count)
+        var committed: [LogEntry] = []
         let outcome: StorageError? = writer.withLock { connection in
+            let first = lastID.withLock { $0 }
+            var next = first
             do throws(StorageError) {
                 try connection.execute("BEGIN IMMEDIATE")
-                var highest: UInt64 = 0
-                for request in batch {
+                for (index, request) in batch.enumerated() {
                     if let article = request.article {
                         try connection.query(
                             """
@@ -211,25 +227,40 @@ public final class SQLiteAlertStore: AlertStore {
                                 .integer(Self.milliseconds(article.receivedAt)),
                                 article.body.map(SQLiteValue.text) ?? .null,
                             ])
+                        if try Self.changes(connection) == 0 {
+                            var original = article.id
+                            try connection.query("SELECT id FROM articles WHERE content_id = ?", [.text(article.contentID)]) {
+                                original = $0.text(0) ?? original
+                            }
+                            duplicates[index] = original
+                            continue
+                        }
+                    }
+                    // Numbered first, all of them, so a line may name another of its submission.
+                    for entry in request.entries {
+                        next += 1
+                        entry.id.assign(next)
                     }
                     for entry in request.entries {
+                        let line = entry.committed(as: entry.id.value ?? 0)
                         try connection.query(
                             "INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [
-                                .integer(Int64(clamping: entry.id)), .text(entry.kind.rawValue), .text(entry.rule),
-                                .text(entry.severity), .text(entry.tags.joined(separator: "\u{1F}")),
-                                entry.dedupKey.map(SQLiteValue.text) ?? .null,
-                                .integer(Self.milliseconds(entry.createdAt)), .blob(entry.json),
+                                .integer(Int64(clamping: line.id)), .text(line.kind.rawValue), .text(line.rule),
+                                .text(line.severity), .text(line.tags.joined(separator: "\u{1F}")),
+                                line.dedupKey.map(SQLiteValue.text) ?? .null,
+                                .integer(Self.milliseconds(line.createdAt)), .blob(line.json),
                             ])
-                        highest = max(highest, entry.id)
+                        committed.append(line)
                     }
                 }
-                if highest > 0 {
+                if next > first {
                     try connection.query(
                         "INSERT INTO meta VALUES ('highest_id', ?) ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)",
-                        [.integer(Int64(clamping: highest))])
+                        [.integer(Int64(clamping: next))])
                 }
                 try connection.execute("COMMIT")
+                lastID.withLock { $0 = next }
                 return nil
             } catch {
                 try? connection.execute("ROLLBACK")
@@ -240,11 +271,15 @@ public final class SQLiteAlertStore: AlertStore {
             $0.transactions += 1
             $0.requests += batch.count
         }
-        if outcome == nil, let observer = observer.withLock({ $0 }) {
-            let committed = batch.flatMap(\.entries)
-            if !committed.isEmpty { observer(committed) }
+        for (index, request) in batch.enumerated() where outcome != nil || duplicates[index] != nil {
+            for entry in request.entries { entry.id.drop() }
         }
-        for request in batch { request.ticket.resolve(outcome) }
+        if outcome == nil, !committed.isEmpty, let observer = observer.withLock({ $0 }) {
+            observer(committed)
+        }
+        for (index, request) in batch.enumerated() {
+            request.ticket.resolve(outcome, duplicateOf: outcome == nil ? duplicates[index] : nil)
+        }
     }
 
     public func highestID() async throws -> UInt64 {
@@ -307,7 +342,12 @@ public final class SQLiteAlertStore: AlertStore {
         }
     }
 
-    public func article(contentID: String) throws -> String? {
+    public func article(contentID: String) async throws -> String? {
+        try lookupArticle(contentID: contentID)
+    }
+
+    /// The duplicate lookup, synchronous: an indexed read of microseconds, on a connection only it uses.
+    func lookupArticle(contentID: String) throws -> String? {
         try lookup.withLock { connection in
             var id: String?
             try connection.query("SELECT id FROM articles WHERE content_id = ?", [.text(contentID)]) { row in id = row.text(0) }

@@ -60,6 +60,8 @@ struct ServeProcess {
     let port: Int
     let folder: URL
     var ca: String { folder.appendingPathComponent("certs/ca.pem").path }
+    /// What the server has logged so far (its standard error).
+    var log: String { (try? String(contentsOf: folder.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
 
     static func with<T>(
         rules: String = "Rules", extraArguments: [String] = [], _ body: (ServeProcess) async throws -> T
@@ -78,7 +80,9 @@ struct ServeProcess {
             "--data", folder.appendingPathComponent("data").path, "--log-level", "warning",
         ] + extraArguments.map { $0.replacingOccurrences(of: "{folder}", with: folder.path) }
         process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = FileHandle.nullDevice
+        let errors = folder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         defer {
             if process.isRunning {

@@ -148,7 +148,7 @@ struct BacktestTests {
             // forgets the first ones.
             let forgotten = try await store.pruneArchive(maximumAge: 2, now: Date().addingTimeInterval(3.5))
             #expect(forgotten >= 1 && forgotten < 4)
-            #expect(try store.article(contentID: Self.articles[0].contentID) == "a1", "the article stays for dedup")
+            #expect(try await store.article(contentID: Self.articles[0].contentID) == "a1", "the article stays for dedup")
             await store.close()
             var left: [String] = []
             try SQLiteArticleArchive(path: stores.path).forEachArticle(since: .distantPast) { left.append($0.record.id) }

@@ -269,3 +269,29 @@ struct AdminParsingTests {
         #expect(Command.listRules.requiredRole == nil)
     }
 }
+
+/// A node of a cluster names itself: in `hello` and in every admin reply, so a client knows which node answered.
+@Suite("Node names", .timeLimit(.minutes(1)))
+struct NodeNameTests {
+    @Test("with a node name, hello and admin replies carry it; without one, neither has the field")
+    func nodeName() async throws {
+        try await TestServer.run(configure: { $0.nodeName = "node-a" }) { server in
+            let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            #expect(try await client.expect("hello")["node"] as? String == "node-a")
+            for command in ["STATS", "SILENCES", "RULE zebra-sighting", "SILENCE zebra-* 5m drill"] {
+                let reply = try await client.request(command)
+                #expect(reply["node"] as? String == "node-a", "\(command)")
+            }
+            try await client.send("CLIENTS")
+            _ = try await client.expect("client")
+            #expect(try await client.expect("ok")["node"] as? String == "node-a")
+            await client.close()
+        }
+        try await TestServer.run { server in
+            let client = try await TestClient.connect(port: server.port, caPath: server.caPath)
+            #expect(try await client.expect("hello")["node"] == nil)
+            #expect(try await client.request("STATS")["node"] == nil)
+            await client.close()
+        }
+    }
+}

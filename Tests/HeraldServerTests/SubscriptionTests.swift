@@ -204,25 +204,25 @@ struct LogEntryFanOutTests {
         try await TestServer.run { server in
             let subscriber = try await TestClient.connected(to: server)
             try await subscriber.request("SUB zebra-* severity>=high")
-            func entry(_ id: UInt64, _ kind: LogEntry.Kind, rule: String, severity: String) -> LogEntry {
-                LogEntry(
-                    id: id, kind: kind, rule: rule, severity: severity, tags: ["animals"], createdAt: Date(),
-                    json: Array(#"{"type":"\#(kind.rawValue)","id":\#(id),"rule":"\#(rule)"}"#.utf8))
+            func entry(_ kind: LogEntry.Kind, rule: String, severity: String) -> NewLogEntry {
+                let prefix = Array(#"{"type":"\#(kind.rawValue)","id":"#.utf8)
+                return NewLogEntry(
+                    kind: kind, rule: rule, severity: severity, tags: ["animals"], createdAt: Date(),
+                    line: LineTemplate(
+                        bytes: prefix + Array(#","rule":"\#(rule)"}"#.utf8), slots: [.init(offset: prefix.count, id: .own)]))
             }
-            try await server.engine.store.submit(
-                article: nil,
-                entries: [
-                    entry(1001, .alert, rule: "zebra-sighting", severity: "high"),
-                    entry(1002, .suppressed, rule: "zebra-sighting", severity: "high"),
-                    entry(1003, .update, rule: "zebra-sighting", severity: "high"),
-                    entry(1004, .alert, rule: "zebra-sighting", severity: "low"),
-                    entry(1005, .alert, rule: "lion-sighting", severity: "critical"),
-                    entry(1006, .throttled, rule: "zebra-sighting", severity: "critical"),
-                ]
-            ).durable()
-            for (type, id) in [("alert", 1001), ("update", 1003), ("throttled", 1006)] {
+            let entries = [
+                entry(.alert, rule: "zebra-sighting", severity: "high"),
+                entry(.suppressed, rule: "zebra-sighting", severity: "high"),
+                entry(.update, rule: "zebra-sighting", severity: "high"),
+                entry(.alert, rule: "zebra-sighting", severity: "low"),
+                entry(.alert, rule: "lion-sighting", severity: "critical"),
+                entry(.throttled, rule: "zebra-sighting", severity: "critical"),
+            ]
+            try await server.engine.store.submit(article: nil, entries: entries).durable()
+            for (type, index) in [("alert", 0), ("update", 2), ("throttled", 5)] {
                 let line = try await subscriber.expect(type)
-                #expect(line["id"] as? Int == id)
+                #expect(line["id"] as? Int == entries[index].id.value.map(Int.init))
             }
             await subscriber.expectNothing()
             await subscriber.close()

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRules
+import HeraldStorePostgres
 
 /// The config file's keys, each with its type check and where it lands in ``ServerSettings``. This table is the
 /// single source for what the file may say; README.md's configuration section lists the same keys.
@@ -112,6 +113,25 @@ extension ServerSettings {
                 settings.logLevel = level
             },
             "metrics_port": { settings, value, _ throws(Failure) in settings.metricsPort = try integer(value, in: 0...65535) },
+            "node_name": { settings, value, _ throws(Failure) in
+                let name = try string(value)
+                guard !name.isEmpty else { throw Failure(message: "the node name cannot be empty") }
+                settings.nodeName = name
+            },
+        ],
+        "store": [
+            "url": { settings, value, _ throws(Failure) in
+                let url = try string(value)
+                guard PostgresStoreConfiguration.isPostgresURL(url) else {
+                    throw Failure(
+                        message: "the store URL must start with postgres:// or postgresql://",
+                        hint: "leave [store] out to keep the embedded SQLite log in [server] data")
+                }
+                settings.storeURL = url
+            },
+            "password_file": { settings, value, context throws(Failure) in
+                settings.storePasswordFile = context.path(try string(value))
+            },
         ],
         "tls": [
             "certs": { settings, value, context throws(Failure) in settings.certs = context.path(try string(value)) },

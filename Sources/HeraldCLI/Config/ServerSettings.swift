@@ -10,6 +10,12 @@ struct ServerSettings: Sendable, Equatable {
     var port = 7443
     var rules = "Rules"
     var data = ".herald"
+    /// The alert log on PostgreSQL (`postgres://…`, cluster mode); `nil` keeps the embedded SQLite log in `data`.
+    var storeURL: String?
+    /// A file whose first line is the PostgreSQL password, when the URL does not carry one.
+    var storePasswordFile: String?
+    /// This node's name in a cluster; by default `host:port` of this machine when the store is PostgreSQL.
+    var nodeName: String?
     var logLevel = "info"
     var metricsPort: Int?
 

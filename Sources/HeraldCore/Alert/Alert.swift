@@ -1,6 +1,7 @@
 import Foundation
 import HeraldArticle
 import HeraldRules
+import HeraldStore
 
 /// One rule firing on one article: what subscribers receive, one JSON object per line (schema in PROTOCOL.md).
 public struct Alert: Sendable {
@@ -123,11 +124,29 @@ public struct Alert: Sendable {
         return size
     }
 
+    /// The alert's line for the log, its id left for the store to write at commit (``LineTemplate``).
+    public func lineTemplate() -> LineTemplate {
+        var writer = JSONWriter(capacity: estimatedLineSize)
+        let offset = write(to: &writer, idPlaceholder: true)
+        return LineTemplate(bytes: writer.bytes, slots: offset.map { [LineTemplate.Slot(offset: $0, id: .own)] } ?? [])
+    }
+
     public func write(to writer: inout JSONWriter) {
+        write(to: &writer, idPlaceholder: false)
+    }
+
+    /// Writes the line; with `idPlaceholder`, leaves the id's value out and returns where it belongs.
+    @discardableResult
+    private func write(to writer: inout JSONWriter, idPlaceholder: Bool) -> Int? {
         writer.beginObject()
         writer.int(rawKey: "\"v\":", Self.schemaVersion)
         writer.string(rawKey: "\"type\":", "alert")
-        if id > 0 { writer.uint("id", id) }
+        var slot: Int?
+        if idPlaceholder {
+            slot = writer.placeholder("id")
+        } else if id > 0 {
+            writer.uint("id", id)
+        }
         writer.string(rawKey: "\"key\":", key)
         writer.string(rawKey: "\"rule\":", rule)
         writer.string(rawKey: "\"title\":", title)
@@ -159,6 +178,7 @@ public struct Alert: Sendable {
             EncodedArticle.write(article, matchedAt, to: &writer)
         }
         writer.endObject()
+        return slot
     }
 }
 

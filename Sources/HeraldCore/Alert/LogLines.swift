@@ -1,16 +1,18 @@
 import Foundation
+import HeraldStore
 
 /// The JSON of the log lines that are not alerts: `update` (a repeat inside a dedup window) and `throttled`.
 enum LogLines {
+    /// Its `id` is the line's own, given at commit; `of` names the original alert's.
     static func update(
-        id: UInt64, original: UInt64, alert: Alert, repeats: Int, sources: [String], now: Date
-    ) -> [UInt8] {
+        original: IDReference, alert: Alert, repeats: Int, sources: [String], now: Date
+    ) -> LineTemplate {
         var writer = JSONWriter(capacity: 512)
         writer.beginObject()
         writer.int("v", Alert.schemaVersion)
         writer.string("type", "update")
-        writer.uint("id", id)
-        writer.uint("of", original)
+        var slots = [LineTemplate.Slot(offset: writer.placeholder("id"), id: .own)]
+        slots.append(LineTemplate.Slot(offset: writer.placeholder("of"), id: original))
         writer.string("rule", alert.rule)
         writer.string("severity", alert.severity.rawValue)
         writer.int("repeats", repeats)
@@ -23,28 +25,32 @@ enum LogLines {
         alert.article.writeSummary(to: &writer)
         writer.string("matched_at", Timestamp.iso8601(now))
         writer.endObject()
-        return writer.bytes
+        return LineTemplate(bytes: writer.bytes, slots: slots)
     }
 
+    /// Its `id` is the line's own, given at commit; `first_suppressed` names the first alert held back, unless that
+    /// one was never stored.
     static func throttled(
-        id: UInt64, rule: String, severity: String, suppressed: Int, limit: Int, windowSeconds: Int, windowEnd: Date,
-        firstSuppressed: UInt64?, final: Bool, now: Date
-    ) -> [UInt8] {
+        rule: String, severity: String, suppressed: Int, limit: Int, windowSeconds: Int, windowEnd: Date,
+        firstSuppressed: IDReference?, final: Bool, now: Date
+    ) -> LineTemplate {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.int("v", Alert.schemaVersion)
         writer.string("type", "throttled")
-        writer.uint("id", id)
+        var slots = [LineTemplate.Slot(offset: writer.placeholder("id"), id: .own)]
         writer.string("rule", rule)
         writer.string("severity", severity)
         writer.int("suppressed", suppressed)
         writer.int("limit", limit)
         writer.int("window_seconds", windowSeconds)
         writer.string("until", Timestamp.iso8601(windowEnd))
-        if let firstSuppressed { writer.uint("first_suppressed", firstSuppressed) }
+        if let firstSuppressed, !firstSuppressed.wasDropped {
+            slots.append(LineTemplate.Slot(offset: writer.placeholder("first_suppressed"), id: firstSuppressed))
+        }
         writer.bool("final", final)
         writer.string("at", Timestamp.iso8601(now))
         writer.endObject()
-        return writer.bytes
+        return LineTemplate(bytes: writer.bytes, slots: slots)
     }
 }

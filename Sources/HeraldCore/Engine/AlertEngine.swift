@@ -13,40 +13,80 @@ public struct RuleSummary: Sendable, Hashable {
 }
 
 /// What publishing one article produced.
+///
+/// From ``AlertEngine/submit(_:now:)`` the lines are not numbered yet (the store numbers them at commit): ``alerts``
+/// carry id 0 and ``entries`` is empty until ``resolved(by:)`` is called once the ticket has resolved, which
+/// ``AlertEngine/publish(_:now:)`` does.
 public struct PublishOutcome: Sendable {
     public var articleID: String
     public var contentID: String
-    /// The same content was published before: no new alerts were created.
+    /// The same content was published before (known to the engine, or found by the store at commit): no new
+    /// alerts were created, and ``articleID`` is the first article's id.
     public var duplicate: Bool
-    /// The new alerts, ids assigned, in text order.
+    /// The new alerts, in text order; ids filled in by ``resolved(by:)``.
     public var alerts: [Alert]
-    /// Every log line the article produced — alerts, updates, throttle notices — as stored and pushed.
-    public var entries: [LogEntry]
+    /// Every log line the article produced — alerts, updates, throttle notices — as stored and pushed, once
+    /// resolved.
+    public var entries: [LogEntry] = []
+    /// The lines as submitted, ids assigned at commit.
+    public let submitted: [NewLogEntry]
+    /// Each alert's line, in the order of ``alerts``.
+    let alertLines: [AssignedID]
+
+    /// How many log lines the article produced.
+    public var lineCount: Int { submitted.count }
+
+    init(articleID: String, contentID: String, duplicate: Bool, alerts: [Alert] = [], submitted: [NewLogEntry] = [], alertLines: [AssignedID] = []) {
+        self.articleID = articleID
+        self.contentID = contentID
+        self.duplicate = duplicate
+        self.alerts = alerts
+        self.submitted = submitted
+        self.alertLines = alertLines
+    }
+
+    /// The alerts' ids, once their commit is done (lines never stored are left out).
+    public var alertIDs: [UInt64] { alertLines.compactMap(\.value) }
+
+    /// The outcome once `ticket` has resolved: ids filled in, the stored lines in ``entries``; a duplicate found by
+    /// the store at commit has no alerts and no lines.
+    public func resolved(by ticket: CommitTicket?) -> PublishOutcome {
+        var outcome = self
+        if let original = ticket?.duplicateOf {
+            outcome.articleID = original
+            outcome.duplicate = true
+            outcome.alerts = []
+            outcome.entries = []
+            return outcome
+        }
+        for index in outcome.alerts.indices where index < alertLines.count {
+            outcome.alerts[index].id = alertLines[index].value ?? 0
+        }
+        outcome.entries = submitted.compactMap(\.committed)
+        return outcome
+    }
 }
 
 /// Turns articles into durable log lines: matches them with the current rule set, applies dedup windows and
-/// throttles, assigns ids, and waits until the store has them on disk.
+/// throttles, and waits until the store has them on disk.
 ///
 /// The server holds one engine and knows nothing of rule syntax; a reload hands it a new compiled ``RuleSet``.
-/// Ids are assigned and submissions queued without suspending, so the store commits (and the server fans out)
-/// in id order even when many publishers share one group commit.
+/// Submissions are queued without suspending once their order is decided, so the store commits (and the server
+/// fans out) in that order even when many publishers share one group commit. The store numbers the lines at commit
+/// (``AlertStore``): in a cluster only the commit knows the order of all nodes' lines.
 public actor AlertEngine {
     public private(set) var ruleSet: RuleSet
     /// The rule set matching reads, outside the actor: each publisher matches its own article on its own thread,
-    /// so one large article holds up nobody else; only ids, dedup and throttles are taken inside, in order.
+    /// so one large article holds up nobody else; only dedup and throttles are decided inside, in order.
     private nonisolated let matchingRules: CurrentRuleSet
     /// Tests replace matching to hold one article in it; nil in the server.
     nonisolated let matchHook: (@Sendable (RuleSet, Article) -> MatchReport)?
     private nonisolated let log: any AlertStore
-    private var nextID: UInt64
     /// Whether articles' texts are kept for backtests.
     private let archiving: Bool
     private var gate: AlertGate
-    private var seen: [String: String] = [:]
-    private var seenOrder: [String] = []
-    private var seenStart = 0
-    /// How many recent content ids to remember for duplicate detection.
-    private let memory: Int
+    /// Recent content ids, the front cache of duplicate detection: read without the actor.
+    private nonisolated let seen: RecentArticles
     /// Whether repeats inside a dedup window are pushed to subscribers as `update` lines (always stored).
     private let pushUpdates: Bool
     private var published = 0
@@ -71,45 +111,70 @@ public actor AlertEngine {
         self.matchingRules = CurrentRuleSet(ruleSet)
         self.log = store
         self.pushUpdates = pushUpdates
-        self.memory = rememberArticles
-        self.nextID = try await store.highestID() + 1
+        self.seen = RecentArticles(memory: rememberArticles)
         let longest = ruleSet.rules.map(\.dedupWindow).max() ?? 0
         let records = longest > 0 ? try await store.dedupRecords(since: Date().addingTimeInterval(-Double(longest))) : []
         self.gate = AlertGate(records: records)
+        // Other nodes' alerts (a cluster on PostgreSQL) open dedup windows and count toward throttles here too.
+        store.observeOtherNodes { [weak self] lines in
+            guard let self else { return }
+            Task { await self.learn(lines) }
+        }
+    }
+
+    /// Other nodes' lines the gate has taken in (tests wait on it).
+    private(set) var linesLearned = 0
+
+    /// Takes in alerts other nodes stored (``AlertGate/learn(rule:dedupKey:id:at:window:throttle:now:)``).
+    func learn(_ lines: [LogEntry], now: Date = Date()) {
+        for line in lines where line.kind == .alert || line.kind == .suppressed {
+            guard let rule = ruleSet.rule(line.rule) else { continue }
+            gate.learn(
+                rule: line.rule, dedupKey: line.kind == .alert ? line.dedupKey : nil, id: line.id, at: line.createdAt,
+                window: rule.dedupWindow, throttle: rule.throttle, now: now)
+        }
+        linesLearned += lines.count
     }
 
     /// Matches an article, stores what it produced and returns once that is durable (and handed to the store's
-    /// commit observer). A duplicate of content seen before produces nothing and says so.
+    /// commit observer), ids filled in. A duplicate of content seen before produces nothing and says so.
     public func publish(_ article: Article, now: Date = Date()) async throws -> PublishOutcome {
         let (outcome, ticket) = try await submit(article, now: now)
         try await ticket?.durable()
-        return outcome
+        return outcome.resolved(by: ticket)
     }
 
     /// Matches an article and queues what it produced for the store, returning without waiting for the commit:
-    /// the ticket says when it is durable (`nil` for a duplicate, which stores nothing). Submissions are committed
-    /// in the order they return, so a publisher can pipeline articles and answer each from its ticket.
+    /// the ticket says when it is durable (`nil` for a duplicate the engine recognised, which stores nothing).
+    /// Submissions are committed in the order they return, so a publisher can pipeline articles and answer each
+    /// from its ticket (``PublishOutcome/resolved(by:)``).
     public nonisolated func submit(_ article: Article, now: Date = Date()) async throws -> (PublishOutcome, CommitTicket?) {
+        if let original = seen.original(of: article.contentID) {
+            return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true), nil)
+        }
+        // Content the cache does not know may still be in the store (published before a restart, or by another
+        // node): asked here, outside the actor, so that a network round trip holds up no other publisher.
+        if let original = try await log.article(contentID: article.contentID) {
+            seen.remember(article.contentID, as: original)
+            return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true), nil)
+        }
         // Matching is the costly part and needs nothing of the actor's state: it runs on the caller's thread.
         let rules = matchingRules.value
         let report = matchHook?(rules, article) ?? rules.match(title: article.title, body: article.body, published: article.published)
-        return try await record(article, report: report, now: now)
+        return await record(article, report: report, now: now)
     }
 
-    /// The ordered part of a submission: duplicate check, ids, dedup and throttles, the store's queue.
-    private func record(_ article: Article, report: MatchReport, now: Date) async throws -> (PublishOutcome, CommitTicket?) {
-        if let original = seen[article.contentID] {
-            return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
+    /// The ordered part of a submission: duplicate check against concurrent publishers, dedup and throttles, the
+    /// store's queue.
+    private func record(_ article: Article, report: MatchReport, now: Date) -> (PublishOutcome, CommitTicket?) {
+        // Checked and remembered in one step, so the same content arriving meanwhile is a duplicate.
+        if let original = seen.rememberIfNew(article.contentID, as: article.id) {
+            return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true), nil)
         }
-        // Remembered before the store is asked, so the same content arriving meanwhile is already a duplicate.
-        remember(article)
-        if let original = try log.article(contentID: article.contentID) {
-            seen[article.contentID] = original
-            return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true, alerts: [], entries: []), nil)
-        }
-        // From here to `submit` nothing suspends: ids are taken and queued in one step, in order.
+        // From here to `submit` nothing suspends: the order decided here is the commit order.
         var alerts: [Alert] = []
-        var entries: [LogEntry] = []
+        var alertLines: [AssignedID] = []
+        var entries: [NewLogEntry] = []
         let source = article.source ?? article.url ?? article.id
         // The article part of the alert lines, encoded with the first match and shared by the article's alerts.
         var encodedArticle: EncodedArticle?
@@ -119,25 +184,26 @@ public actor AlertEngine {
                 entries.append(
                     throttledLine(rule, closed.suppressed, throttle, closed.start, closed.firstSuppressed, final: true, now))
             }
-            let id = takeID()
+            let id = AssignedID()
             let encoded = encodedArticle ?? EncodedArticle(article, matchedAt: now)
             encodedArticle = encoded
-            let alert = Alert(match: match, encodedArticle: encoded, id: id)
+            let alert = Alert(match: match, encodedArticle: encoded)
             switch gate.decide(
                 rule: rule.id, dedupKey: match.dedupKey, window: rule.dedupWindow, throttle: rule.throttle, id: id,
                 source: source, now: now)
             {
             case .alert:
                 alerts.append(alert)
-                entries.append(entry(alert, kind: .alert, json: alert.jsonLineBytesWithoutNewline(), dedupKey: match.dedupKey, now: now))
+                alertLines.append(id)
+                entries.append(entry(alert, id, kind: .alert, line: alert.lineTemplate(), dedupKey: match.dedupKey, now: now))
             case .repeatOf(let original, let repeats, let sources):
-                let json = LogLines.update(id: id, original: original, alert: alert, repeats: repeats, sources: sources, now: now)
-                entries.append(entry(alert, kind: pushUpdates ? .update : .suppressed, json: json, now: now))
+                let line = LogLines.update(original: original, alert: alert, repeats: repeats, sources: sources, now: now)
+                entries.append(entry(alert, id, kind: pushUpdates ? .update : .suppressed, line: line, now: now))
             case .suppressed(let announce, _, let windowEnd):
-                entries.append(entry(alert, kind: .suppressed, json: alert.jsonLineBytesWithoutNewline(), now: now))
+                entries.append(entry(alert, id, kind: .suppressed, line: alert.lineTemplate(), now: now))
                 if announce, let throttle = rule.throttle {
                     let start = windowEnd.addingTimeInterval(-Double(throttle.seconds))
-                    entries.append(throttledLine(rule, 1, throttle, start, id, final: false, now))
+                    entries.append(throttledLine(rule, 1, throttle, start, .line(id), final: false, now))
                 }
             }
         }
@@ -146,8 +212,17 @@ public actor AlertEngine {
             gate.expire(now: now, longestWindow: ruleSet.rules.map(\.dedupWindow).max() ?? 0)
         }
         let ticket = log.submit(article: ArticleRecord(article, receivedAt: now, archiving: archiving), entries: entries)
+        // Remembered above under this article's id; if the store found the content already held (another node
+        // stored it a moment before), later duplicates must name the first article.
+        let seen = self.seen
+        let contentID = article.contentID
+        ticket.onDurable { [ticket] error in
+            guard error == nil, let original = ticket.duplicateOf else { return }
+            seen.correct(contentID, to: original)
+        }
         let outcome = PublishOutcome(
-            articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts, entries: entries)
+            articleID: article.id, contentID: article.contentID, duplicate: false, alerts: alerts, submitted: entries,
+            alertLines: alertLines)
         return (outcome, ticket)
     }
 
@@ -167,40 +242,82 @@ public actor AlertEngine {
         ruleSet.rules.map { RuleSummary(id: $0.id, title: $0.title, severity: $0.severity.rawValue, tags: $0.tags) }
     }
 
-    private func takeID() -> UInt64 {
-        defer { nextID += 1 }
-        return nextID
-    }
-
-    private func entry(_ alert: Alert, kind: LogEntry.Kind, json: [UInt8], dedupKey: String? = nil, now: Date) -> LogEntry {
-        LogEntry(
-            id: alert.id, kind: kind, rule: alert.rule, severity: alert.severity.rawValue, tags: alert.tags, createdAt: now,
-            json: json, dedupKey: dedupKey)
+    private func entry(
+        _ alert: Alert, _ id: AssignedID, kind: LogEntry.Kind, line: LineTemplate, dedupKey: String? = nil, now: Date
+    ) -> NewLogEntry {
+        NewLogEntry(
+            id: id, kind: kind, rule: alert.rule, severity: alert.severity.rawValue, tags: alert.tags, createdAt: now,
+            line: line, dedupKey: dedupKey)
     }
 
     private func throttledLine(
         _ rule: CompiledRule, _ suppressed: Int, _ throttle: (count: Int, seconds: Int), _ start: Date,
-        _ firstSuppressed: UInt64?, final: Bool, _ now: Date
-    ) -> LogEntry {
-        let id = takeID()
-        let json = LogLines.throttled(
-            id: id, rule: rule.id, severity: rule.severity.rawValue, suppressed: suppressed, limit: throttle.count,
+        _ firstSuppressed: IDReference?, final: Bool, _ now: Date
+    ) -> NewLogEntry {
+        let line = LogLines.throttled(
+            rule: rule.id, severity: rule.severity.rawValue, suppressed: suppressed, limit: throttle.count,
             windowSeconds: throttle.seconds, windowEnd: start.addingTimeInterval(Double(throttle.seconds)),
             firstSuppressed: firstSuppressed, final: final, now: now)
-        return LogEntry(
-            id: id, kind: .throttled, rule: rule.id, severity: rule.severity.rawValue, tags: rule.tags, createdAt: now,
-            json: json)
+        return NewLogEntry(
+            kind: .throttled, rule: rule.id, severity: rule.severity.rawValue, tags: rule.tags, createdAt: now, line: line)
+    }
+}
+
+/// The content ids the engine saw last, and the article id each was first published under: the front cache of
+/// duplicate detection, a lock around a bounded map, read by publishers without entering the engine's actor.
+final class RecentArticles: Sendable {
+    private struct State {
+        var seen: [String: String] = [:]
+        var order: [String] = []
+        var start = 0
     }
 
-    private func remember(_ article: Article) {
-        seen[article.contentID] = article.id
-        seenOrder.append(article.contentID)
-        if seenOrder.count - seenStart > memory {
-            seen[seenOrder[seenStart]] = nil
-            seenStart += 1
-            if seenStart > memory {
-                seenOrder.removeFirst(seenStart)
-                seenStart = 0
+    private let state = Mutex(State())
+    /// How many content ids to remember.
+    private let memory: Int
+
+    init(memory: Int) {
+        self.memory = memory
+    }
+
+    func original(of contentID: String) -> String? {
+        state.withLock { $0.seen[contentID] }
+    }
+
+    /// Remembers the content under `articleID` unless it is known; returns the known article id if it is.
+    func rememberIfNew(_ contentID: String, as articleID: String) -> String? {
+        state.withLock { state in
+            if let original = state.seen[contentID] { return original }
+            Self.add(contentID, articleID, to: &state, memory: memory)
+            return nil
+        }
+    }
+
+    /// Replaces what the cache says about content it holds (the store found the content first published under
+    /// another article).
+    func correct(_ contentID: String, to articleID: String) {
+        state.withLock { state in
+            guard state.seen[contentID] != nil else { return }
+            state.seen[contentID] = articleID
+        }
+    }
+
+    func remember(_ contentID: String, as articleID: String) {
+        state.withLock { state in
+            guard state.seen[contentID] == nil else { return }
+            Self.add(contentID, articleID, to: &state, memory: memory)
+        }
+    }
+
+    private static func add(_ contentID: String, _ articleID: String, to state: inout State, memory: Int) {
+        state.seen[contentID] = articleID
+        state.order.append(contentID)
+        if state.order.count - state.start > memory {
+            state.seen[state.order[state.start]] = nil
+            state.start += 1
+            if state.start > memory {
+                state.order.removeFirst(state.start)
+                state.start = 0
             }
         }
     }

@@ -9,13 +9,14 @@ struct AlertGate {
         /// A new alert; the first over a throttle window may need a summary of the previous window first.
         case alert
         /// A repeat of alert `original` inside the dedup window; `repeats` counts every repeat so far.
-        case repeatOf(original: UInt64, repeats: Int, sources: [String])
+        case repeatOf(original: IDReference, repeats: Int, sources: [String])
         /// Over the rule's throttle; `announce` is true for the first one in the window.
         case suppressed(announce: Bool, suppressedSoFar: Int, windowEnd: Date)
     }
 
     private struct DedupState {
-        var original: UInt64
+        /// The original alert's line: numbered by the store at commit, or read back from it after a restart.
+        var original: IDReference
         var firstAt: Date
         var repeats: Int
         var sources: [String]
@@ -25,7 +26,7 @@ struct AlertGate {
         var start: Date
         var count = 0
         var suppressed = 0
-        var firstSuppressed: UInt64?
+        var firstSuppressed: IDReference?
     }
 
     private var dedup: [String: DedupState] = [:]
@@ -36,7 +37,7 @@ struct AlertGate {
         for record in records {
             let key = Self.key(record.rule, record.dedupKey)
             if dedup[key] == nil {
-                dedup[key] = DedupState(original: record.id, firstAt: record.createdAt, repeats: 0, sources: [])
+                dedup[key] = DedupState(original: .stored(record.id), firstAt: record.createdAt, repeats: 0, sources: [])
             }
         }
     }
@@ -53,13 +54,18 @@ struct AlertGate {
         return closed
     }
 
-    /// Classifies one match; `id` is the id its line will get, `source` names where the article came from.
+    /// Classifies one match; `id` is its line's (numbered at commit), `source` names where the article came from.
+    ///
+    /// A window whose original alert was never stored (its article turned out, at commit, to be a duplicate, or its
+    /// transaction failed) is no window: the next match is an alert again.
     mutating func decide(
-        rule: String, dedupKey: String, window: Int, throttle: (count: Int, seconds: Int)?, id: UInt64,
+        rule: String, dedupKey: String, window: Int, throttle: (count: Int, seconds: Int)?, id: AssignedID,
         source: String, now: Date
     ) -> Decision {
         let key = Self.key(rule, dedupKey)
-        if window > 0, var state = dedup[key], now.timeIntervalSince(state.firstAt) < TimeInterval(window) {
+        if window > 0, var state = dedup[key], !state.original.wasDropped,
+            now.timeIntervalSince(state.firstAt) < TimeInterval(window)
+        {
             state.repeats += 1
             if !state.sources.contains(source) && state.sources.count < 50 { state.sources.append(source) }
             dedup[key] = state
@@ -70,7 +76,7 @@ struct AlertGate {
             current.count += 1
             if current.count > throttle.count {
                 current.suppressed += 1
-                if current.firstSuppressed == nil { current.firstSuppressed = id }
+                if current.firstSuppressed == nil { current.firstSuppressed = .line(id) }
                 throttles[rule] = current
                 return .suppressed(
                     announce: current.suppressed == 1, suppressedSoFar: current.suppressed,
@@ -78,8 +84,35 @@ struct AlertGate {
             }
             throttles[rule] = current
         }
-        if window > 0 { dedup[key] = DedupState(original: id, firstAt: now, repeats: 0, sources: [source]) }
+        if window > 0 { dedup[key] = DedupState(original: .line(id), firstAt: now, repeats: 0, sources: [source]) }
         return .alert
+    }
+
+    /// Takes in an alert another node of the cluster stored (id `id`, at `at`): it opens the dedup window of its
+    /// rule and key here too, unless one is open already, and counts toward its rule's throttle window. So a repeat
+    /// published on this node becomes an update of the other node's alert, and the throttle counts both nodes'
+    /// alerts. Two nodes alerting on the same key within the few milliseconds before each hears of the other both
+    /// keep their alert.
+    mutating func learn(
+        rule: String, dedupKey: String?, id: UInt64, at: Date, window: Int, throttle: (count: Int, seconds: Int)?,
+        now: Date
+    ) {
+        if window > 0, let dedupKey, now.timeIntervalSince(at) < TimeInterval(window) {
+            let key = Self.key(rule, dedupKey)
+            let open = dedup[key].map { !$0.original.wasDropped && now.timeIntervalSince($0.firstAt) < TimeInterval(window) } ?? false
+            if !open {
+                dedup[key] = DedupState(original: .stored(id), firstAt: at, repeats: 0, sources: [])
+            }
+        }
+        if let throttle {
+            var current = throttles[rule] ?? ThrottleWindow(start: at)
+            if now >= current.start.addingTimeInterval(TimeInterval(throttle.seconds)) {
+                // The window ended: a summary of it, if any, comes with this node's next line for the rule.
+                return
+            }
+            current.count += 1
+            throttles[rule] = current
+        }
     }
 
     /// Forgets dedup windows that have ended, so memory follows the windows, not the history.

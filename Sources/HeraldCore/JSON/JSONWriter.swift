@@ -132,6 +132,13 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: "null".utf8)
     }
 
+    /// Writes `key` and leaves its value out, returning the offset where the value belongs: how a line names an id
+    /// that only the store knows (``LineTemplate``). The value counts as written.
+    public mutating func placeholder(_ key: String?) -> Int {
+        prefix(key)
+        return bytes.count
+    }
+
     /// Inserts already-encoded JSON as a value.
     public mutating func raw(_ key: String?, _ json: [UInt8]) {
         prefix(key)

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldProtocol
+import HeraldStore
 import NIOCore
 
 /// What `CLIENTS` lists for one connection.
@@ -80,6 +81,27 @@ extension Broker {
             guard !expired.isEmpty else { return }
             state.silences.removeAll { $0.endsAt <= now }
             for silence in expired { notify(state, silence, event: "unsilenced", endedBy: "expired") }
+        }
+    }
+
+    /// Tells every subscribed connection that the alert log's database went away (publishes are answered with
+    /// `storage_failed` and other nodes' alerts do not arrive meanwhile) or is back (what was committed meanwhile
+    /// follows, in order). Connections stay open either way.
+    func storeHealthChanged(_ health: StoreHealth) {
+        let line = ServerMessage.line(type: "notice") { writer in
+            switch health {
+            case .available:
+                writer.string("event", "store_available")
+            case .unavailable(let reason):
+                writer.string("event", "store_unavailable")
+                writer.string("reason", reason)
+            }
+        }
+        state.withLockedValue { state in
+            for id in state.entries.sortedIDs {
+                guard let entry = state.entries[id], entry.subscriptions.count > 0 else { continue }
+                entry.handle.send(line, slowConsumerGrace: slowConsumerGrace)
+            }
         }
     }
 

@@ -55,7 +55,7 @@ extension Session {
             return reload(await context.reload(), ref: ref)
         case .stats:
             return send(
-                ServerMessage.ok("stats", ref: ref) { writer in
+                adminOK("stats", ref: ref) { writer in
                     StatsReport(
                         statistics: context.statistics.snapshot, byRole: context.broker.connectionsByRole()
                     ).write(to: &writer)
@@ -70,21 +70,21 @@ extension Session {
                 return reject(ProtocolError(.notFound, "no connection \(id); CLIENTS lists them"), command: "kick", ref: ref)
             }
             logger.notice("kicked a connection", metadata: ["kicked": "\(id)"])
-            return send(ServerMessage.ok("kick", ref: ref) { $0.uint("connection", id) })
+            return send(adminOK("kick", ref: ref) { $0.uint("connection", id) })
         case .silence(let glob, let seconds, let reason):
             let silence = context.broker.addSilence(glob: glob, seconds: seconds, reason: reason, createdBy: admin)
             logger.notice("silence started", metadata: ["silence": "\(silence.id)", "rules": "\(glob.pattern)"])
-            return send(ServerMessage.ok("silence", ref: ref) { silence.write(to: &$0) })
+            return send(adminOK("silence", ref: ref) { silence.write(to: &$0) })
         case .unsilence(let id):
             guard let silence = context.broker.removeSilence(id, by: admin) else {
                 return reject(ProtocolError(.notFound, "no active silence \(id); SILENCES lists them"), command: "unsilence", ref: ref)
             }
             logger.notice("silence ended", metadata: ["silence": "\(silence.id)"])
-            return send(ServerMessage.ok("unsilence", ref: ref) { silence.write(to: &$0) })
+            return send(adminOK("unsilence", ref: ref) { silence.write(to: &$0) })
         case .listSilences:
             let silences = context.broker.activeSilences()
             return send(
-                ServerMessage.ok("silences", ref: ref) { writer in
+                adminOK("silences", ref: ref) { writer in
                     writer.beginArray("silences")
                     for silence in silences {
                         writer.beginObject()
@@ -99,7 +99,7 @@ extension Session {
             }
             let matches = context.statistics.snapshot.alertsByRule[rule.id] ?? 0
             return send(
-                ServerMessage.ok("rule", ref: ref) { writer in
+                adminOK("rule", ref: ref) { writer in
                     writer.string("id", rule.id)
                     writer.string("title", rule.title)
                     writer.string("severity", rule.severity)
@@ -112,6 +112,15 @@ extension Session {
                 })
         default:
             return .read
+        }
+    }
+
+    /// An admin command's `ok`; a node of a cluster says which one answered (`"node"`, last).
+    private func adminOK(_ command: String, ref: String?, _ body: (inout JSONWriter) -> Void = { _ in }) -> ByteBuffer {
+        let node = context.nodeName
+        return ServerMessage.ok(command, ref: ref) { writer in
+            body(&writer)
+            writer.optionalString("node", node)
         }
     }
 
@@ -132,7 +141,7 @@ extension Session {
                 })
         case .reloaded(let change):
             return send(
-                ServerMessage.ok("reload", ref: ref) { writer in
+                adminOK("reload", ref: ref) { writer in
                     writer.string("hash", change.hash)
                     writer.int("rules", change.ruleCount)
                     writer.strings("added", change.added)
@@ -157,7 +166,7 @@ extension Session {
             }
             guard send(line) == .read else { return .stop }
         }
-        return send(ServerMessage.ok("clients", ref: ref) { $0.int("count", context.broker.sessionCount) })
+        return send(adminOK("clients", ref: ref) { $0.int("count", context.broker.sessionCount) })
     }
 }
 

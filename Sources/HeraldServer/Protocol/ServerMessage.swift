@@ -47,10 +47,12 @@ enum ServerMessage {
 
     /// The `hello` greeting sent once the TLS handshake completes.
     static func hello(
-        server: String, version: String, connection: UInt64, roles: [String], client: String?, maximumLineBytes: Int
+        server: String, node: String? = nil, version: String, connection: UInt64, roles: [String], client: String?,
+        maximumLineBytes: Int
     ) -> ByteBuffer {
         line(type: "hello") { writer in
             writer.string("server", server)
+            writer.optionalString("node", node)
             writer.string("version", version)
             writer.int("protocol", protocolVersion)
             writer.uint("connection", connection)

@@ -61,6 +61,8 @@ public final class HeraldServer: Service, Sendable {
                     Int64(max(0, now.timeIntervalSince(entry.createdAt)) * 1e9))
             }
         }
+        // A database that can go away (PostgreSQL): subscribers are told, and stay connected.
+        engine.store.observeHealth { health in broker.storeHealthChanged(health) }
     }
 
     /// Serves until graceful shutdown or cancellation.
@@ -223,7 +225,8 @@ public final class HeraldServer: Service, Sendable {
             parser: CommandParser(
                 articleParser: ArticleParser(
                     maximumBytes: max(configuration.maximumLineBytes, configuration.maximumArticleBytes))),
-            serverName: configuration.serverName, version: configuration.version, roles: configuration.roles,
+            serverName: configuration.serverName, nodeName: configuration.nodeName, version: configuration.version,
+            roles: configuration.roles,
             auth: configuration.auth, authThrottle: authThrottle, authDelay: configuration.authDelay,
             reload: { await self.reloadRules() },
             maximumLineBytes: configuration.maximumLineBytes, maximumArticleBytes: configuration.maximumArticleBytes,

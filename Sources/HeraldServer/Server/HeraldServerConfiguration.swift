@@ -73,6 +73,10 @@ public struct HeraldServerConfiguration: Sendable {
     public var onMetricsRunning: (@Sendable (SocketAddress) async -> Void)?
     /// The name announced in `hello`.
     public var serverName: String = "herald"
+    /// This server's name among the nodes of a cluster (several servers on one PostgreSQL log): `hello` and the
+    /// replies to admin commands carry it as `node`, so a client knows which node answered. `nil` (one server on
+    /// its own): no `node` field.
+    public var nodeName: String?
     /// The version announced in `hello`.
     public var version: String = "0.1.0"
     /// The event loops for the listening socket and the connections.

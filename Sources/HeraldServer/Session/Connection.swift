@@ -90,8 +90,8 @@ struct Connection {
             address: channel.remoteAddress?.ipAddress ?? "?", lineLimit: accepted.lineLimit, logger: logger)
         handle.send(
             ServerMessage.hello(
-                server: context.serverName, version: context.version, connection: id, roles: roles.map(\.rawValue),
-                client: tls.clientName, maximumLineBytes: context.maximumLineBytes),
+                server: context.serverName, node: context.nodeName, version: context.version, connection: id,
+                roles: roles.map(\.rawValue), client: tls.clientName, maximumLineBytes: context.maximumLineBytes),
             slowConsumerGrace: context.slowConsumerGracePeriod)
         let peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         let info = ClientInfo(peer: peer, roles: roles, name: name, connectedSince: Date())

@@ -25,18 +25,17 @@ extension Session {
         }
         let submitted = ContinuousClock.now
         ServerMetrics.record(submitted - started, on: metrics.matchTime)
-        context.statistics.published(duplicate: outcome.duplicate, alerts: outcome.alerts.count, linesQueued: 0)
         logger.info(
             "article published",
             metadata: [
                 "command": "\(form.rawValue)", "article": "\(outcome.articleID)", "duplicate": "\(outcome.duplicate)",
-                "alerts": "\(outcome.alerts.count)", "lines": "\(outcome.entries.count)",
+                "alerts": "\(outcome.alerts.count)", "lines": "\(outcome.lineCount)",
             ])
-        let reply = Self.published(outcome, form: form, ref: ref)
         guard let ticket else {
             // A duplicate stores nothing: answered now, after the articles before it.
+            context.statistics.published(duplicate: true, alerts: 0, linesQueued: 0)
             await settle()
-            return send(reply)
+            return send(Self.published(outcome, form: form, ref: ref))
         }
         let handle = self.handle
         let statistics = context.statistics
@@ -50,7 +49,10 @@ extension Session {
                 statistics.error(failure.code)
                 handle.send(ServerMessage.error(failure, command: form.rawValue, ref: ref), slowConsumerGrace: grace)
             } else {
-                handle.send(reply, slowConsumerGrace: grace)
+                // The ids are the store's, given at commit; the store may also have found the content already held.
+                let stored = outcome.resolved(by: ticket)
+                statistics.published(duplicate: stored.duplicate, alerts: stored.alerts.count, linesQueued: 0)
+                handle.send(Self.published(stored, form: form, ref: ref), slowConsumerGrace: grace)
             }
         }
         inFlight.append(ticket)

@@ -12,6 +12,8 @@ final class SessionContext: Sendable {
     let statistics: ServerStatistics
     let parser: CommandParser
     let serverName: String
+    /// See ``HeraldServerConfiguration/nodeName``.
+    let nodeName: String?
     let version: String
     let roles: [Role]
     let auth: AuthFile?
@@ -41,6 +43,7 @@ final class SessionContext: Sendable {
         statistics: ServerStatistics,
         parser: CommandParser,
         serverName: String,
+        nodeName: String? = nil,
         version: String,
         roles: [Role],
         auth: AuthFile?,
@@ -64,6 +67,7 @@ final class SessionContext: Sendable {
         self.statistics = statistics
         self.parser = parser
         self.serverName = serverName
+        self.nodeName = nodeName
         self.version = version
         self.roles = roles
         self.auth = auth

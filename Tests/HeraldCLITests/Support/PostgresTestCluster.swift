@@ -1,0 +1,1 @@
+../../HeraldCoreTests/Support/PostgresTestCluster.swift
