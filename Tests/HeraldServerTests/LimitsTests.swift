@@ -92,12 +92,13 @@ struct LimitsTests {
 
     @Test("a client that sends half a line and waits is closed after the idle timeout; others are unaffected")
     func halfLine() async throws {
-        try await TestServer.run(configure: { $0.idleTimeout = .milliseconds(1500) }) { server in
+        // Three seconds: long enough for the publisher below to connect and publish on a loaded machine.
+        try await TestServer.run(configure: { $0.idleTimeout = .seconds(3) }) { server in
             let subscriber = try await TestClient.connected(to: server)
             try await subscriber.request("SUB *")
             let stalled = try await TestClient.connected(to: server)
             try await stalled.sendRaw(Array("SUB zebra-sigh".utf8))
-            let rest = try await stalled.expectClosed(timeout: .seconds(5))
+            let rest = try await stalled.expectClosed(timeout: .seconds(10))
             #expect(rest.count == 1 && rest[0].contains(#""code":"idle_timeout""#), "\(rest)")
 
             let publisher = try await TestClient.connected(to: server)
@@ -112,8 +113,8 @@ struct LimitsTests {
     @Test("a client that never starts the handshake is counted in STATS as tls_handshake_timeout")
     func handshakeTimeoutCounter() async throws {
         // Long enough for the admin client's own handshake on a loaded machine; the probe never starts one.
-        try await TestServer.run(configure: { $0.handshakeTimeout = .seconds(1) }) { server in
-            let probe = try await RawProbe.send([], port: server.port, timeout: .seconds(5))
+        try await TestServer.run(configure: { $0.handshakeTimeout = .seconds(3) }) { server in
+            let probe = try await RawProbe.send([], port: server.port, timeout: .seconds(10))
             #expect(probe.closedByServer)
             let admin = try await TestClient.connected(to: server)
             let stats = try await admin.request("STATS")
