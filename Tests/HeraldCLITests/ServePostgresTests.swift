@@ -186,19 +186,20 @@ struct ServePostgresTests {
     func unreachable() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-pgdown-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = try PostgresTestCluster.freePort()
-        let started = ContinuousClock.now
-        let result = try await HeraldProcess.run(
-            [
-                "serve", "--port", "0", "--rules", Self.rules, "--data", folder.path, "--store",
-                "postgres://herald:secret@127.0.0.1:\(port)/herald?sslmode=disable&connect_timeout=2",
-            ], timeout: .seconds(60))
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("cannot open the alert log in PostgreSQL"), "\(result.stderr)")
-        #expect(result.stderr.contains("herald@127.0.0.1:\(port)/herald"), "\(result.stderr)")
-        #expect(result.stderr.contains("cannot be reached"), "\(result.stderr)")
-        #expect(!result.stderr.contains("secret"), "the password must not be printed")
-        #expect(!result.stdout.contains("listening"))
-        #expect(ContinuousClock.now - started < .seconds(20))
+        try await PostgresTestCluster.withRefusingPort { port in
+            let started = ContinuousClock.now
+            let result = try await HeraldProcess.run(
+                [
+                    "serve", "--port", "0", "--rules", Self.rules, "--data", folder.path, "--store",
+                    "postgres://herald:secret@127.0.0.1:\(port)/herald?sslmode=disable&connect_timeout=2",
+                ], timeout: .seconds(60))
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("cannot open the alert log in PostgreSQL"), "\(result.stderr)")
+            #expect(result.stderr.contains("herald@127.0.0.1:\(port)/herald"), "\(result.stderr)")
+            #expect(result.stderr.contains("cannot be reached"), "\(result.stderr)")
+            #expect(!result.stderr.contains("secret"), "the password must not be printed")
+            #expect(!result.stdout.contains("listening"))
+            #expect(ContinuousClock.now - started < .seconds(20))
+        }
     }
 }

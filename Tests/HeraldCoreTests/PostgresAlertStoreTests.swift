@@ -337,21 +337,22 @@ struct PostgresAlertStoreTests {
 
     @Test("PostgreSQL unreachable at open is a clear error naming where, not a hang")
     func unreachable() async throws {
-        let port = try PostgresTestCluster.freePort()
-        var configuration = PostgresStoreConfiguration(
-            host: "127.0.0.1", port: port, username: "herald", database: "herald", tlsMode: .disable)
-        configuration.connectTimeout = .seconds(2)
-        let started = ContinuousClock.now
-        do {
-            let store = try await PostgresAlertStore(configuration: configuration, logger: StoreFixture.logger)
-            await store.close()
-            Issue.record("a store opened with nothing listening on port \(port)")
-        } catch {
-            #expect(error is StorageError)
-            #expect("\(error)".contains("cannot be reached"), "\(error)")
-            #expect("\(error)".contains("127.0.0.1:\(port)"), "\(error)")
+        try await PostgresTestCluster.withRefusingPort { port in
+            var configuration = PostgresStoreConfiguration(
+                host: "127.0.0.1", port: port, username: "herald", database: "herald", tlsMode: .disable)
+            configuration.connectTimeout = .seconds(2)
+            let started = ContinuousClock.now
+            do {
+                let store = try await PostgresAlertStore(configuration: configuration, logger: StoreFixture.logger)
+                await store.close()
+                Issue.record("a store opened with nothing listening on port \(port)")
+            } catch {
+                #expect(error is StorageError)
+                #expect("\(error)".contains("cannot be reached"), "\(error)")
+                #expect("\(error)".contains("127.0.0.1:\(port)"), "\(error)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test("a database that does not exist is a clear error")
