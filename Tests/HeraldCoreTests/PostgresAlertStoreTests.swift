@@ -351,7 +351,8 @@ struct PostgresAlertStoreTests {
                 #expect("\(error)".contains("cannot be reached"), "\(error)")
                 #expect("\(error)".contains("127.0.0.1:\(port)"), "\(error)")
             }
-            #expect(ContinuousClock.now - started < .seconds(10))
+            // Refused at once when alone; the bound leaves room for a loaded machine, it only rules out a hang.
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 
