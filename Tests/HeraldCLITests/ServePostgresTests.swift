@@ -4,7 +4,10 @@ import Testing
 
 /// `herald serve --store postgres://…` (cluster mode's store) as child processes, on a PostgreSQL server private to
 /// the test process (``PostgresTestCluster``; without PostgreSQL's binaries these tests fail, saying so).
-@Suite("herald serve on PostgreSQL", .timeLimit(.minutes(3)))
+///
+/// Serialized: each test starts up to two servers and several clients, and the timing tests of other suites running
+/// beside them on two cores must keep their margins.
+@Suite("herald serve on PostgreSQL", .serialized, .timeLimit(.minutes(3)))
 struct ServePostgresTests {
     static let root = ClientCommandTests.root
     static let rules = root.appendingPathComponent("Rules").path

@@ -8,8 +8,9 @@ import Testing
 @testable import HeraldStore
 
 /// What only the PostgreSQL store does: several nodes on one log. Each test's stores share one database of the test
-/// server (``PostgresTestCluster``), so two stores are two nodes.
-@Suite("PostgreSQL alert store: several nodes", .timeLimit(.minutes(2)))
+/// server (``PostgresTestCluster``), so two stores are two nodes. Serialized: several of these race publishers on
+/// purpose, and the timing tests of other suites running beside them on two cores must keep their margins.
+@Suite("PostgreSQL alert store: several nodes", .serialized, .timeLimit(.minutes(2)))
 struct PostgresAlertStoreTests {
     /// The trap of ids taken at insert: a transaction that took id 5 may commit after one that took id 6, and a
     /// reader that saw 6 and asks for "after 6" never sees 5. With ids given under the head lock at commit, a
