@@ -124,8 +124,10 @@ struct LimitsTests {
 
     @Test("over the publish rate an article is refused with rate_limited and retry_after_ms; the connection stays")
     func publishRate() async throws {
+        // One article every 4 s: at one a second, a loaded machine (the whole suite on two cores) sometimes took
+        // over a second for the first two round trips, and the third article found a new token.
         try await TestServer.run(configure: {
-            $0.publishRate = 1
+            $0.publishRate = 0.25
             $0.publishBurst = 2
         }) { server in
             let subscriber = try await TestClient.connected(to: server)
@@ -138,7 +140,7 @@ struct LimitsTests {
             #expect(refused["command"] as? String == "pub")
             #expect(refused["ref"] as? String == "7" || refused["ref"] as? Int == 7)
             let retry = try #require(refused["retry_after_ms"] as? Int)
-            #expect(retry > 0 && retry <= 1000)
+            #expect(retry > 0 && retry <= 4000)
 
             // The refused article was not processed: only two alerts arrived.
             try await subscriber.expect("alert")
