@@ -349,6 +349,8 @@ public struct ServeCommand: AsyncParsableCommand {
             StandardStreams.error("herald serve: cannot read the alert log: \(error)")
             throw ExitCode.failure
         }
+        // Nodes on one PostgreSQL log announce themselves there, list each other in STATS and reload together.
+        configuration.cluster = store as? PostgresAlertStore
         // The backtest a reload runs reads the archive, which only the SQLite log keeps so far.
         let backtestStorePath = settings.storeURL == nil ? storePath : nil
         let rulesPath = settings.rules

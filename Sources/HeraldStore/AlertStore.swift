@@ -202,8 +202,11 @@ public final class AssignedID: Sendable, CustomStringConvertible {
     /// The line was not stored: its article was a duplicate, or its transaction failed.
     public var wasDropped: Bool { raw.load(ordering: .acquiring) == .max }
 
-    /// Called by a store when it numbers the line (inside the transaction, before the commit).
-    public func assign(_ id: UInt64) { raw.store(id, ordering: .releasing) }
+    /// Called by a store when it numbers the line (inside the transaction, before the commit). A line already
+    /// dropped stays dropped: a store that gave up on a transaction (it timed out) may still hear from it later.
+    public func assign(_ id: UInt64) {
+        _ = raw.compareExchange(expected: 0, desired: id, ordering: .acquiringAndReleasing)
+    }
 
     /// Called by a store when the line will never be stored.
     public func drop() { raw.store(.max, ordering: .releasing) }

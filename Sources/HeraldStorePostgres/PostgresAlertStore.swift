@@ -30,7 +30,7 @@ import Synchronization
 /// Each commit that adds lines also sends `NOTIFY herald_log, '<last id>'`: small, one per transaction, a wake-up
 /// for other nodes (the table stays the truth).
 public final class PostgresAlertStore: AlertStore {
-    private struct Request {
+    private struct Request: Sendable {
         var article: ArticleRecord?
         var entries: [NewLogEntry]
         var ticket: CommitTicket
@@ -68,6 +68,8 @@ public final class PostgresAlertStore: AlertStore {
     /// The highest id handed to the commit observer; the writer task alone moves it.
     private let delivered: Mutex<UInt64>
     private let listenerConnection: PostgresConnectionSlot
+    let controlConnection: PostgresConnectionSlot
+    let commandHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
     private let health = Mutex<(current: StoreHealth, observer: (@Sendable (StoreHealth) -> Void)?)>((.available, nil))
     /// The LISTEN loop and the periodic catch-up; cancelled by ``close()``.
     private let followers = Mutex<[Task<Void, Never>]>([])
@@ -87,6 +89,7 @@ public final class PostgresAlertStore: AlertStore {
         writerConnection = writer
         readerConnection = PostgresConnectionSlot(configuration: configuration, role: "reader", logger: logger)
         listenerConnection = PostgresConnectionSlot(configuration: configuration, role: "listener", logger: logger)
+        controlConnection = PostgresConnectionSlot(configuration: configuration, role: "control listener", logger: logger)
         let connection = try await writer.connection()
         var head: Int64 = 0
         do {
@@ -106,7 +109,8 @@ public final class PostgresAlertStore: AlertStore {
         Task { [self] in await self.runWriter(stream) }
         let listening = Task { [self] in await self.listen() }
         let polling = Task { [self] in await self.poll() }
-        followers.withLock { $0 = [listening, polling] }
+        let control = Task { [self] in await self.listenForCommands() }
+        followers.withLock { $0 = [listening, polling, control] }
     }
 
     // MARK: Schema
@@ -133,7 +137,11 @@ public final class PostgresAlertStore: AlertStore {
             "CREATE INDEX log_created ON log (created_at)",
             "CREATE TABLE log_head (one boolean PRIMARY KEY DEFAULT true CHECK (one), last_id bigint NOT NULL)",
             "INSERT INTO log_head VALUES (true, 0)",
-        ]
+        ],
+        // 2: the nodes of a cluster, as each last announced itself (ClusterMembership).
+        [
+            "CREATE TABLE nodes (name text PRIMARY KEY, seen_at bigint NOT NULL, state bytea NOT NULL)"
+        ],
     ]
 
     /// An arbitrary key for `pg_advisory_xact_lock`, Herald's migration lock.
@@ -279,41 +287,60 @@ public final class PostgresAlertStore: AlertStore {
         var committed: [LogEntry] = []
         var failure: StorageError?
         let started = ContinuousClock.now
-        do {
-            let connection = try await writerConnection.connection()
+        // A connection the server ended (a restart, a failover) may not look closed until it is used: when BEGIN
+        // fails on it, nothing was sent, and the batch is tried once more on a new connection.
+        for attempt in 1...2 {
+            var retryable = false
+            failure = nil
+            duplicates = [String?](repeating: nil, count: batch.count)
+            committed = []
             do {
-                try await withDeadline(configuration.operationTimeout, on: connection, logger: logger, what: "commit") {
-                    try await connection.withTransaction(logger: logger) { connection in
-                        duplicates = try await self.insertArticles(batch, on: connection)
-                        let count = batch.indices.filter { duplicates[$0] == nil }.reduce(0) { $0 + batch[$1].entries.count }
-                        guard count > 0 else { return }
-                        var last: Int64 = 0
-                        for try await value in try await connection.query(
-                            "UPDATE log_head SET last_id = last_id + \(Int64(count)) RETURNING last_id", logger: self.logger
-                        ).decode(Int64.self) {
-                            last = value
-                        }
-                        var next = UInt64(last) - UInt64(count)
-                        for index in batch.indices where duplicates[index] == nil {
-                            for entry in batch[index].entries {
-                                next += 1
-                                entry.id.assign(next)
+                let connection = try await writerConnection.connection()
+                do {
+                    (duplicates, committed) = try await withDeadline(
+                        configuration.operationTimeout, on: connection, logger: logger, what: "commit"
+                    ) { [self] in
+                        try await connection.withTransaction(logger: logger) { connection in
+                            let duplicates = try await self.insertArticles(batch, on: connection)
+                            var committed: [LogEntry] = []
+                            let count = batch.indices.filter { duplicates[$0] == nil }.reduce(0) { $0 + batch[$1].entries.count }
+                            guard count > 0 else { return (duplicates, committed) }
+                            var last: Int64 = 0
+                            for try await value in try await connection.query(
+                                "UPDATE log_head SET last_id = last_id + \(Int64(count)) RETURNING last_id", logger: self.logger
+                            ).decode(Int64.self) {
+                                last = value
                             }
+                            var next = UInt64(last) - UInt64(count)
+                            for index in batch.indices where duplicates[index] == nil {
+                                for entry in batch[index].entries {
+                                    next += 1
+                                    entry.id.assign(next)
+                                }
+                            }
+                            for index in batch.indices where duplicates[index] == nil {
+                                for entry in batch[index].entries { committed.append(entry.committed(as: entry.id.value ?? 0)) }
+                            }
+                            try await self.insertLines(committed, notifying: UInt64(last), on: connection)
+                            return (duplicates, committed)
                         }
-                        for index in batch.indices where duplicates[index] == nil {
-                            for entry in batch[index].entries { committed.append(entry.committed(as: entry.id.value ?? 0)) }
-                        }
-                        try await self.insertLines(committed, notifying: UInt64(last), on: connection)
                     }
+                } catch {
+                    await writerConnection.discard(connection)
+                    throw error
                 }
+            } catch let error as StorageError {
+                failure = error
             } catch {
-                await writerConnection.discard(connection)
-                throw error
+                failure = StorageError("PostgreSQL did not store the batch: \(PostgresErrorText.describe(error))")
+                if let error = error as? PostgresTransactionError, let begin = error.beginError,
+                    PostgresErrorText.isConnectionError(begin)
+                {
+                    retryable = true
+                }
             }
-        } catch let error as StorageError {
-            failure = error
-        } catch {
-            failure = StorageError("PostgreSQL did not store the batch: \(PostgresErrorText.describe(error))")
+            guard attempt == 1, retryable, let failure else { break }
+            logger.debug("retrying a batch on a new connection", metadata: ["error": "\(failure)"])
         }
         counters.withLock {
             $0.transactions += 1
@@ -532,7 +559,27 @@ public final class PostgresAlertStore: AlertStore {
     // MARK: Reading
 
     /// Runs `body` on the reader connection, dropping the connection if it failed.
-    private func read<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await readOnce(what, body)
+        } catch let error as RetryableRead {
+            // Reads change nothing: one more try on a new connection, for one the server ended unnoticed.
+            logger.debug("retrying a read on a new connection", metadata: ["error": "\(error.failure)"])
+            do {
+                return try await readOnce(what, body)
+            } catch let error as RetryableRead {
+                report(.unavailable(reason: error.failure.message))
+                throw error.failure
+            }
+        }
+    }
+
+    /// A read that failed on its connection (not refused by the server): worth one more try.
+    private struct RetryableRead: Error {
+        var failure: StorageError
+    }
+
+    private func readOnce<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let connection: PostgresConnection
         do {
             connection = try await readerConnection.connection()
@@ -550,13 +597,13 @@ public final class PostgresAlertStore: AlertStore {
             await readerConnection.discard(connection)
             let failure = error as? StorageError
                 ?? StorageError("reading \(what) from PostgreSQL failed: \(PostgresErrorText.describe(error))")
-            if PostgresErrorText.isConnectionError(error) { report(.unavailable(reason: failure.message)) }
-            throw failure
+            guard PostgresErrorText.isConnectionError(error) else { throw failure }
+            throw RetryableRead(failure: failure)
         }
     }
 
     public func highestID() async throws -> UInt64 {
-        try await read("the highest id") { connection in
+        try await read("the highest id") { [self] connection in
             var highest: Int64 = 0
             for try await value in try await connection.query("SELECT last_id FROM log_head", logger: logger).decode(Int64.self) {
                 highest = value
@@ -582,7 +629,7 @@ public final class PostgresAlertStore: AlertStore {
     }
 
     private func lines(_ query: PostgresQuery) async throws -> [LogEntry] {
-        try await read("log lines") { connection in
+        try await read("log lines") { [self] connection in
             var entries: [LogEntry] = []
             for try await (id, kind, rule, severity, tags, createdAt, json, dedupKey) in try await connection.query(
                 query, logger: logger
@@ -600,7 +647,7 @@ public final class PostgresAlertStore: AlertStore {
     }
 
     public func firstID(since date: Date) async throws -> UInt64? {
-        try await read("a time's first id") { connection in
+        try await read("a time's first id") { [self] connection in
             var found: Int64?
             for try await value in try await connection.query(
                 "SELECT MIN(id) FROM log WHERE created_at >= \(Self.milliseconds(date))", logger: logger
@@ -612,7 +659,7 @@ public final class PostgresAlertStore: AlertStore {
     }
 
     public func bounds() async throws -> (oldest: UInt64, newest: UInt64) {
-        let (oldest, newest) = try await read("the log's bounds") { connection in
+        let (oldest, newest) = try await read("the log's bounds") { [self] connection in
             var bounds: (Int64, Int64) = (0, 0)
             for try await row in try await connection.query(
                 "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM log", logger: logger
@@ -625,7 +672,7 @@ public final class PostgresAlertStore: AlertStore {
     }
 
     public func article(contentID: String) async throws -> String? {
-        try await read("an article") { connection in
+        try await read("an article") { [self] connection in
             var id: String?
             for try await value in try await connection.query(
                 "SELECT id FROM articles WHERE content_id = \(contentID)", logger: logger
@@ -637,7 +684,7 @@ public final class PostgresAlertStore: AlertStore {
     }
 
     public func dedupRecords(since date: Date) async throws -> [DedupRecord] {
-        try await read("dedup records") { connection in
+        try await read("dedup records") { [self] connection in
             var records: [DedupRecord] = []
             for try await (id, rule, key, createdAt) in try await connection.query(
                 """
@@ -688,7 +735,7 @@ public final class PostgresAlertStore: AlertStore {
         do {
             let connection = try await writerConnection.connection()
             do {
-                let outcome = try await withDeadline(configuration.operationTimeout, on: connection, logger: logger, what: "prune") {
+                let outcome = try await withDeadline(configuration.operationTimeout, on: connection, logger: logger, what: "prune") { [self] in
                     try await connection.withTransaction(logger: logger) { connection -> PruneOutcome in
                         var outcome = PruneOutcome()
                         if let maximumAge = request.maximumAge {
@@ -767,6 +814,7 @@ public final class PostgresAlertStore: AlertStore {
         wake.finish()
         for task in followers.withLock({ $0 }) { task.cancel() }
         await listenerConnection.close()
+        await controlConnection.close()
         await writerConnection.close()
         await readerConnection.close()
     }

@@ -83,21 +83,95 @@ actor PostgresConnectionSlot {
     }
 }
 
-/// Runs `body` on `connection`, closing the connection if `body` has not finished within `timeout`: a database that
-/// stopped answering without closing the connection (a network partition, a frozen server) fails the operation
-/// with an error, so publishers are answered, instead of holding it for ever.
+/// Runs `body` on `connection` and returns its result, or fails after `timeout` whatever `body` is doing: a database
+/// that stopped answering without closing the connection (a network partition, a frozen server) fails the operation
+/// with an error, so publishers are answered, instead of holding it for ever. The connection is closed then, so what
+/// `body` sent can no longer commit.
+///
+/// `body` runs in a task of its own and the caller is resumed by whichever ends first, the body or the timer: the
+/// caller must not wait for `body` itself, because an await inside postgres-nio that never completes (a query written
+/// to a connection just closed under it) would hold it for good. Such a body task is left behind, and logged.
 @discardableResult
-func withDeadline<T>(
-    _ timeout: Duration, on connection: PostgresConnection, logger: Logger, what: String, _ body: () async throws -> T
+func withDeadline<T: Sendable>(
+    _ timeout: Duration, on connection: PostgresConnection, logger: Logger, what: String,
+    _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    let watchdog = Task {
-        try await Task.sleep(for: timeout)
-        logger.error(
-            "PostgreSQL did not answer in time; closing the connection", metadata: ["operation": "\(what)", "timeout": "\(timeout)"])
-        try? await connection.close()
+    let outcome = DeadlineOutcome<T>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            outcome.start(continuation)
+            let work = Task {
+                do {
+                    outcome.finish(.success(try await body()))
+                } catch {
+                    outcome.finish(.failure(error))
+                }
+            }
+            let timer = Task {
+                try await Task.sleep(for: timeout)
+                let failure = StorageError("PostgreSQL did not answer within \(timeout) (\(what)); the connection was closed")
+                guard outcome.finish(.failure(failure)) else { return }
+                logger.error(
+                    "PostgreSQL did not answer in time; closing the connection",
+                    metadata: ["operation": "\(what)", "timeout": "\(timeout)"])
+                work.cancel()
+                try? await connection.close()
+            }
+            outcome.onFinish { timer.cancel() }
+        }
+    } onCancel: {
+        outcome.finish(.failure(CancellationError()))
     }
-    defer { watchdog.cancel() }
-    return try await body()
+}
+
+/// The one result of a ``withDeadline(_:on:logger:what:_:)``: the first `finish` resumes the caller, later ones
+/// do nothing.
+private final class DeadlineOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var result: Result<T, any Error>?
+        var finished = false
+        var onFinish: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        let early: Result<T, any Error>? = state.withLock { state in
+            guard state.finished else {
+                state.continuation = continuation
+                return nil
+            }
+            return state.result
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    /// Resumes the caller with `result` unless that was done already; says whether this call did it.
+    @discardableResult
+    func finish(_ result: Result<T, any Error>) -> Bool {
+        let (continuation, onFinish, first) = state.withLock { state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?, Bool) in
+            guard !state.finished else { return (nil, nil, false) }
+            state.finished = true
+            state.result = result
+            let continuation = state.continuation
+            state.continuation = nil
+            return (continuation, state.onFinish, true)
+        }
+        continuation?.resume(with: result)
+        onFinish?()
+        return first
+    }
+
+    /// Runs `action` once it is finished (at once if it is).
+    func onFinish(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            guard !state.finished else { return true }
+            state.onFinish = action
+            return false
+        }
+        if now { action() }
+    }
 }
 
 /// Turns postgres-nio's errors into sentences: its `description` hides the server's message on purpose (it may
@@ -105,7 +179,13 @@ func withDeadline<T>(
 enum PostgresErrorText {
     /// Whether `error` says the connection failed (rather than the server refusing a statement).
     static func isConnectionError(_ error: any Error) -> Bool {
-        if let error = error as? PSQLError { return error.code != .server }
+        if let error = error as? PSQLError {
+            guard error.code == .server else { return true }
+            // The server ending the session: shutting down (57P01, 57P02), not accepting yet (57P03), or a
+            // connection exception (08…). The statement itself was not refused.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57P") || state.hasPrefix("08")
+        }
         if let error = error as? PostgresTransactionError {
             return [error.beginError, error.closureError, error.commitError].compactMap { $0 }.contains { isConnectionError($0) }
         }

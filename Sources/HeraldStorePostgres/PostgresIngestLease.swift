@@ -25,10 +25,20 @@ public final class PostgresIngestLease: IngestLease {
     }
 
     public func tryAcquire() async throws -> Bool {
+        do {
+            return try await tryAcquireOnce()
+        } catch {
+            // A connection the server ended (a restart, a terminated backend) may not look closed yet: one more try
+            // on a new one.
+            return try await tryAcquireOnce()
+        }
+    }
+
+    private func tryAcquireOnce() async throws -> Bool {
         let connection = try await slot.connection()
         if let held = heldOn.withLock({ $0 }), held === connection, !connection.isClosed { return true }
         do {
-            let acquired = try await withDeadline(timeout, on: connection, logger: logger, what: "ingest lease") {
+            let acquired = try await withDeadline(timeout, on: connection, logger: logger, what: "ingest lease") { [self] in
                 try await connection.query("SET tcp_keepalives_idle = 5", logger: logger)
                 try await connection.query("SET tcp_keepalives_interval = 2", logger: logger)
                 try await connection.query("SET tcp_keepalives_count = 3", logger: logger)
@@ -51,7 +61,7 @@ public final class PostgresIngestLease: IngestLease {
     public func confirm() async -> Bool {
         guard let connection = heldOn.withLock({ $0 }), !connection.isClosed else { return false }
         do {
-            try await withDeadline(timeout, on: connection, logger: logger, what: "ingest lease check") {
+            try await withDeadline(timeout, on: connection, logger: logger, what: "ingest lease check") { [self] in
                 try await connection.query("SELECT 1", logger: logger)
             }
             return true
@@ -62,10 +72,15 @@ public final class PostgresIngestLease: IngestLease {
         }
     }
 
-    /// Closes the lease's connection, which releases the lock whatever state the session is in; a later
-    /// ``tryAcquire()`` connects again.
+    /// Unlocks, so another node can take the lease at once, and closes the lease's connection, which releases the
+    /// lock anyway should the unlock fail; a later ``tryAcquire()`` connects again.
     public func release() async {
         guard let connection = heldOn.withLock({ held in defer { held = nil }; return held }) else { return }
+        if !connection.isClosed {
+            _ = try? await withDeadline(timeout, on: connection, logger: logger, what: "ingest lease release") { [self] in
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.key))", logger: logger).collect().count
+            }
+        }
         await slot.discard(connection)
     }
 }

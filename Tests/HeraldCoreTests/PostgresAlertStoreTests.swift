@@ -8,8 +8,9 @@ import Testing
 @testable import HeraldStore
 
 /// What only the PostgreSQL store does: several nodes on one log. Each test's stores share one database of the test
-/// server (``PostgresTestCluster``), so two stores are two nodes.
-@Suite("PostgreSQL alert store: several nodes", .timeLimit(.minutes(2)))
+/// server (``PostgresTestCluster``), so two stores are two nodes. Serialized: several of these race publishers on
+/// purpose, and the timing tests of other suites running beside them on two cores must keep their margins.
+@Suite("PostgreSQL alert store: several nodes", .serialized, .timeLimit(.minutes(2)))
 struct PostgresAlertStoreTests {
     /// The trap of ids taken at insert: a transaction that took id 5 may commit after one that took id 6, and a
     /// reader that saw 6 and asks for "after 6" never sees 5. With ids given under the head lock at commit, a
@@ -287,6 +288,32 @@ struct PostgresAlertStoreTests {
         }
     }
 
+    @Test("nodes announce themselves and list each other; a broadcast command reaches every node")
+    func membership() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            let nodes = [try await fixture.open(), try await fixture.open()].compactMap { $0 as? PostgresAlertStore }
+            let heard = [ObservedCommands(), ObservedCommands()]
+            for (index, node) in nodes.enumerated() {
+                let commands = heard[index]
+                node.observeCommands { commands.append($0) }
+            }
+            try await nodes[0].announce(node: "a", state: Array(#"{"hash":"h1"}"#.utf8))
+            try await nodes[1].announce(node: "b", state: Array(#"{"hash":"h2"}"#.utf8))
+            try await nodes[1].announce(node: "b", state: Array(#"{"hash":"h3"}"#.utf8))
+            let members = try await nodes[0].members(seenWithin: 60)
+            #expect(members.map(\.name) == ["a", "b"])
+            #expect(members.map { String(decoding: $0.state, as: UTF8.self) } == [#"{"hash":"h1"}"#, #"{"hash":"h3"}"#])
+            #expect(try await nodes[0].members(seenWithin: -1).isEmpty)
+            // The control listeners connect in the background: broadcast until both have heard one.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while heard.contains(where: { $0.commands.isEmpty }), ContinuousClock.now < deadline {
+                try await nodes[1].broadcast("reload")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(heard.allSatisfy { $0.commands.first == "reload" })
+        }
+    }
+
     @Test("the schema is versioned: a new database is set up once; one written by a newer Herald is refused")
     func schemaVersions() async throws {
         let cluster = try await PostgresTestCluster.start()
@@ -311,21 +338,23 @@ struct PostgresAlertStoreTests {
 
     @Test("PostgreSQL unreachable at open is a clear error naming where, not a hang")
     func unreachable() async throws {
-        let port = try PostgresTestCluster.freePort()
-        var configuration = PostgresStoreConfiguration(
-            host: "127.0.0.1", port: port, username: "herald", database: "herald", tlsMode: .disable)
-        configuration.connectTimeout = .seconds(2)
-        let started = ContinuousClock.now
-        do {
-            let store = try await PostgresAlertStore(configuration: configuration, logger: StoreFixture.logger)
-            await store.close()
-            Issue.record("a store opened with nothing listening on port \(port)")
-        } catch {
-            #expect(error is StorageError)
-            #expect("\(error)".contains("cannot be reached"), "\(error)")
-            #expect("\(error)".contains("127.0.0.1:\(port)"), "\(error)")
+        try await PostgresTestCluster.withRefusingPort { port in
+            var configuration = PostgresStoreConfiguration(
+                host: "127.0.0.1", port: port, username: "herald", database: "herald", tlsMode: .disable)
+            configuration.connectTimeout = .seconds(2)
+            let started = ContinuousClock.now
+            do {
+                let store = try await PostgresAlertStore(configuration: configuration, logger: StoreFixture.logger)
+                await store.close()
+                Issue.record("a store opened with nothing listening on port \(port)")
+            } catch {
+                #expect(error is StorageError)
+                #expect("\(error)".contains("cannot be reached"), "\(error)")
+                #expect("\(error)".contains("127.0.0.1:\(port)"), "\(error)")
+            }
+            // Refused at once when alone; the bound leaves room for a loaded machine, it only rules out a hang.
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test("a database that does not exist is a clear error")
@@ -366,7 +395,7 @@ struct PostgresAlertStoreTests {
                     failed += 1
                 }
             }
-            #expect(failed <= 1, "the store should reconnect at once")
+            #expect(failed == 0, "a batch whose BEGIN found the connection dead is tried again on a new one")
             #expect(!committed.isEmpty)
             // Reads reconnect too; and exactly the acknowledged lines are there.
             var stored: [String] = []
@@ -401,4 +430,11 @@ final class ObservedIDs: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
     }
+}
+
+/// The commands a node heard broadcast.
+final class ObservedCommands: Sendable {
+    private let state = Mutex<[String]>([])
+    var commands: [String] { state.withLock { $0 } }
+    func append(_ command: String) { state.withLock { $0.append(command) } }
 }

@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldProtocol
 import HeraldRules
 import HeraldServer
+import HeraldStore
 import NIOConcurrencyHelpers
 import Testing
 
@@ -292,6 +293,77 @@ struct NodeNameTests {
             #expect(try await client.expect("hello")["node"] == nil)
             #expect(try await client.request("STATS")["node"] == nil)
             await client.close()
+        }
+    }
+}
+
+/// Nodes sharing a cluster (a stand-in for the PostgreSQL store's membership): STATS lists them with their rule-set
+/// hashes, and RELOAD on one reloads them all.
+@Suite("Cluster admin", .timeLimit(.minutes(1)))
+struct ClusterAdminTests {
+    final class FakeCluster: ClusterMembership {
+        private let state = NIOLockedValueBox<(nodes: [String: ClusterNode], handlers: [@Sendable (String) -> Void])>(([:], []))
+
+        func announce(node: String, state announced: [UInt8]) async throws {
+            state.withLockedValue { $0.nodes[node] = ClusterNode(name: node, seenAt: Date(), state: announced) }
+        }
+
+        func members(seenWithin age: TimeInterval) async throws -> [ClusterNode] {
+            state.withLockedValue { $0.nodes.values.sorted { $0.name < $1.name } }
+        }
+
+        func broadcast(_ command: String) async throws {
+            for handler in state.withLockedValue({ $0.handlers }) { handler(command) }
+        }
+
+        func observeCommands(_ handler: @escaping @Sendable (String) -> Void) {
+            state.withLockedValue { $0.handlers.append(handler) }
+        }
+    }
+
+    @Test("STATS on one node lists every node with its rule-set hash; RELOAD there reloads the others too")
+    func statsAndReload() async throws {
+        let cluster = FakeCluster()
+        let reloadsOnB = NIOLockedValueBox(0)
+        let ruleSet = try #require(RuleSetLoader(source: InMemoryRuleSource(TestServer.standardRules)).load("r").ruleSet)
+        try await TestServer.run(configure: { configuration in
+            configuration.nodeName = "b"
+            configuration.cluster = cluster
+            configuration.reloadRules = {
+                reloadsOnB.withLockedValue { $0 += 1 }
+                return .reloaded(RuleSetChange(added: [], removed: [], changed: [], hash: "hash-b2", ruleCount: 1))
+            }
+        }) { _ in
+            try await TestServer.run(configure: { configuration in
+                configuration.nodeName = "a"
+                configuration.cluster = cluster
+                configuration.reloadRules = { .reloaded(RuleSetChange(added: [], removed: [], changed: [], hash: ruleSet.hash, ruleCount: 1)) }
+            }) { a in
+                let client = try await TestClient.connected(to: a)
+                // Both nodes announce themselves as they start.
+                var nodes: [[String: Any]] = []
+                let deadline = ContinuousClock.now + .seconds(10)
+                while nodes.count < 2, ContinuousClock.now < deadline {
+                    nodes = try await client.request("STATS")["cluster"] as? [[String: Any]] ?? []
+                    if nodes.count < 2 { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(nodes.compactMap { $0["node"] as? String } == ["a", "b"])
+                #expect(nodes.allSatisfy { ($0["state"] as? [String: Any])?["rule_set_hash"] is String })
+
+                let reload = try await client.request("RELOAD")
+                #expect(reload["node"] as? String == "a")
+                #expect(reload["other_nodes_asked"] as? Int == 1)
+                var hashOfB: String?
+                let reloaded = ContinuousClock.now + .seconds(10)
+                while hashOfB != "hash-b2", ContinuousClock.now < reloaded {
+                    let listed = try await client.request("STATS")["cluster"] as? [[String: Any]] ?? []
+                    hashOfB = (listed.first { $0["node"] as? String == "b" }?["state"] as? [String: Any])?["rule_set_hash"] as? String
+                    if hashOfB != "hash-b2" { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(hashOfB == "hash-b2")
+                #expect(reloadsOnB.withLockedValue { $0 } == 1)
+                await client.close()
+            }
         }
     }
 }

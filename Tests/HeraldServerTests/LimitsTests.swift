@@ -125,9 +125,9 @@ struct LimitsTests {
 
     @Test("over the publish rate an article is refused with rate_limited and retry_after_ms; the connection stays")
     func publishRate() async throws {
+        // One article every 4 s: at one a second, a loaded machine (the whole suite on two cores) sometimes took
+        // over a second for the first two round trips, and the third article found a new token.
         try await TestServer.run(configure: {
-            // One token every four seconds: the three publishes below must land inside one refill even when the whole
-            // suite loads the machine (at one a second a slow run refilled the bucket before the third).
             $0.publishRate = 0.25
             $0.publishBurst = 2
         }) { server in

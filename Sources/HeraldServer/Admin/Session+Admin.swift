@@ -52,13 +52,29 @@ extension Session {
         logger.info("admin command", metadata: ["command": "\(command.verb)"])
         switch command {
         case .reload:
-            return reload(await context.reload(), ref: ref)
+            let outcome = await context.reload()
+            // In a cluster every node reloads (each from its own rule folder), whatever became of this one.
+            let others = outcome == nil ? nil : await context.reloadOthers()
+            return reload(outcome, othersAsked: others, ref: ref)
         case .stats:
+            let members = await context.clusterMembers()
             return send(
                 adminOK("stats", ref: ref) { writer in
                     StatsReport(
                         statistics: context.statistics.snapshot, byRole: context.broker.connectionsByRole()
                     ).write(to: &writer)
+                    if let members {
+                        // Every node heard from lately, as it last announced itself.
+                        writer.beginArray("cluster")
+                        for member in members {
+                            writer.beginObject()
+                            writer.string("node", member.name)
+                            writer.string("seen_at", Silence.format(member.seenAt))
+                            writer.raw("state", member.state)
+                            writer.endObject()
+                        }
+                        writer.endArray()
+                    }
                 })
         case .clients:
             return clients(ref: ref)
@@ -124,7 +140,7 @@ extension Session {
         }
     }
 
-    private func reload(_ outcome: ReloadOutcome?, ref: String?) -> Next {
+    private func reload(_ outcome: ReloadOutcome?, othersAsked: Int?, ref: String?) -> Next {
         switch outcome {
         case nil:
             return reject(ProtocolError(.reloadFailed, "this server was started without a rule folder to reload"), command: "reload", ref: ref)
@@ -138,6 +154,8 @@ extension Session {
                     writer.int("errors", errors)
                     writer.int("warnings", warnings)
                     writer.strings("diagnostics", diagnostics.map(\.text))
+                    if let othersAsked { writer.int("other_nodes_asked", othersAsked) }
+                    writer.optionalString("node", context.nodeName)
                 })
         case .reloaded(let change):
             return send(
@@ -149,6 +167,7 @@ extension Session {
                     writer.strings("changed", change.changed)
                     writer.strings("lists_changed", change.listsChanged)
                     if let digest = change.backtest { Self.write(digest, to: &writer) }
+                    if let othersAsked { writer.int("other_nodes_asked", othersAsked) }
                 })
         }
     }

@@ -108,6 +108,8 @@ public final class HeraldServer: Service, Sendable {
         defer { retention.cancel() }
         let silences = Task { await self.expireSilences() }
         defer { silences.cancel() }
+        let membership = Task { await self.runClusterMember() }
+        defer { membership.cancel() }
         let authSummaries = Task { await self.summarizeAuthenticationFailures() }
         defer { authSummaries.cancel() }
         try await withGracefulShutdownHandler {
@@ -229,6 +231,7 @@ public final class HeraldServer: Service, Sendable {
             roles: configuration.roles,
             auth: configuration.auth, authThrottle: authThrottle, authDelay: configuration.authDelay,
             reload: { await self.reloadRules() },
+            reloadOthers: { await self.reloadOtherNodes() }, clusterMembers: { await self.clusterMembers() },
             maximumLineBytes: configuration.maximumLineBytes, maximumArticleBytes: configuration.maximumArticleBytes,
             maximumSubscriptions: configuration.maximumSubscriptions,
             maximumQueuedBytes: configuration.maximumQueuedBytes,

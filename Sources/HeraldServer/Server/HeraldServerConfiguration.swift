@@ -1,4 +1,5 @@
 import HeraldProtocol
+import HeraldStore
 import NIOCore
 import NIOPosix
 
@@ -77,6 +78,9 @@ public struct HeraldServerConfiguration: Sendable {
     /// replies to admin commands carry it as `node`, so a client knows which node answered. `nil` (one server on
     /// its own): no `node` field.
     public var nodeName: String?
+    /// What the nodes sharing the alert log know of each other (the PostgreSQL store); with ``nodeName`` set, the
+    /// server announces itself there, lists the nodes in `STATS`, and passes `RELOAD` on to every node.
+    public var cluster: (any ClusterMembership)?
     /// The version announced in `hello`.
     public var version: String = "0.1.0"
     /// The event loops for the listening socket and the connections.

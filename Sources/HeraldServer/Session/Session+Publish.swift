@@ -35,7 +35,7 @@ extension Session {
             // A duplicate stores nothing: answered now, after the articles before it.
             context.statistics.published(duplicate: true, alerts: 0, linesQueued: 0)
             await settle()
-            return send(Self.published(outcome, form: form, ref: ref))
+            return send(Self.published(outcome, duplicateOf: nil, form: form, ref: ref))
         }
         let handle = self.handle
         let statistics = context.statistics
@@ -50,9 +50,12 @@ extension Session {
                 handle.send(ServerMessage.error(failure, command: form.rawValue, ref: ref), slowConsumerGrace: grace)
             } else {
                 // The ids are the store's, given at commit; the store may also have found the content already held.
-                let stored = outcome.resolved(by: ticket)
-                statistics.published(duplicate: stored.duplicate, alerts: stored.alerts.count, linesQueued: 0)
-                handle.send(Self.published(stored, form: form, ref: ref), slowConsumerGrace: grace)
+                // Read from the ticket and the lines' cells: this runs on the store's writer thread, which should
+                // not compose the lines' JSON again (PublishOutcome.resolved does, for callers that want them).
+                let duplicateOf = ticket.duplicateOf
+                statistics.published(
+                    duplicate: duplicateOf != nil, alerts: duplicateOf == nil ? outcome.alerts.count : 0, linesQueued: 0)
+                handle.send(Self.published(outcome, duplicateOf: duplicateOf, form: form, ref: ref), slowConsumerGrace: grace)
             }
         }
         inFlight.append(ticket)
@@ -74,18 +77,22 @@ extension Session {
         ProtocolError(.storageFailed, "the alert log could not store this article (\(error)); nothing was sent, retry")
     }
 
-    private static func published(_ outcome: PublishOutcome, form: PublishForm, ref: String?) -> ByteBuffer {
-        ServerMessage.ok(form.rawValue, ref: ref) { writer in
-            writer.string("article", outcome.articleID)
+    /// The `ok` for a published article; `duplicateOf` when the store found its content already held at commit.
+    private static func published(_ outcome: PublishOutcome, duplicateOf: String?, form: PublishForm, ref: String?) -> ByteBuffer {
+        let duplicate = outcome.duplicate || duplicateOf != nil
+        let alertIDs = duplicate ? [] : outcome.alertIDs
+        let lines = duplicate ? 0 : outcome.lineCount
+        return ServerMessage.ok(form.rawValue, ref: ref) { writer in
+            writer.string("article", duplicateOf ?? outcome.articleID)
             writer.string("content_id", outcome.contentID)
-            writer.bool("duplicate", outcome.duplicate)
-            writer.int("alerts", outcome.alerts.count)
+            writer.bool("duplicate", duplicate)
+            writer.int("alerts", alertIDs.count)
             writer.beginArray("alert_ids")
-            for alert in outcome.alerts { writer.uint(nil, alert.id) }
+            for id in alertIDs { writer.uint(nil, id) }
             writer.endArray()
-            if outcome.entries.count > outcome.alerts.count {
+            if lines > alertIDs.count {
                 // Repeats inside a dedup window and throttle notices: stored and pushed, not new alerts.
-                writer.int("other_lines", outcome.entries.count - outcome.alerts.count)
+                writer.int("other_lines", lines - alertIDs.count)
             }
         }
     }

@@ -1,5 +1,6 @@
 import HeraldCore
 import HeraldProtocol
+import HeraldStore
 import Logging
 import NIOCore
 
@@ -23,6 +24,10 @@ final class SessionContext: Sendable {
     let authDelay: (@Sendable (TimeAmount) async -> Void)?
     /// `RELOAD`: the server's reload, which also updates the statistics and logs.
     let reload: @Sendable () async -> ReloadOutcome?
+    /// In a cluster: asks the other nodes to reload, returning how many were heard from lately (`nil` alone).
+    let reloadOthers: @Sendable () async -> Int?
+    /// In a cluster: the nodes heard from lately (`nil` alone).
+    let clusterMembers: @Sendable () async -> [ClusterNode]?
     let maximumLineBytes: Int
     let maximumArticleBytes: Int
     let maximumSubscriptions: Int
@@ -50,6 +55,8 @@ final class SessionContext: Sendable {
         authThrottle: AuthThrottle,
         authDelay: (@Sendable (TimeAmount) async -> Void)?,
         reload: @escaping @Sendable () async -> ReloadOutcome?,
+        reloadOthers: @escaping @Sendable () async -> Int? = { nil },
+        clusterMembers: @escaping @Sendable () async -> [ClusterNode]? = { nil },
         maximumLineBytes: Int,
         maximumArticleBytes: Int,
         maximumSubscriptions: Int,
@@ -74,6 +81,8 @@ final class SessionContext: Sendable {
         self.authThrottle = authThrottle
         self.authDelay = authDelay
         self.reload = reload
+        self.reloadOthers = reloadOthers
+        self.clusterMembers = clusterMembers
         self.maximumLineBytes = maximumLineBytes
         self.maximumArticleBytes = maximumArticleBytes
         self.maximumSubscriptions = maximumSubscriptions

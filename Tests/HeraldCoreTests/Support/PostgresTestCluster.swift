@@ -188,6 +188,28 @@ final class PostgresTestCluster: Sendable {
         return text
     }
 
+    /// A loopback port where connections are refused for as long as `body` runs: bound by a socket of this
+    /// process that does not listen, so no other test's server can take it meanwhile (a port merely found free can
+    /// be, and then a test expecting "refused" talks to that server instead).
+    static func withRefusingPort<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw Unavailable(description: "no socket for a refusing port") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw Unavailable(description: "cannot bind a loopback port") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
+        }
+        return try await body(Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     /// A free TCP port on 127.0.0.1, found by binding port 0.
     static func freePort() throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
