@@ -261,13 +261,35 @@ struct RuleEvaluation {
     private func describes(_ hit: Hit, _ unit: Hit) -> Bool {
         guard let index = sentenceIndex(of: hit.firstToken) else { return false }
         let sentence = text.sentences[index]
-        let opening = sentence.firstToken..<max(sentence.firstToken, min(sentence.endToken, sentence.firstToken + 5, hit.firstToken))
-        return partHits(startingIn: opening).contains { other in
-            guard other.list == unit.list else { return false }
-            let before = max(sentence.firstToken, other.firstToken - 4)..<other.firstToken
-            return before.contains { Self.definite.contains(text.key(ofToken: $0)) }
+        // Before the hit: "Staffed by 34 engineers, the lab builds…" refers back as well as "The lab builds…".
+        let before = sentence.firstToken..<max(sentence.firstToken, hit.firstToken)
+        func isDefinite(_ token: Int) -> Bool {
+            (max(sentence.firstToken, token - 4)..<token).contains { Self.definite.contains(text.key(ofToken: $0)) }
+        }
+        if partHits(startingIn: before).contains(where: { $0.list == unit.list && isDefinite($0.firstToken) }) { return true }
+        // "a new perception software centre … The Ann Arbor centre will…": the unit's own head noun, or a noun any
+        // unit is called by later ("the site", "the facility"), though neither alone is a unit of the list.
+        let head = text.key(ofToken: unit.endToken - 1)
+        return before.contains { token in
+            let word = text.key(ofToken: token)
+            return (word == head || Self.unitBackReferences.contains(word)) && isDefinite(token) || isLocativeThere(token)
         }
     }
+
+    /// "there" pointing at a place named before ("eleven people work there", "is hiring 40 engineers there"), not the
+    /// existential "there is/are", which points at nothing.
+    private func isLocativeThere(_ token: Int) -> Bool {
+        guard text.key(ofToken: token) == "there" else { return false }
+        return token + 1 >= text.textTokens.count || !Self.existentialFollowers.contains(text.key(ofToken: token + 1))
+    }
+
+    /// Nouns a unit is called by when referred back to: "The site will employ…", "The facility houses…".
+    private static let unitBackReferences: Set<String> = ["site", "facility", "office", "centre", "center", "hub", "campus"]
+
+    private static let existentialFollowers: Set<String> = [
+        "is", "are", "was", "were", "will", "would", "has", "have", "had", "may", "might", "could", "should", "seems",
+        "seem", "appears", "appear", "remain", "remains", "'s", "’s", "be", "must", "can",
+    ]
 
     // MARK: The setting the sentences before give
 
