@@ -64,6 +64,10 @@ final class ReferenceResolver {
         "global", "science", "sciences", "cognitive", "data", "smart", "the", "china", "chinese", "beijing",
         "shanghai", "shenzhen", "hangzhou", "guangzhou", "hong", "kong", "device", "devices", "electronics", "innovation",
     ]
+    /// Words that end a firm's registered name after its usual one: "XtalPi Holdings Limited", "Hesai Group Inc.".
+    static let registeredNameWords: Set<String> = [
+        "holdings", "holding", "limited", "ltd", "inc", "co", "corp", "corporation", "group", "plc", "company", ".",
+    ]
     static let anaphorNouns: Set<String> = [
         "company", "firm", "group", "start-up", "startup", "giant", "maker", "developer", "business", "conglomerate",
         "unicorn", "carmaker", "automaker", "chipmaker", "manufacturer", "supplier", "platform", "operator",
@@ -188,12 +192,15 @@ final class ReferenceResolver {
         // discovery company combining artificial intelligence and robotics, opened…".
         // Only an appositive says what the firm is ("a … company combining AI …"); "best known for its AI-assisted
         // driving features" says what it sells.
-        for hit in hits
-        where lists[Int(hit.list)].isReferable && text.tokenText(hit.endToken, equals: ",")
-            && (isWord(hit.endToken + 1, "a", "A") || isWord(hit.endToken + 1, "an", "An")) {
-            let aside = (hit.endToken + 1)..<min(count, hit.endToken + 16)
+        for hit in hits where lists[Int(hit.list)].isReferable {
+            // Past the rest of a registered name and a listing: "XtalPi Holdings Limited (HKEX: 2228), a company…".
+            var comma = hit.endToken
+            while comma < count, comma < hit.endToken + 4, Self.registeredNameWords.contains(key(comma)) { comma += 1 }
+            if key(comma) == "(", let close = (comma..<min(count, comma + 10)).first(where: { key($0) == ")" }) { comma = close + 1 }
+            guard text.tokenText(comma, equals: ","), isWord(comma + 1, "a", "A") || isWord(comma + 1, "an", "An") else { continue }
+            let aside = (comma + 1)..<min(count, comma + 16)
             guard let close = aside.first(where: { text.tokenText($0, equals: ",") }) ?? aside.last else { continue }
-            let describesAI = (hit.endToken + 1..<close).contains { index in
+            let describesAI = (comma + 1..<close).contains { index in
                 let word = key(index)
                 return word == "ai" && text.textTokens[index].shape == .upper
                     || (word == "artificial" && key(index + 1) == "intelligence")
@@ -405,11 +412,19 @@ final class ReferenceResolver {
         // Anaphors.
         for index in (articles + pronouns) where !covered[index] {
             var end: Int?
+            var describedCity: String?
             if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3, asciiLower(text.textTokens[index].byteStart, is: Self.the) {
                 var cursor = index + 1
                 var steps = 0
                 var foreign = false
                 while cursor < count, steps < 8 {
+                    // "the Suzhou-based robot-vacuum maker": the city says which of the firms named before is meant.
+                    if describedCity == nil, text.textTokens[cursor].shape == .capitalized,
+                        let (_, originEnd, country) = origin(at: cursor, key), country != nil
+                    {
+                        let phrase = (cursor..<originEnd).map(key).joined(separator: " ")
+                        if !Model.isDemonym(phrase) { describedCity = phrase }
+                    }
                     // "The Osaka group": a description with an origin no firm of the list has is another firm.
                     if text.textTokens[cursor].shape == .capitalized, !Self.anaphorNounSet.contains(cursor, in: text),
                         origin(at: cursor, key).map({ $0.2 == nil }) ?? true
@@ -443,7 +458,17 @@ final class ReferenceResolver {
                 }
             }
             guard let end else { continue }
-            guard let referent = antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart) else { continue }
+            let found: Referent?
+            if let describedCity {
+                found = antecedent(before: index, mentions: mentions, basedIn: describedCity)
+                    ?? antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart).flatMap { referent in
+                        // "The Hangzhou-based giant" after Baidu (of Beijing) is a firm not named yet: nothing.
+                        headquarters(of: referent).map { $0 == describedCity ? referent : nil } ?? referent
+                    }
+            } else {
+                found = antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart)
+            }
+            guard let referent = found else { continue }
             if let hit = hit(for: referent, first: index, end: end) { result.hits.append(hit) }
         }
         return result
@@ -487,6 +512,18 @@ final class ReferenceResolver {
             if mention.isSubject { return mention.referent }
         }
         return last.referent
+    }
+
+    /// The last listed firm named before `index` whose head office is `city` ("the Suzhou-based robot-vacuum maker"
+    /// after Ecovacs of Suzhou and Roborock of Beijing is Ecovacs, whichever was the subject).
+    private func antecedent(before index: Int, mentions: [Mention], basedIn city: String) -> Referent? {
+        mentions.last { $0.token < index && headquarters(of: $0.referent) == city }?.referent
+    }
+
+    /// A listed firm's head office (`hq`), lowercased; nil for other firms and for entries without one.
+    private func headquarters(of referent: Referent) -> String? {
+        guard case .listed(let list, let entry) = referent else { return nil }
+        return lists[Int(list)].entries[Int(entry)].attributes["hq"].map { $0.replacingOccurrences(of: "_", with: " ").lowercased() }
     }
 
     /// A mention is a sentence's subject when it opens the sentence, or follows a dateline ("BEIJING (Wire) -
