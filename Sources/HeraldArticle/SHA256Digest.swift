@@ -32,6 +32,11 @@ public enum SHA256Digest {
     /// The first `digits` (at most 64) lowercase hexadecimal digits of the SHA-256 digest of `bytes`, hashed into a
     /// buffer on the stack: no digest array and no full-length hex string to cut.
     public static func hexPrefix(of bytes: [UInt8], digits: Int) -> String {
+        hexPrefix(of: bytes[...], digits: digits)
+    }
+
+    /// The same, over a slice: the content id hashes the front of a buffer it built.
+    public static func hexPrefix(of bytes: ArraySlice<UInt8>, digits: Int) -> String {
         let count = min(max(digits, 0), byteCount * 2)
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &digest) { out in
