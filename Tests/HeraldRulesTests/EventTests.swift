@@ -178,6 +178,45 @@ struct EventTests {
         #expect(introduced.matches.first?.field("firm") == "Zhixing Robotics")
     }
 
+    @Test("a report denied in the next sentences is no event; a firm's own account is not undone by 'no plans for others'")
+    func reportDeniedLater() throws {
+        #expect(try Self.fired("Media reports said Alibaba has opened a lab in Sunnyvale. Alibaba denied the reports.").isEmpty)
+        #expect(try Self.fired("Reports stated that Alibaba had opened a lab in Sunnyvale. Rents rose. Neither Alibaba nor its units have opened any lab.").isEmpty)
+        #expect(try Self.fired("Alibaba has opened a lab in Sunnyvale. It has no plans to open others.").count == 1)
+        #expect(try Self.fired("Media reports said Alibaba has opened a lab in Sunnyvale. Tencent denied opening one.").count == 1)
+        #expect(try Self.fired("Media reports said Alibaba has opened a lab in Sunnyvale. Rents rose. Prices rose. Alibaba denied it.").count == 1,
+            "three sentences on")
+    }
+
+    @Test("'the Shenzhen-based maker' is the firm named before with that head office, or none when no such firm was named")
+    func describedByHeadOffice() throws {
+        let lists = Self.lists + """
+
+            list OTHER_FIRM kind=entity refer=context
+            Baidu       country=CN sector=internet hq=Beijing
+            Zhipu AI    country=CN sector=ai hq=Beijing
+            """
+        let rules = Self.rules.replacingOccurrences(of: "@FIRM | @ORIGIN_FIRM", with: "@ORIGIN_FIRM | @OTHER_FIRM")
+        func fired(_ text: String) throws -> [String] { try TestRules.ruleSet(rules, lists: lists).fired(text) }
+        #expect(try fired("Tencent and Baidu reported results. The Shenzhen-based gaming giant has opened a lab in Sunnyvale.") == [
+            "opens:firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try fired("Baidu reported results. The Shenzhen-based gaming giant has opened a lab in Sunnyvale.").isEmpty)
+        #expect(try fired("Baidu reported results. The Beijing-based search giant has opened a lab in Sunnyvale.") == [
+            "opens:firm=Baidu,place=Sunnyvale,factuality=asserted"
+        ])
+    }
+
+    @Test("a listed firm described as an AI company in an appositive, past its registered name and listing")
+    func describedAsAI() throws {
+        let rules = Self.rules.replacingOccurrences(of: "let place = @PLACE", with: "let place = @PLACE\n    require firm[sector=ai] and verb and team")
+        func fired(_ text: String) throws -> [String] { try TestRules.ruleSet(rules, lists: Self.lists).fired(text) }
+        #expect(try fired("Tencent Holdings Limited (HKEX: 0700), a company building artificial intelligence tools, has opened a lab in Sunnyvale.") == [
+            "opens:firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try fired("Tencent Holdings Limited (HKEX: 0700), a games company, has opened a lab in Sunnyvale.").isEmpty)
+    }
+
     @Test("origins=: a place list introduces firms from there; 'Founded in X, NAME'; city-first registered names")
     func originList() throws {
         let lists = Self.lists.replacingOccurrences(

@@ -46,6 +46,7 @@ struct SettingTests {
         #expect(ruleSet.fired("Alibaba opened a lab.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab in Toronto.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its Toronto lab.").isEmpty)
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba grew in Toronto, where it opened a lab.").isEmpty)
         // The place after the event is no setting for it.
         #expect(ruleSet.fired("Alibaba opened a lab. Rents rose in Sunnyvale.").isEmpty)
         // A hyphen is no dateline's dash, and a lowercase word begins a sentence.

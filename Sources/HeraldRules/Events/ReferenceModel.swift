@@ -62,13 +62,13 @@ extension ReferenceResolver {
             "FR": ["french"], "GB": ["british"], "IN": ["indian"], "SG": ["singaporean"],
         ]
 
-        /// Adjectives that make a firm another country's ("a German robot maker").
-        /// (Places before "-based" and in ", a Seattle start-up," are read by their own patterns.)
         /// Whether an origin phrase is a nationality or country ("chinese", "hong kong"), not a city.
         static func isDemonym(_ phrase: String) -> Bool {
             demonyms.values.contains { $0.contains(phrase) }
         }
 
+        /// Adjectives that make a firm another country's ("a German robot maker").
+        /// (Places before "-based" and in ", a Seattle start-up," are read by their own patterns.)
         static let otherOrigins: Set<String> = [
             "american", "u.s.", "us", "japanese", "korean", "taiwanese", "german", "french", "british", "indian",
             "singaporean", "canadian", "israeli", "swiss", "dutch", "swedish", "european",

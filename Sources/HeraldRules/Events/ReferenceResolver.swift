@@ -81,7 +81,10 @@ final class ReferenceResolver {
     static let subsidiaryNouns: Set<String> = ["unit", "subsidiary", "division", "arm", "affiliate", "spinoff", "spin", "offshoot"]
     /// Words that end the description between "the" and its noun.
     /// "and" may join two descriptions ("the phone and electric-car maker"); a second "the" starts another phrase.
-    static let descriptionStoppers = WordSet(nameStoppers.subtracting(["and"]).union([",", ".", "of"]))
+    /// Words and marks a description ("the Hangzhou-based e-commerce giant") does not run across: 'the usual thread:
+    /// "Chinese AI firm' is a thread, then a quoted headline.
+    static let descriptionStoppers = WordSet(
+        nameStoppers.subtracting(["and"]).union([",", ".", "of", ":", ";", "\"", "\u{201C}", "\u{201D}", "(", ")", "\u{2014}"]))
     /// Tokens after which "It" / "it" opens a clause as its subject.
     static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
     static let abbreviatedSuffixes: Set<String> = ["co", "inc", "ltd", "corp", "plc", "bhd"]

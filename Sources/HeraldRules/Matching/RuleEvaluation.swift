@@ -362,6 +362,12 @@ struct RuleEvaluation {
                 index += 1
             }
         }
+        // "expanding research in China, where it has opened labs": a 'where' clause happens at its antecedent.
+        if let whereIndex = (unit.firstToken..<verb.firstToken).last(where: { text.key(ofToken: $0) == "where" }),
+            whereIndex - 2 >= unit.firstToken, text.tokenText(whereIndex - 1, equals: ","), isName(whereIndex - 2)
+        {
+            return text.text(ofToken: whereIndex - 2)
+        }
         if let object {
             var index = object.firstToken - 1
             while index > unit.firstToken, index >= object.firstToken - 3, !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
@@ -401,6 +407,47 @@ struct RuleEvaluation {
 
     /// Words that make a noun phrase refer back to something named before.
     private static let definite: Set<String> = ["the", "its", "this", "that", "their", "our"]
+
+    // MARK: A report denied in the next sentences
+
+    /// The denial, in one of the next two sentences, of an event the sentence reports others saying: "…has noted
+    /// reports stating that the Company has established a centre in Austin. The Board wishes to clarify that
+    /// neither the Company nor its subsidiaries has established any research centre…". The later sentence names
+    /// the same firm (or refers to it) and either negates a verb of the event's list or denies outright ("denied
+    /// the report", "is untrue"). Only reported events: a firm's own "opened a lab. It has no plans to open
+    /// others" keeps its lab.
+    private func laterDenial(of verb: Hit, agent: Hit?, in unit: Segment) -> String? {
+        guard part == .body, let index = sentenceIndex(of: verb.firstToken) else { return nil }
+        let sentence = text.sentences[index]
+        guard (sentence.firstToken..<verb.firstToken).contains(where: { Self.reportWords.contains(text.key(ofToken: $0)) })
+        else { return nil }
+        let firm = agent.map { entries(of: $0)[Int($0.entry)].canonical }
+        for later in text.sentences[(index + 1)..<min(text.sentences.count, index + 3)] {
+            let hits = partHits(startingIn: later.firstToken..<later.endToken)
+            if let firm, !hits.contains(where: { $0.list == agent?.list && entries(of: $0)[Int($0.entry)].canonical == firm }) {
+                continue
+            }
+            if let word = (later.firstToken..<later.endToken).first(where: { Self.denialWords.contains(text.key(ofToken: $0)) }) {
+                return "'\(text.text(ofToken: word))' in a later sentence"
+            }
+            let analysis = EventAnalysis(structure: structures.structure(of: later, in: text), text: text, publishedYear: publishedYear)
+            for other in hits where other.list == verb.list {
+                let (factuality, cue) = analysis.factuality(of: other, agent: nil)
+                if factuality == .negated { return "\(cue ?? "a negation") in a later sentence" }
+            }
+        }
+        return nil
+    }
+
+    /// Words that say a sentence reports what others claim.
+    private static let reportWords: Set<String> = [
+        "report", "reports", "reported", "reporting", "media", "rumours", "rumors", "rumour", "rumor", "speculation",
+        "stating", "claimed", "claims", "alleged", "according",
+    ]
+    /// Words that deny a report outright.
+    private static let denialWords: Set<String> = [
+        "denied", "denies", "deny", "dismissed", "refuted", "untrue", "inaccurate", "baseless", "groundless",
+    ]
 
     /// Why an assignment is not the rule's event.
     private struct EventFailure: Error {
@@ -448,6 +495,9 @@ struct RuleEvaluation {
         let (factuality, cue) = analysis.factuality(of: verb, agent: agent)
         guard event.accepted.contains(factuality) else {
             return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue \(cue ?? "none"))"))
+        }
+        if factuality == .asserted || factuality == .announced, let denial = laterDenial(of: verb, agent: agent, in: unit) {
+            return .failure(EventFailure(reason: "\(quoted(verb)) is reported, then denied: \(denial)"))
         }
         guard explain else { return .success((factuality, "")) }
         var parts: [String] = []
