@@ -18,8 +18,13 @@ public struct ArticleParser: Sendable {
     /// Longer first lines are taken as body text, not as a headline.
     static let maximumTitleLength = 300
 
-    public init(maximumBytes: Int = 10 << 20) {
+    /// Articles leave their content id to be computed when read (`Article.init(contentIDOnDemand:)`): for batch
+    /// matching, which reads it only for articles that raise an alert.
+    public var contentIDsOnDemand: Bool
+
+    public init(maximumBytes: Int = 10 << 20, contentIDsOnDemand: Bool = false) {
         self.maximumBytes = maximumBytes
+        self.contentIDsOnDemand = contentIDsOnDemand
     }
 
     /// Parses a whole input (a file, or stdin) in the given format; `name` is used in error messages.
@@ -118,8 +123,20 @@ public struct ArticleParser: Sendable {
         let published = try string("published").map { DateLineParser.parse($0) ?? $0 }
         let id = try string("id").flatMap { $0.isEmpty ? nil : $0 }
         return Article(
-            id: id, title: title.trimmingCharacters(in: .whitespacesAndNewlines), body: body, source: try string("source"),
-            url: try string("url"), published: published)
+            id: id, title: Self.trimmingWhitespace(title), body: body, source: try string("source"),
+            url: try string("url"), published: published, contentIDOnDemand: contentIDsOnDemand)
+    }
+
+    /// `text` without leading and trailing white space (the Unicode White_Space property, which takes in what
+    /// Foundation's `.whitespacesAndNewlines` does). Foundation's trim bridges every title to an NSString: 5 % of
+    /// `herald match`'s time on an archive of short news stories; a title needing no trim is returned as it is.
+    static func trimmingWhitespace(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 
     /// Parses a scraped plain-text article.
@@ -181,7 +198,9 @@ public struct ArticleParser: Sendable {
             previousLine = lineNumber
         }
         if !current.isEmpty { paragraphs.append(current.joined(separator: "\n")) }
-        return Article(title: headline, body: paragraphs.joined(separator: "\n\n"), source: source, published: published)
+        return Article(
+            title: headline, body: paragraphs.joined(separator: "\n\n"), source: source, published: published,
+            contentIDOnDemand: contentIDsOnDemand)
     }
 
     private static func endsParagraph(_ line: String?) -> Bool {

@@ -60,7 +60,7 @@ public struct MatchCommand: ParsableCommand {
         }
         guard let ruleSet = outcome.ruleSet else { throw ExitCode.failure }
         var run = MatchRun(
-            ruleSet: ruleSet, parser: ArticleParser(), explain: explain, jobs: jobs,
+            ruleSet: ruleSet, parser: ArticleParser(contentIDsOnDemand: true), explain: explain, jobs: jobs,
             showProgress: !quiet && isatty(STDERR_FILENO) == 1)
         for file in files {
             run.match(path: file, format: format)

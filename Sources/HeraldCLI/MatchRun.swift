@@ -106,11 +106,13 @@ struct MatchRun {
             return Outcome(error: error.message)
         }
         // Each explanation line says which input and article it is about: several inputs explain in one stream.
-        let origin: String
-        if case .text = record { origin = name } else { origin = "\(name)#\(article.id)" }
         let report = ruleSet.match(title: article.title, body: article.body, published: article.published, explain: explain)
         var outcome = Outcome(isArticle: true)
-        outcome.explanation = report.explanation.map { "explain: \(origin): \($0)" }
+        if !report.explanation.isEmpty {
+            let origin: String
+            if case .text = record { origin = name } else { origin = "\(name)#\(article.id)" }
+            outcome.explanation = report.explanation.map { "explain: \(origin): \($0)" }
+        }
         if !report.matches.isEmpty {
             let encoded = EncodedArticle(article)
             for match in report.matches {

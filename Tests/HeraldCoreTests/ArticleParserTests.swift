@@ -73,6 +73,18 @@ struct ArticleParserTests {
         #expect(articles[0].url == "https://example.com/1")
     }
 
+    @Test("a JSON title loses the white space around it, Unicode spaces and line breaks included, and nothing else")
+    func jsonTitleTrim() throws {
+        let titles = [
+            ("  Alibaba opens a lab \n", "Alibaba opens a lab"), ("\u{3000}\u{00A0}Lab\u{2028}\t", "Lab"),
+            ("Lab", "Lab"), ("Open\u{00A0}lab", "Open\u{00A0}lab"), ("\u{00A0}", ""),
+        ]
+        for (raw, trimmed) in titles {
+            let line = String(decoding: try JSONSerialization.data(withJSONObject: ["title": raw, "body": "B"]), as: UTF8.self)
+            #expect(try parser.parseJSON(line).title == trimmed)
+        }
+    }
+
     @Test("format detection by extension, then by content")
     func detection() throws {
         #expect(ArticleParser.resolve(.auto, name: "a.ndjson", text: "x") == .json)
