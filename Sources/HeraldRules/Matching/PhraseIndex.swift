@@ -84,6 +84,8 @@ struct PhraseIndex: Sendable {
     /// The checks behind `caseCodes`, compared as strings where the code says so.
     private var caseChecks: [CaseCheck?] = []
     private(set) var patternCount = 0
+    /// The key of every pattern's first token, by list: what ``ArticlePrefilter`` looks for.
+    private(set) var firstKeys: [Int32: Set<String>] = [:]
 
     /// An empty index: matches nothing.
     init() {}
@@ -92,9 +94,10 @@ struct PhraseIndex: Sendable {
     /// with one extra entry at the end.
     init(
         vocabulary: TokenVocabulary, rootChildren: [Int32], childStart: [Int32], childTokens: [Int32],
-        childNodes: [Int32], patternStart: [Int32], patterns: [Pattern], patternCount: Int
+        childNodes: [Int32], patternStart: [Int32], patterns: [Pattern], patternCount: Int, firstKeys: [Int32: Set<String>] = [:]
     ) {
         self.vocabulary = vocabulary
+        self.firstKeys = firstKeys
         let nodes = (0..<childStart.count - 1).map { node in
             Node(
                 childStart: childStart[node], childEnd: childStart[node + 1], patternStart: patternStart[node],

@@ -10,10 +10,12 @@ struct PhraseIndexBuilder {
     private var vocabulary: [String: Int32] = [:]
     private var nodes: [Node] = [Node()]
     private var patternCount = 0
+    private var firstKeys: [Int32: Set<String>] = [:]
 
     /// Adds the tokens of one alias, with the case rule it must satisfy.
     mutating func insert(tokens: [Token], list: Int32, entry: Int32, caseMode: CaseMode) {
-        guard !tokens.isEmpty else { return }
+        guard let first = tokens.first else { return }
+        firstKeys[list, default: []].insert(first.key)
         var node: Int32 = 0
         var checks: [PhraseIndex.CaseCheck?] = []
         for token in tokens {
@@ -81,6 +83,7 @@ struct PhraseIndexBuilder {
         for (key, id) in vocabulary { keys[Int(id)] = key }
         return PhraseIndex(
             vocabulary: TokenVocabulary(keys: keys), rootChildren: rootChildren, childStart: childStart, childTokens: childTokens,
-            childNodes: childNodes, patternStart: patternStart, patterns: patterns, patternCount: patternCount)
+            childNodes: childNodes, patternStart: patternStart, patterns: patterns, patternCount: patternCount,
+            firstKeys: firstKeys)
     }
 }

@@ -30,6 +30,8 @@ public struct RuleSet: Sendable {
     /// that binding's hits: a rule none of whose such bindings lacks a hit in a text part may need the reference
     /// pass there; when no rule may, the pass (a fifth of matching time on news that names no firm) is skipped.
     let referenceGates: [[[Int32]]]
+    /// Tells from an article's bytes that no rule can fire on it (nil when that cannot be told for this rule set).
+    let prefilter: ArticlePrefilter?
 
     init(
         rules: [CompiledRule], lists: [GazetteerList], index: PhraseIndex, hash: String, files: [String],
@@ -62,6 +64,10 @@ public struct RuleSet: Sendable {
         self.anchorStarts = anchorStarts
         self.unanchoredRules = unanchored
         self.referenceModel = rules.contains { $0.event != nil } ? ReferenceResolver.Model(lists: lists) : nil
+        self.prefilter = ArticlePrefilter.make(
+            rules: rules, lists: lists, firstKeys: index.firstKeys, sequences: sequences,
+            origins: referenceModel?.lists.flatMap { $0.origins.map { (phrase: $0.key, country: $0.value) } } ?? [],
+            originLists: referenceModel?.lists.compactMap(\.originList) ?? [])
         let madeLater = Set(sequences.map(\.list)).union(lists.indices.filter { lists[$0].isReferable }.map { Int32($0) })
         self.referenceGates = rules.map { rule in
             rule.bindings.indices.compactMap { index -> [Int32]? in
