@@ -25,8 +25,10 @@ struct ArticlePrefilter: Sendable {
     private let mask: Int
     private let shortest: Int
     private let longest: Int
-    /// Each rule's word sets, as indices (bits when under 64).
+    /// Each rule's word sets, as indices.
     private let ruleSets: [[Int]]
+    /// The rules to look at when a word set is seen: those whose smallest set it is.
+    private let rulesBySet: [[Int32]]
     private let setCount: Int
 
     /// Nil when some rule could fire without any word this test can see: a rule with neither an indispensable
@@ -64,39 +66,61 @@ struct ArticlePrefilter: Sendable {
             }
             return found
         }
-        for rule in rules {
-            var sets: [Set<String>] = []
-            for (index, binding) in rule.bindings.enumerated() where index < rule.mandatory.count && rule.mandatory[index] {
-                guard !binding.terms.isEmpty, let words = words(of: binding.terms) else { continue }
-                sets.append(words)
-            }
-            if sets.isEmpty {
-                // No indispensable binding: the rule still runs only where one of its anchors hit.
-                let anchors = rule.anchors.map { TermReference(list: $0, conditions: []) }
-                guard !anchors.isEmpty, let words = words(of: anchors) else { return nil }
-                sets.append(words)
-            }
-            var indices: [Int] = []
-            for words in sets {
+        // One word set per distinct binding (big rule sets repeat a few lists in many rules): its index, -1 when
+        // the binding can stand without a word this test sees, -2 when its words are punctuation.
+        var conjunctOfTerms: [[TermReference]: Int] = [:]
+        var setSizes: [Int] = []
+        func conjunct(_ terms: [TermReference]) -> Int {
+            if let known = conjunctOfTerms[terms] { return known }
+            var result = -1
+            if let words = words(of: terms) {
                 var scanWords: Set<String> = []
                 for key in words {
                     // The key's first run of ASCII letters and digits; a key with none is non-ASCII (it can only
                     // stand in text this test lets through anyway) or punctuation (which it cannot see).
-                    guard let run = Self.firstRun(of: key) else {
-                        if key.unicodeScalars.contains(where: { !$0.isASCII }) { continue }
-                        return nil
+                    if let run = Self.firstRun(of: key) {
+                        scanWords.insert(run)
+                    } else if !key.unicodeScalars.contains(where: { !$0.isASCII }) {
+                        result = -2
+                        break
                     }
-                    scanWords.insert(run)
                 }
-                if let known = setIndex[scanWords] {
-                    indices.append(known)
-                } else {
-                    setIndex[scanWords] = setIndex.count
-                    indices.append(setIndex.count - 1)
+                if result != -2 {
+                    if let known = setIndex[scanWords] {
+                        result = known
+                    } else {
+                        result = setIndex.count
+                        setIndex[scanWords] = result
+                        setSizes.append(scanWords.count)
+                    }
                 }
             }
-            ruleSets.append(Array(Set(indices)).sorted())
+            conjunctOfTerms[terms] = result
+            return result
         }
+        var keyedRules: [(set: Int, rule: Int32)] = []
+        for (position, rule) in rules.enumerated() {
+            var indices: Set<Int> = []
+            for (index, binding) in rule.bindings.enumerated()
+            where index < rule.mandatory.count && rule.mandatory[index] && !binding.terms.isEmpty {
+                let found = conjunct(binding.terms)
+                if found == -2 { return nil }
+                if found >= 0 { indices.insert(found) }
+            }
+            if indices.isEmpty {
+                // No indispensable binding: the rule still runs only where one of its anchors hit.
+                let anchors = rule.anchors.map { TermReference(list: $0, conditions: []) }
+                let found = anchors.isEmpty ? -1 : conjunct(anchors)
+                guard found >= 0 else { return nil }
+                indices.insert(found)
+            }
+            // Each rule is looked at only when its smallest word set (its rarest, most likely) is seen.
+            guard let key = indices.min(by: { setSizes[$0] < setSizes[$1] }) else { return nil }
+            keyedRules.append((key, Int32(position)))
+            ruleSets.append(indices.sorted())
+        }
+        var rulesBySet = [[Int32]](repeating: [], count: setIndex.count)
+        for (set, rule) in keyedRules { rulesBySet[set].append(rule) }
         var members: [String: [Int]] = [:]
         for (words, index) in setIndex {
             for word in words { members[word, default: []].append(index) }
@@ -124,7 +148,7 @@ struct ArticlePrefilter: Sendable {
         for hash in slots where hash != 0 { bloom[Int(hash >> 54)] |= 1 << ((hash >> 48) & 63) }
         return ArticlePrefilter(
             slots: slots, bloom: bloom, groups: groups, overflow: overflow, mask: capacity - 1, shortest: members.isEmpty ? 1 : shortest,
-            longest: longest, ruleSets: ruleSets, setCount: setIndex.count)
+            longest: longest, ruleSets: ruleSets, rulesBySet: rulesBySet, setCount: setIndex.count)
     }
 
     /// Whether some rule may fire on an article with this title and body.
@@ -134,9 +158,18 @@ struct ArticlePrefilter: Sendable {
         var body = body
         let unsure = title.withUTF8 { scan($0, into: &seen) } || body.withUTF8 { scan($0, into: &seen) }
         if unsure { return true }
-        return ruleSets.contains { sets in
-            sets.allSatisfy { seen[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
+        for (position, word) in seen.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                let set = position << 6 | bits.trailingZeroBitCount
+                bits &= bits &- 1
+                for rule in rulesBySet[set]
+                where ruleSets[Int(rule)].allSatisfy({ seen[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }) {
+                    return true
+                }
+            }
         }
+        return false
     }
 
     /// Marks in `seen` the word sets of every word of `bytes`; true when the text has non-ASCII letters or
