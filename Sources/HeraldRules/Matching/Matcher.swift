@@ -24,7 +24,7 @@ extension RuleSet {
             analyzedParts[partIndex] = analyzed
             var hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists, maskLists: maskLists)
             var articleLists = lists
-            if part == .body, let referenceModel, mayNeedReferences(hits) {
+            if part == .body, let referenceModel, referenceGates.mayNeedReferences(hits) {
                 let references = ReferenceResolver(model: referenceModel, lists: lists, text: analyzed, hits: hits).resolve()
                 if !references.remapped.isEmpty {
                     for position in hits.indices {

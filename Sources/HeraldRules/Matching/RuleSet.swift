@@ -26,10 +26,8 @@ public struct RuleSet: Sendable {
     let referenceModel: ReferenceResolver.Model?
     /// Gap phrases (`"cut" ~4 @JOBS`), whose hits are made from their parts' hits before rules are selected.
     let sequences: [TermSequence]
-    /// For each rule, the lists of each binding it cannot fire without, where no reference or gap phrase can make
-    /// that binding's hits: a rule none of whose such bindings lacks a hit in a text part may need the reference
-    /// pass there; when no rule may, the pass (a fifth of matching time on news that names no firm) is skipped.
-    let referenceGates: [[[Int32]]]
+    /// Which text parts the reference pass can change an alert in (``ReferenceGates``).
+    let referenceGates: ReferenceGates
     /// Tells from an article's bytes that no rule can fire on it (nil when that cannot be told for this rule set).
     let prefilter: ArticlePrefilter?
 
@@ -68,24 +66,7 @@ public struct RuleSet: Sendable {
             rules: rules, lists: lists, firstKeys: index.firstKeys, sequences: sequences,
             origins: referenceModel?.lists.flatMap { $0.origins.map { (phrase: $0.key, country: $0.value) } } ?? [],
             originLists: referenceModel?.lists.compactMap(\.originList) ?? [])
-        let madeLater = Set(sequences.map(\.list)).union(lists.indices.filter { lists[$0].isReferable }.map { Int32($0) })
-        self.referenceGates = rules.map { rule in
-            rule.bindings.indices.compactMap { index -> [Int32]? in
-                let lists = rule.bindings[index].terms.map(\.list)
-                guard index < rule.mandatory.count, rule.mandatory[index], !lists.isEmpty,
-                    !lists.contains(where: { madeLater.contains($0) })
-                else { return nil }
-                return Array(Set(lists)).sorted()
-            }
-        }
-    }
-
-    /// Whether any rule may fire in a text part with these hits once references are resolved: every binding it
-    /// cannot do without that references cannot supply has a hit of its lists.
-    func mayNeedReferences(_ hits: [Hit]) -> Bool {
-        var hitLists = Set<Int32>()
-        for hit in hits { hitLists.insert(hit.list) }
-        return referenceGates.contains { gates in gates.allSatisfy { $0.contains(where: hitLists.contains) } }
+        self.referenceGates = ReferenceGates(rules: rules, lists: lists, sequences: sequences)
     }
 
     /// A fingerprint of what makes `rule` behave: its text and the lists it names (with the lists that introduce
