@@ -92,7 +92,7 @@ struct MatchStreamingTests {
         #expect(result.stderr.contains("3 articles, 3 alerts, 2 errors"), "\(result.stderr)")
     }
 
-    @Test("an input with no articles, a missing file and --jobs 0 are clear errors")
+    @Test("an input with no articles, a missing file, a missing rule folder and --jobs 0 are clear errors")
     func emptyAndMissing() async throws {
         let rules = try Self.rules()
         let empty = try await HeraldProcess.run(["match", "--rules", rules, "--format", "json", "-"], input: "\n\n")
@@ -101,6 +101,13 @@ struct MatchStreamingTests {
         let missing = try await HeraldProcess.run(["match", "--rules", rules, "/nonexistent/archive.jsonl"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read /nonexistent/archive.jsonl"), "\(missing.stderr)")
+        // A rule folder that is not there, or a file given as one: said in words, not as a Foundation error.
+        let noRules = try await HeraldProcess.run(["match", "--rules", "/nonexistent/Rules", "-"], input: "")
+        #expect(noRules.status != 0)
+        #expect(noRules.stderr.contains("cannot read rule folder: /nonexistent/Rules does not exist"), "\(noRules.stderr)")
+        #expect(!noRules.stderr.contains("NSCocoaErrorDomain"))
+        let notFolder = try await HeraldProcess.run(["match", "--rules", "/etc/hostname", "-"], input: "")
+        #expect(notFolder.stderr.contains("/etc/hostname is not a folder"), "\(notFolder.stderr)")
         let jobs = try await HeraldProcess.run(["match", "--rules", rules, "--jobs", "0", "-"])
         #expect(jobs.status != 0)
         #expect(jobs.stderr.contains("--jobs must be 1 or more"), "\(jobs.stderr)")

@@ -13,7 +13,7 @@ public struct FileSystemRuleSource: RuleSource {
     public init() {}
 
     public func read(_ path: String) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let data = FileManager.default.contents(atPath: path) else { throw Self.unreadable(path, folder: false) }
         guard let text = String(data: data, encoding: .utf8) else {
             throw RuleSourceError(message: "\(path) is not valid UTF-8")
         }
@@ -21,7 +21,24 @@ public struct FileSystemRuleSource: RuleSource {
     }
 
     public func fileNames(in directory: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: directory)
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw Self.unreadable(directory, folder: true)
+        }
+    }
+
+    /// Why `path` could not be read, in words (Foundation's errors print as "Error Domain=NSCocoaErrorDomain
+    /// Code=260 …").
+    private static func unreadable(_ path: String, folder: Bool) -> RuleSourceError {
+        var isDirectory: ObjCBool = false
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return RuleSourceError(message: "\(absolute) does not exist")
+        }
+        if folder && !isDirectory.boolValue { return RuleSourceError(message: "\(absolute) is not a folder") }
+        if !folder && isDirectory.boolValue { return RuleSourceError(message: "\(absolute) is a folder, not a file") }
+        return RuleSourceError(message: "\(absolute) cannot be read (permissions?)")
     }
 }
 
