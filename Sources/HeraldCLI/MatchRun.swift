@@ -3,13 +3,13 @@ import HeraldArticle
 import HeraldCore
 import HeraldRules
 
-/// The work of `herald match`: streams each input's articles in windows, matches a window on `jobs` threads, and
-/// writes its alerts and explanations in input order before reading the next, so memory stays bounded by one
-/// window whatever the input's size.
+/// The work of `herald match`: streams each input's articles in windows, matches a window on `jobs` threads while
+/// reading the next, and writes its alerts and explanations in input order, so memory stays bounded by two
+/// windows whatever the input's size.
 struct MatchRun {
     /// A window closes at this many articles per job, or at ``windowBytes``, whichever comes first: large enough
     /// that threads rarely wait on each other, small enough that output keeps flowing.
-    static let articlesPerJob = 64
+    static let articlesPerJob = 2048
     static let windowBytes = 32 << 20
 
     let ruleSet: RuleSet
@@ -52,23 +52,34 @@ struct MatchRun {
         }
         let articlesBefore = articles
         let errorsBefore = errors
-        var window: [ArticleInput.Record] = []
-        var windowBytes = 0
         var readBefore = 0
-        while let record = input.next() {
-            window.append(record)
-            windowBytes += input.bytesRead - readBefore
-            readBefore = input.bytesRead
-            if window.count >= jobs * Self.articlesPerJob || windowBytes >= Self.windowBytes {
-                matchWindow(window, name: input.name)
-                window.removeAll(keepingCapacity: true)
-                bytes += windowBytes
-                windowBytes = 0
-                progress(input)
+        /// The next window of records and the input bytes they took; empty at the end of the input.
+        func nextWindow() -> (records: [ArticleInput.Record], bytes: Int) {
+            var records: [ArticleInput.Record] = []
+            var windowBytes = 0
+            while records.count < jobs * Self.articlesPerJob && windowBytes < Self.windowBytes, let record = input.next() {
+                records.append(record)
+                windowBytes += input.bytesRead - readBefore
+                readBefore = input.bytesRead
             }
+            return (records, windowBytes)
         }
-        matchWindow(window, name: input.name)
-        bytes += windowBytes + (input.bytesRead - readBefore)
+        // While the worker threads match one window, this thread reads the next: on news where most articles are
+        // turned away by the prefilter, reading is a good part of the work, and a reader waiting on the workers
+        // (and they on it) kept `--jobs 2` near one core.
+        var window = nextWindow()
+        while !window.records.isEmpty {
+            let (ruleSet, parser, explain, jobs, name) = (self.ruleSet, self.parser, self.explain, self.jobs, input.name)
+            let matching = ParallelMap.start(window.records, jobs: jobs) { record in
+                Self.process(record, name: name, ruleSet: ruleSet, parser: parser, explain: explain)
+            }
+            let next = jobs > 1 ? nextWindow() : nil
+            for outcome in matching.wait() { report(outcome) }
+            bytes += window.bytes
+            progress(input)
+            window = next ?? nextWindow()
+        }
+        bytes += input.bytesRead - readBefore
         if input.format != .text, articles == articlesBefore, errors == errorsBefore {
             report(Outcome(error: "\(input.name): no articles in the input"))
         }
@@ -85,14 +96,6 @@ struct MatchRun {
         let rate = seconds > 0 ? megabytes / seconds : 0
         return "herald match: \(articles) articles, \(alerts) alerts, \(errors) errors; "
             + String(format: "%.1f MB in %.2f s (%.1f MB/s)", megabytes, seconds, rate)
-    }
-
-    private mutating func matchWindow(_ window: [ArticleInput.Record], name: String) {
-        let (ruleSet, parser, explain) = (self.ruleSet, self.parser, self.explain)
-        let outcomes = ParallelMap.map(window, jobs: jobs) { record in
-            Self.process(record, name: name, ruleSet: ruleSet, parser: parser, explain: explain)
-        }
-        for outcome in outcomes { report(outcome) }
     }
 
     /// Parses and matches one record (on any thread).
