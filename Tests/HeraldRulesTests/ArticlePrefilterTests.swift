@@ -37,6 +37,12 @@ struct ArticlePrefilterTests {
         #expect(!prefilter.mayMatch(title: "", body: "Rain fell on the fields all week."))
         // Title and body together: the firm in the title, the rest in the body.
         #expect(prefilter.mayMatch(title: "ALIBABA", body: "It opened a lab in Sunnyvale."))
+        // Words read eight bytes at a time and the buffer's last bytes one by one: a word at the very end, one of
+        // exactly eight letters ("Hangzhou" is an origin), one longer than sixteen.
+        #expect(prefilter.mayMatch(title: "", body: "A lab in Sunnyvale was opened by Alibaba"))
+        #expect(prefilter.mayMatch(title: "", body: "Tencent opened a lab in Sunnyvale"))
+        #expect(prefilter.mayMatch(title: "", body: "Alibaba opened a lab in Sunnyvale. Unbelievablyunbelievable."))
+        #expect(!prefilter.mayMatch(title: "", body: "Alibabaopened alab inSunnyvale"), "words run together are other words")
         // Inflected forms and any letter case.
         #expect(prefilter.mayMatch(title: "", body: "ALIBABA IS OPENING TWO LABS IN SUNNYVALE"))
     }

@@ -203,7 +203,32 @@ struct ArticlePrefilter: Sendable {
             var hash: UInt64 = 0
             var chunk: UInt64 = 0
             var shift: UInt64 = 0
-            while index < count, Self.isAlphanumeric(bytes[index]) {
+            var ended = false
+            // Eight bytes at a time while they lie inside the buffer (SWAR, as the tokenizer's word scan): the run
+            // of letters and digits ends at the first byte that is neither, or not ASCII.
+            if let base = bytes.baseAddress {
+                while index + 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    let low = word & 0x7F7F_7F7F_7F7F_7F7F
+                    let folded = low | 0x2020_2020_2020_2020
+                    let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505)
+                    let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
+                    let other = ~(letters | digits) & 0x8080_8080_8080_8080 | word & 0x8080_8080_8080_8080
+                    let run = other.trailingZeroBitCount / 8
+                    if run == 8 {
+                        hash = Self.mix(hash, word | 0x2020_2020_2020_2020)
+                        index += 8
+                        continue
+                    }
+                    let kept: UInt64 = (1 << (8 * UInt64(run))) &- 1
+                    chunk = (word | 0x2020_2020_2020_2020) & kept
+                    index += run
+                    ended = true
+                    break
+                }
+            }
+            // The buffer's last bytes, one at a time.
+            while !ended, index < count, Self.isAlphanumeric(bytes[index]) {
                 chunk |= UInt64(bytes[index] | 0x20) << shift
                 shift += 8
                 if shift == 64 {
