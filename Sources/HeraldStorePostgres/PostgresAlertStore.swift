@@ -70,6 +70,8 @@ public final class PostgresAlertStore: AlertStore {
     private let listenerConnection: PostgresConnectionSlot
     let controlConnection: PostgresConnectionSlot
     let commandHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
+    /// Told when another node changed the silences (``SharedStateStore/observeSilenceChanges(_:)``).
+    let silenceObserver = Mutex<(@Sendable () -> Void)?>(nil)
     private let health = Mutex<(current: StoreHealth, observer: (@Sendable (StoreHealth) -> Void)?)>((.available, nil))
     /// The LISTEN loop and the periodic catch-up; cancelled by ``close()``.
     private let followers = Mutex<[Task<Void, Never>]>([])
@@ -141,6 +143,15 @@ public final class PostgresAlertStore: AlertStore {
         // 2: the nodes of a cluster, as each last announced itself (ClusterMembership).
         [
             "CREATE TABLE nodes (name text PRIMARY KEY, seen_at bigint NOT NULL, state bytea NOT NULL)"
+        ],
+        // 3: silences and feed state, which every node must see alike (SharedStateStore).
+        [
+            """
+            CREATE TABLE silences (
+                id bigserial PRIMARY KEY, rules text NOT NULL, reason text, created_by text NOT NULL,
+                starts_at bigint NOT NULL, ends_at bigint NOT NULL, ended_by text)
+            """,
+            "CREATE TABLE feeds (url text PRIMARY KEY, etag text, last_modified text, seen text[] NOT NULL)",
         ],
     ]
 
@@ -571,6 +582,17 @@ public final class PostgresAlertStore: AlertStore {
                 report(.unavailable(reason: error.failure.message))
                 throw error.failure
             }
+        }
+    }
+
+    /// Runs `body` on the reader connection once, dropping the connection if it failed: for the few writes made
+    /// there (silences), which must not run twice.
+    func writeOnce<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await readOnce(what, body)
+        } catch let error as RetryableRead {
+            report(.unavailable(reason: error.failure.message))
+            throw error.failure
         }
     }
 
