@@ -76,6 +76,8 @@ public final class PostgresAlertStore: AlertStore {
     /// The LISTEN loop and the periodic catch-up; cancelled by ``close()``.
     private let followers = Mutex<[Task<Void, Never>]>([])
     private let counters = Mutex((transactions: 0, requests: 0))
+    /// Duplicate lookups waiting for the next grouped query, and whether one is running (``article(contentID:)``).
+    private let lookups = Mutex<(waiting: [(contentID: String, continuation: CheckedContinuation<String?, any Error>)], running: Bool)>(([], false))
 
     /// The schema version found on open and the one it was migrated to; `nil` when it was current (or new).
     public let schemaMigration: (from: Int, to: Int)?
@@ -693,15 +695,47 @@ public final class PostgresAlertStore: AlertStore {
         return (UInt64(oldest), UInt64(newest))
     }
 
+    /// The engine asks this once for every article its cache does not know — for new content, every article. On
+    /// one connection each ask would be a round trip of its own, one after the other, and publishers would queue
+    /// for it before they ever reach the writer's group commit. So asks are grouped like commits: every ask waiting
+    /// while a lookup runs goes into the next one, one `= ANY(…)` query for all of them.
     public func article(contentID: String) async throws -> String? {
-        try await read("an article") { [self] connection in
-            var id: String?
-            for try await value in try await connection.query(
-                "SELECT id FROM articles WHERE content_id = \(contentID)", logger: logger
-            ).decode(String.self) {
-                id = value
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String?, any Error>) in
+            let first = lookups.withLock { lookups -> Bool in
+                lookups.waiting.append((contentID, continuation))
+                guard !lookups.running else { return false }
+                lookups.running = true
+                return true
             }
-            return id
+            if first { Task { await self.runLookups() } }
+        }
+    }
+
+    /// Looks up every waiting content id in one query, until none is waiting.
+    private func runLookups() async {
+        while true {
+            let batch = lookups.withLock { lookups in
+                let batch = lookups.waiting
+                lookups.waiting = []
+                if batch.isEmpty { lookups.running = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let contentIDs = Array(Set(batch.map(\.contentID)))
+            do {
+                let found = try await read("articles") { [self] connection in
+                    var found: [String: String] = [:]
+                    for try await (contentID, id) in try await connection.query(
+                        "SELECT content_id, id FROM articles WHERE content_id = ANY(\(contentIDs))", logger: logger
+                    ).decode((String, String).self) {
+                        found[contentID] = id
+                    }
+                    return found
+                }
+                for (contentID, continuation) in batch { continuation.resume(returning: found[contentID]) }
+            } catch {
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
         }
     }
 
