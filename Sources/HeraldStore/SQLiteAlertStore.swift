@@ -50,7 +50,7 @@ public final class SQLiteAlertStore: AlertStore {
     /// The engine's duplicate lookup: only the engine uses it, so its lock is never contended.
     private let lookup: Mutex<SQLiteConnection>
     let readers: SQLiteReaders
-    private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
+    private let observer = Mutex<LockedCallback<[LogEntry]>?>(nil)
     /// Transactions run and submissions they carried: the group-commit ratio.
     private let counters = Mutex((transactions: 0, requests: 0))
     /// The highest id given to a line; only the writer thread touches it (the lock is never contended).
@@ -170,7 +170,7 @@ public final class SQLiteAlertStore: AlertStore {
     public var commitCounters: (transactions: Int, requests: Int) { counters.withLock { $0 } }
 
     public func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
-        self.observer.withLock { $0 = observer }
+        self.observer.withLock { $0 = LockedCallback(observer) }
     }
 
     public func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket {
@@ -287,7 +287,7 @@ public final class SQLiteAlertStore: AlertStore {
             for entry in request.entries { entry.id.drop() }
         }
         if outcome == nil, !committed.isEmpty, let observer = observer.withLock({ $0 }) {
-            observer(committed)
+            observer.call(committed)
         }
         for (index, request) in batch.enumerated() {
             request.ticket.resolve(outcome, duplicateOf: outcome == nil ? duplicates[index] : nil)

@@ -74,3 +74,24 @@ public protocol SharedStateStore: Sendable {
 extension SharedStateStore {
     public func observeSilenceChanges(_ observer: @escaping @Sendable () -> Void) {}
 }
+
+/// A callback to keep in a `Mutex` (an observer, a handler).
+///
+/// Not a bare closure: a closure stored in a `Mutex` — alone, optional, or in a tuple — and read with
+/// `withLock { $0 }` comes out wrapped in two more reabstraction thunks on every access, and the wrapped value is
+/// what stays stored. A commit observer read once per commit then costs one more call frame per commit: after
+/// enough commits a delivery walks thousands of thunks, and finally overflows its stack. A struct's field keeps
+/// one representation, so nothing is wrapped.
+public struct LockedCallback<Argument>: Sendable {
+    public let call: @Sendable (Argument) -> Void
+
+    public init(_ call: @escaping @Sendable (Argument) -> Void) {
+        self.call = call
+    }
+}
+
+extension LockedCallback where Argument == Void {
+    public init(_ call: @escaping @Sendable () -> Void) {
+        self.call = { _ in call() }
+    }
+}

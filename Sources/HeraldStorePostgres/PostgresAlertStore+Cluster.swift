@@ -42,7 +42,7 @@ extension PostgresAlertStore: ClusterMembership {
     }
 
     public func observeCommands(_ handler: @escaping @Sendable (String) -> Void) {
-        commandHandler.withLock { $0 = handler }
+        commandHandler.withLock { $0 = LockedCallback(handler) }
     }
 
     /// LISTENs on the control channel for as long as the store is open, reconnecting after a failure.
@@ -53,12 +53,12 @@ extension PostgresAlertStore: ClusterMembership {
                 do {
                     try await connection.listen(on: Self.controlChannel) { commands in
                         // Silences another node changed while this one was not listening are read again now.
-                        silenceObserver.withLock { $0 }?()
+                        silenceObserver.withLock { $0 }?.call(())
                         for try await command in commands {
                             if command.payload == Self.silencesChanged {
-                                silenceObserver.withLock { $0 }?()
+                                silenceObserver.withLock { $0 }?.call(())
                             } else {
-                                commandHandler.withLock { $0 }?(command.payload)
+                                commandHandler.withLock { $0 }?.call(command.payload)
                             }
                         }
                     }

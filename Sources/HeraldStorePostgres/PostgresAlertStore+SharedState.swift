@@ -72,7 +72,7 @@ extension PostgresAlertStore {
     }
 
     public func observeSilenceChanges(_ observer: @escaping @Sendable () -> Void) {
-        silenceObserver.withLock { $0 = observer }
+        silenceObserver.withLock { $0 = LockedCallback(observer) }
     }
 
     public func feedState(_ feed: String) async throws -> FeedState? {

@@ -63,16 +63,16 @@ public final class PostgresAlertStore: AlertStore {
     private let wake: AsyncStream<Void>.Continuation
     private let writerConnection: PostgresConnectionSlot
     private let readerConnection: PostgresConnectionSlot
-    private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
-    private let otherNodesObserver = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
+    private let observer = Mutex<LockedCallback<[LogEntry]>?>(nil)
+    private let otherNodesObserver = Mutex<LockedCallback<[LogEntry]>?>(nil)
     /// The highest id handed to the commit observer; the writer task alone moves it.
     private let delivered: Mutex<UInt64>
     private let listenerConnection: PostgresConnectionSlot
     let controlConnection: PostgresConnectionSlot
-    let commandHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
+    let commandHandler = Mutex<LockedCallback<String>?>(nil)
     /// Told when another node changed the silences (``SharedStateStore/observeSilenceChanges(_:)``).
-    let silenceObserver = Mutex<(@Sendable () -> Void)?>(nil)
-    private let health = Mutex<(current: StoreHealth, observer: (@Sendable (StoreHealth) -> Void)?)>((.available, nil))
+    let silenceObserver = Mutex<LockedCallback<Void>?>(nil)
+    private let health = Mutex<(current: StoreHealth, observer: LockedCallback<StoreHealth>?)>((.available, nil))
     /// The LISTEN loop and the periodic catch-up; cancelled by ``close()``.
     private let followers = Mutex<[Task<Void, Never>]>([])
     private let counters = Mutex((transactions: 0, requests: 0))
@@ -214,20 +214,20 @@ public final class PostgresAlertStore: AlertStore {
     public var commitCounters: (transactions: Int, requests: Int) { counters.withLock { $0 } }
 
     public func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
-        self.observer.withLock { $0 = observer }
+        self.observer.withLock { $0 = LockedCallback(observer) }
     }
 
     public func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
-        otherNodesObserver.withLock { $0 = observer }
+        otherNodesObserver.withLock { $0 = LockedCallback(observer) }
     }
 
     public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {
-        health.withLock { $0.observer = observer }
+        health.withLock { $0.observer = LockedCallback(observer) }
     }
 
     /// Tells the health observer when the database went away or came back (only on a change).
     private func report(_ new: StoreHealth) {
-        let observer: (@Sendable (StoreHealth) -> Void)? = health.withLock { health in
+        let observer: LockedCallback<StoreHealth>? = health.withLock { health in
             guard health.current != new else { return nil }
             let wasAvailable = health.current == .available
             health.current = new
@@ -242,7 +242,7 @@ public final class PostgresAlertStore: AlertStore {
         case .unavailable(let reason):
             logger.error("PostgreSQL is unreachable", metadata: ["server": "\(configuration)", "reason": "\(reason)"])
         }
-        observer(new)
+        observer.call(new)
     }
 
     public func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket {
@@ -511,8 +511,8 @@ public final class PostgresAlertStore: AlertStore {
             delivered = max(delivered, newest)
             return fresh
         }
-        if !fresh.isEmpty, let observer = observer.withLock({ $0 }) { observer(fresh) }
-        if fromOtherNodes, !fresh.isEmpty, let observer = otherNodesObserver.withLock({ $0 }) { observer(fresh) }
+        if !fresh.isEmpty, let observer = observer.withLock({ $0 }) { observer.call(fresh) }
+        if fromOtherNodes, !fresh.isEmpty, let observer = otherNodesObserver.withLock({ $0 }) { observer.call(fresh) }
     }
 
     private func requestCatchUp() {

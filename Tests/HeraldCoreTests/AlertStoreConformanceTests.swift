@@ -65,6 +65,23 @@ struct AlertStoreConformanceTests {
         }
     }
 
+    @Test("calling the commit observer costs as many frames after many commits as after the first (no closure rewrapped per read)", arguments: Backend.allCases)
+    func observerDepth(_ backend: Backend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = try await fixture.open()
+            let depths = Mutex<[Int]>([])
+            store.observeCommits { _ in
+                let depth = Thread.callStackSymbols.count
+                depths.withLock { $0.append(depth) }
+            }
+            for index in 1...100 { try await store.submit(article: nil, entries: [NewLogEntry.test("r\(index)")]).durable() }
+            let seen = depths.withLock { $0 }
+            #expect(seen.count == 100)
+            // A closure kept bare in a Mutex gained two thunk frames per read: 2 + 198 here.
+            #expect((seen.max() ?? 0) - (seen.min() ?? 0) < 10, "observer call depth grew: \(seen.first ?? 0) -> \(seen.last ?? 0)")
+        }
+    }
+
     @Test("what was committed is there after reopening, and ids continue", arguments: Backend.allCases)
     func reopen(_ backend: Backend) async throws {
         try await StoreFixture.with(backend) { fixture in
