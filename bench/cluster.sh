@@ -9,8 +9,8 @@
 #
 # Per set-up, on fresh servers and a fresh database:
 #   - acknowledged articles/s: bench/publish_load.py, publishers that each wait for each `ok` (an ok means the
-#     article and its alert are durable), 1 and 16 connections (spread over the nodes);
-#   - what the 16-publisher run cost: CPU of the Herald nodes and of PostgreSQL (every backend) per article, and
+#     article and its alert are durable): 1 connection, then 16 and 64 (spread over the nodes; PUBLISHERS="…");
+#   - what those runs cost: CPU of the Herald nodes and of PostgreSQL (every backend) per article, and
 #     from pg_stat_wal the WAL bytes and WAL fsyncs per article (how many publishers shared one commit);
 #   - fan-out: bench/fanout-client.c with 1,000 TLS subscribers (spread over the nodes round-robin, the publisher on
 #     the first), unpaced for deliveries/s, then at 100 msg/s for publish-to-deliver latency; on three nodes the
@@ -29,11 +29,13 @@ mkdir -p "$OUT"
 SETUPS=${SETUPS:-sqlite1 pg1 pg3}
 for s in $SETUPS; do rm -f "$OUT/$s"-*.txt; done
 if [[ -n ${QUICK:-} ]]; then
-  ACK_ONE=${ACK_ONE:-150} ACK_MANY=${ACK_MANY:-40} FAN_MSGS=${FAN_MSGS:-300} RATE_MSGS=${RATE_MSGS:-200}
+  ACK_ONE=${ACK_ONE:-150} ACK_TOTAL=${ACK_TOTAL:-640} FAN_MSGS=${FAN_MSGS:-300} RATE_MSGS=${RATE_MSGS:-200}
 else
-  ACK_ONE=${ACK_ONE:-600} ACK_MANY=${ACK_MANY:-150} FAN_MSGS=${FAN_MSGS:-2000} RATE_MSGS=${RATE_MSGS:-1000}   # 1,000 at 100/s = 10 s
+  ACK_ONE=${ACK_ONE:-600} ACK_TOTAL=${ACK_TOTAL:-3840} FAN_MSGS=${FAN_MSGS:-2000} RATE_MSGS=${RATE_MSGS:-1000}   # 1,000 at 100/s = 10 s
 fi
-PUBLISHERS=${PUBLISHERS:-16}
+# Concurrent publishers: group commit shares a commit among those waiting, so throughput depends on how many
+# there are; each count publishes ACK_TOTAL articles in all.
+PUBLISHERS=${PUBLISHERS:-16 64}
 SUBS=${SUBS:-1000}
 CLIENT_TIMEOUT=120
 
@@ -124,7 +126,12 @@ pg_cpu() {
   children=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); split($0, a, " "); printf "%.3f", (a[14] + a[15]) / hz }' "/proc/$PGPID/stat")
   awk -v a="$own" -v b="$children" 'BEGIN { printf "%.3f", a + b }'
 }
-wal_stats() { DB=postgres psql_ "SELECT wal_bytes || ' ' || wal_sync || ' ' || wal_write FROM pg_stat_wal"; }
+# WAL written (exact, from the insert position) and WAL fsyncs so far. pg_stat_wal's counters reach the view only
+# when each backend reports them: at a transaction end a second after its last report, or after 10 s idle. So the
+# fsync count is read after 11 s of quiet (the caller waits).
+wal_stats() {
+  DB=postgres psql_ "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint || ' ' || wal_sync FROM pg_stat_wal"
+}
 
 # ---- nodes ---------------------------------------------------------------------------------------------------
 NODE_PIDS=() NODE_PORTS=()
@@ -199,22 +206,28 @@ run_setup() {  # sqlite1 | pg1 | pg3
   sed 's/^/   /' "$OUT/$SETUP-ack1.txt" >&2
   check_nodes "1 publisher"
 
-  say "$SETUP: $PUBLISHERS publishers over $nodes node(s), $ACK_MANY articles each"
-  local h0 p0 w0 h1 p1 w1
-  h0=$(cpu_of "${NODE_PIDS[@]}"); [[ $SETUP == pg* ]] && { p0=$(pg_cpu); w0=$(wal_stats); }
-  python3 bench/publish_load.py --ports "${ports[@]}" --ca "$OUT/certs/ca.pem" --connections "$PUBLISHERS" \
-    --articles "$ACK_MANY" >"$OUT/$SETUP-ackN.txt" 2>&1
-  h1=$(cpu_of "${NODE_PIDS[@]}"); [[ $SETUP == pg* ]] && { p1=$(pg_cpu); w1=$(wal_stats); }
-  sed 's/^/   /' "$OUT/$SETUP-ackN.txt" >&2
-  check_nodes "$PUBLISHERS publishers"
-  local articles=$((PUBLISHERS * ACK_MANY))
-  record "herald_cpu_ms_per_article=$(awk -v a="$h0" -v b="$h1" -v n="$articles" 'BEGIN { printf "%.3f", (b - a) * 1000 / n }')"
-  if [[ $SETUP == pg* ]]; then
-    read -r wb0 ws0 ww0 <<<"$w0"; read -r wb1 ws1 ww1 <<<"$w1"
-    record "pg_cpu_ms_per_article=$(awk -v a="$p0" -v b="$p1" -v n="$articles" 'BEGIN { printf "%.3f", (b - a) * 1000 / n }')" \
-      "wal_bytes_per_article=$(( (wb1 - wb0) / articles ))" \
-      "articles_per_wal_sync=$(awk -v s=$((ws1 - ws0)) -v n="$articles" 'BEGIN { printf "%.2f", s ? n / s : 0 }')"
-  fi
+  local p h0 p0 w0 h1 p1 w1 articles
+  for p in $PUBLISHERS; do
+    local each=$((ACK_TOTAL / p))
+    articles=$((p * each))
+    say "$SETUP: $p publishers over $nodes node(s), $each articles each"
+    [[ $SETUP == pg* ]] && sleep 11   # pg_stat_wal settles (see wal_stats)
+    h0=$(cpu_of "${NODE_PIDS[@]}"); [[ $SETUP == pg* ]] && { p0=$(pg_cpu); w0=$(wal_stats); }
+    python3 bench/publish_load.py --ports "${ports[@]}" --ca "$OUT/certs/ca.pem" --connections "$p" \
+      --articles "$each" >"$OUT/$SETUP-ack$p.txt" 2>&1
+    h1=$(cpu_of "${NODE_PIDS[@]}"); [[ $SETUP == pg* ]] && { p1=$(pg_cpu); w1=$(wal_stats); sleep 11; w1="${w1% *} $(wal_stats | cut -d' ' -f2)"; }
+    sed 's/^/   /' "$OUT/$SETUP-ack$p.txt" >&2
+    check_nodes "$p publishers"
+    echo "RESULT herald_cpu_ms_per_article=$(awk -v a="$h0" -v b="$h1" -v n="$articles" 'BEGIN { printf "%.3f", (b - a) * 1000 / n }')" \
+      >"$OUT/$SETUP-costs$p.txt"
+    if [[ $SETUP == pg* ]]; then
+      read -r wb0 ws0 _ <<<"$w0"; read -r wb1 ws1 _ <<<"$w1"
+      echo "RESULT pg_cpu_ms_per_article=$(awk -v a="$p0" -v b="$p1" -v n="$articles" 'BEGIN { printf "%.3f", (b - a) * 1000 / n }')" \
+        "wal_bytes_per_article=$(( (wb1 - wb0) / articles ))" \
+        "articles_per_wal_sync=$(awk -v s=$((ws1 - ws0)) -v n="$articles" 'BEGIN { printf "%.2f", s ? n / s : 0 }')" \
+        >>"$OUT/$SETUP-costs$p.txt"
+    fi
+  done
 
   local sub_ports=()
   (( nodes > 1 )) && sub_ports=(--sub-ports "$(IFS=,; echo "${ports[*]}")")
@@ -246,18 +259,22 @@ ratio() { awk -v x="${1:-}" -v y="${2:-}" 'BEGIN { print (x == "" || y == "" || 
   echo
   echo "Cluster mode, loopback, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); herald $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift || echo '+dirty') (release), PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') ($PG_SETTINGS)"
   echo "1-minute load average before each set-up (other work on the machine): $(grep -ho 'loadavg_before=[^ ]*' "$OUT"/*-costs.txt | cut -d= -f2 | paste -sd' ')"
-  echo "publishers wait for each ok: 1 publisher x $ACK_ONE articles; $PUBLISHERS publishers x $ACK_MANY (spread over the nodes); $SUBS TLS subscribers (spread over the nodes), publisher on node 1"
+  echo "publishers wait for each ok: 1 publisher x $ACK_ONE articles; then $ACK_TOTAL articles over $(echo $PUBLISHERS | sed 's/ / and then /') publishers (spread over the nodes); $SUBS TLS subscribers (spread over the nodes), publisher on node 1"
   echo
   echo "| measure | SQLite, 1 node | PostgreSQL, 1 node | PostgreSQL, 3 nodes | PG 1 node / SQLite | PG 3 nodes / SQLite |"
   echo "|---|---|---|---|---|---|"
   row "acknowledged articles/s, 1 publisher" ack1 articles_per_s "%.0f"
   row "ok p50 ms, 1 publisher" ack1 ok_p50_ms "%.2f"
-  row "acknowledged articles/s, $PUBLISHERS publishers" ackN articles_per_s "%.0f"
-  row "ok p99 ms, $PUBLISHERS publishers" ackN ok_p99_ms "%.2f"
-  row "Herald CPU ms per article (all nodes), $PUBLISHERS publishers" costs herald_cpu_ms_per_article "%.2f"
-  row "PostgreSQL CPU ms per article, $PUBLISHERS publishers" costs pg_cpu_ms_per_article "%.2f"
-  row "WAL bytes per article, $PUBLISHERS publishers" costs wal_bytes_per_article "%.0f"
-  row "articles per WAL fsync, $PUBLISHERS publishers" costs articles_per_wal_sync "%.2f"
+  for p in $PUBLISHERS; do
+    row "acknowledged articles/s, $p publishers" "ack$p" articles_per_s "%.0f"
+    row "ok p99 ms, $p publishers" "ack$p" ok_p99_ms "%.2f"
+  done
+  for p in $PUBLISHERS; do
+    row "Herald CPU ms per article (all nodes), $p publishers" "costs$p" herald_cpu_ms_per_article "%.2f"
+    row "PostgreSQL CPU ms per article, $p publishers" "costs$p" pg_cpu_ms_per_article "%.2f"
+    row "WAL bytes per article, $p publishers" "costs$p" wal_bytes_per_article "%.0f"
+    row "articles per WAL fsync, $p publishers" "costs$p" articles_per_wal_sync "%.2f"
+  done
   row "deliveries/s, $SUBS subs, unpaced ($FAN_MSGS msgs)" fan deliveries_per_s "%.0f"
   row "Herald CPU % (all nodes), $SUBS subs, unpaced" fan server_cpu_pct "%s"
   row "p50 ms, $SUBS subs, 100 msg/s" rate p50_ms "%.2f"
@@ -266,11 +283,13 @@ ratio() { awk -v x="${1:-}" -v y="${2:-}" 'BEGIN { print (x == "" || y == "" || 
   row "p99 ms on the other nodes (cross-node), 100 msg/s" rate remote_p99_ms "%.2f"
   row "Herald CPU % (all nodes), $SUBS subs, 100 msg/s" rate server_cpu_pct "%s"
   echo
-  s_ack=$(val sqlite1-ackN articles_per_s); p_ack=$(val pg1-ackN articles_per_s); c_ack=$(val pg3-ackN articles_per_s)
+  for p in $PUBLISHERS; do
+    s_ack=$(val "sqlite1-ack$p" articles_per_s); p_ack=$(val "pg1-ack$p" articles_per_s); c_ack=$(val "pg3-ack$p" articles_per_s)
+    echo "target: PostgreSQL acknowledged articles/s >= 0.5x SQLite's ($p publishers): 1 node $(ratio "$p_ack" "$s_ack")x, 3 nodes $(ratio "$c_ack" "$s_ack")x"
+  done
   s_p99=$(val sqlite1-rate p99_ms); p_p99=$(val pg1-rate p99_ms); x_p99=$(val pg3-rate remote_p99_ms)
-  echo "target: PostgreSQL acknowledged articles/s >= 0.5x SQLite's ($PUBLISHERS publishers): 1 node $(ratio "$p_ack" "$s_ack")x, 3 nodes $(ratio "$c_ack" "$s_ack")x"
   echo "target: cross-node p99 <= 2x single-node (100 msg/s, $SUBS subs): $(ratio "$x_p99" "$p_p99")x PostgreSQL 1 node, $(ratio "$x_p99" "$s_p99")x SQLite 1 node"
   echo "timeouts (a run that did not finish):$(grep -l 'timed_out=1' "$OUT"/*.txt 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')"
   echo "nodes that died during a run:$(grep -ho 'node_exit=[^ ]*' "$OUT"/*-costs.txt 2>/dev/null | cut -d= -f2 | tr '\n' ' ')"
-  echo "publish errors:$(grep -ho 'errors=[1-9][0-9]*' "$OUT"/*-ack*.txt 2>/dev/null | tr '\n' ' ')$(grep -ho 'pub_errors=[1-9][0-9]*' "$OUT"/*-fan.txt "$OUT"/*-rate.txt 2>/dev/null | tr '\n' ' ')"
+  echo "publish errors:$(grep -ho ' errors=[1-9][0-9]*' "$OUT"/*-ack*.txt 2>/dev/null | tr '\n' ' ')$(grep -ho 'pub_errors=[1-9][0-9]*' "$OUT"/*-fan.txt "$OUT"/*-rate.txt 2>/dev/null | tr '\n' ' ')"
 } | tee "$OUT/table.md"
