@@ -27,8 +27,8 @@ import Synchronization
 /// fails the submissions of that moment with a ``StorageError`` (a publisher's `storage_failed`, never a false `ok`)
 /// and the store recovers by itself when it is back.
 ///
-/// Each commit that adds lines also sends `NOTIFY herald_log, '<last id>'`: small, one per transaction, a wake-up
-/// for other nodes (the table stays the truth).
+/// Each commit that adds lines also sends `NOTIFY herald_log, '<last id> <sender>'`: small, one per transaction, a
+/// wake-up for other nodes (the table stays the truth); the sender skips its own.
 public final class PostgresAlertStore: AlertStore {
     private struct Request: Sendable {
         var article: ArticleRecord?
@@ -56,6 +56,8 @@ public final class PostgresAlertStore: AlertStore {
 
     /// The channel commits notify.
     public static let notificationChannel = "herald_log"
+    /// Names this store in its notifications (`<last id> <sender>`), so that it can skip its own.
+    private let notificationSender = String(UUID().uuidString.prefix(8))
 
     public let configuration: PostgresStoreConfiguration
     let logger: Logger
@@ -449,7 +451,7 @@ public final class PostgresAlertStore: AlertStore {
                 \(lines.map { Self.milliseconds($0.createdAt) }), \(lines.map { ByteBuffer(bytes: $0.json) }))
                 AS l(i, k, r, s, t, d, hd, c, j)
             RETURNING 1)
-            SELECT pg_notify(\(Self.notificationChannel), \(String(last)))
+            SELECT pg_notify(\(Self.notificationChannel), \("\(last) \(notificationSender)"))
             """, logger: logger)
     }
 
@@ -540,7 +542,11 @@ public final class PostgresAlertStore: AlertStore {
                     try await connection.listen(on: Self.notificationChannel) { notifications in
                         requestCatchUp()
                         for try await notification in notifications {
-                            let last = UInt64(notification.payload) ?? .max
+                            // "<last id> <sender>": this store's own commits are delivered by its writer as they
+                            // commit, so reading the log again for them would only hold the writer up.
+                            let words = notification.payload.split(separator: " ")
+                            guard words.count < 2 || words[1] != notificationSender else { continue }
+                            let last = words.first.flatMap { UInt64($0) } ?? .max
                             if last > delivered.withLock({ $0 }) { requestCatchUp() }
                         }
                     }
