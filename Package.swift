@@ -201,6 +201,8 @@ let package = Package(
                 // Support/PostgresTestCluster.swift, shared with HeraldCoreTests: serve on a private PostgreSQL.
                 "HeraldStorePostgres",
                 "HeraldCLI",
+                // ServeClusterTests drive several nodes at once over TLS.
+                "HeraldClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

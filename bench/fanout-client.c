@@ -5,6 +5,8 @@
 //   ./fanout-client --proto herald --port 7560 --tls --subs 1000 --msgs 2000 --spid $(pgrep -n herald)
 //   ./fanout-client --proto nats   --port 14223 --tls --subs 1000 --msgs 2000 --rate 100
 //   ./fanout-client --proto redis  --port 16380 --tls --idle 1000 --spid PID
+//   ./fanout-client --proto herald --port 7560 --sub-ports 7560,7561,7562 --tls --subs 1000 --msgs 1000 --rate 100
+//       --spid PID1,PID2,PID3     (a cluster: subscribers spread over three nodes, the publisher on the first)
 //
 // Ideas taken from a shared reference client kept outside this repository: blocking setup then epoll, a bounded
 // in-flight window so the publisher cannot run away from the subscribers, a CLOCK_MONOTONIC timestamp in every
@@ -18,6 +20,11 @@
 //   PUB {"body":"Zebra <19-digit ns timestamp>."}
 // which the benchmark rule (any article mentioning a zebra; no dedup, no throttle) turns into exactly one alert.
 // Output: one `key=value` line per figure (RESULT lines), easy to grep from a script.
+//
+// Several servers (Herald nodes sharing one alert log, bench/cluster.sh): --sub-ports spreads the subscribers over
+// them round-robin while the publishers use --port; latency is then also reported apart for the subscribers on the
+// publisher's server (local_) and on the others (remote_: cross-node delivery). --spid takes a comma-separated list
+// whose CPU is added up (memory figures are the first process's).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,6 +51,8 @@ static long nmsgs = 10000;
 static double rate = 0, timeout_s = 60;
 static const char *host = "127.0.0.1";
 static int port = 7443;
+static int sub_ports[64], nsub_ports = 0;  // --sub-ports: subscriber i connects to sub_ports[i % nsub_ports]
+static int spids[64], nspids = 0;         // --spid: every process whose CPU counts as the server's
 static SSL_CTX *ctx;
 
 #define HEAD 24          // bytes of each Herald line kept to decide its type
@@ -55,6 +64,7 @@ typedef struct {
   SSL *ssl;
   long frames;
   int track;
+  int remote;       // subscribed on another server than the publisher's (--sub-ports)
   char *fbuf;       // tracked: frame (peers) or line (herald)
   int pos, skip;    // peers: position in frame, bytes to skip (NATS PING)
   int lpos;         // herald: bytes of the current line seen
@@ -73,8 +83,8 @@ static conn_t *subs;
 static pub_t *pubs;
 static int frame_len, pub_frame_len, ts_off;  // ts_off: timestamp offset inside pub_frame
 static char *pub_frame;
-static uint64_t *lat;
-static long nlat, lat_cap, pings, line_bytes, line_count, nonalert_lines;
+static uint64_t *lat, *lat_local, *lat_remote;
+static long nlat, nlat_local, nlat_remote, lat_cap, pings, line_bytes, line_count, nonalert_lines;
 
 static void die(const char *m) { perror(m); exit(1); }
 static uint64_t now_ns(void) {
@@ -112,7 +122,7 @@ static double self_cpu(void) {
 // per_src connections (Herald admits at most 1,000 connections per client address by default; the peers have no
 // such limit; all three get the same spread). Loopback only either way.
 static int per_src = 500, nconn = 0;
-static int tcp_connect(void) {
+static int tcp_connect(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) die("socket");
   if (!strcmp(host, "127.0.0.1") && per_src > 0) {
@@ -150,8 +160,8 @@ static int read_until(conn_t *c, const char *tail, char *out, int cap) {
   }
 }
 
-static void setup_conn(conn_t *c, int is_pub) {
-  c->fd = tcp_connect();
+static void setup_conn_to(conn_t *c, int is_pub, int to_port) {
+  c->fd = tcp_connect(to_port);
   if (proto == P_NATS) {  // nats-server 2.9: plaintext INFO first, then the TLS upgrade
     char b[4096]; int have = 0;
     for (;;) { int r = (int)read(c->fd, b + have, 1); if (r <= 0) die("nats INFO"); have += r; if (have >= 2 && b[have-2] == '\r' && b[have-1] == '\n') break; if (have >= (int)sizeof b - 1) have = 0; }
@@ -189,6 +199,14 @@ static void setup_conn(conn_t *c, int is_pub) {
   fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
 }
 
+static void setup_conn(conn_t *c, int is_pub) { setup_conn_to(c, is_pub, port); }
+
+static double servers_cpu(void) {
+  double total = 0;
+  for (int i = 0; i < nspids; i++) total += proc_cpu(spids[i]);
+  return total;
+}
+
 static void build_frames(void) {
   pub_frame = malloc(payload + 512);
   if (proto == P_HERALD) {
@@ -223,8 +241,11 @@ static void build_frames(void) {
   free(pl);
 }
 
-static void record_latency(uint64_t tr, const char *digits) {
-  if (nlat < lat_cap) lat[nlat++] = tr - strtoull(digits, NULL, 10);
+static void record_latency(conn_t *c, uint64_t tr, const char *digits) {
+  if (nlat >= lat_cap) return;
+  uint64_t l = tr - strtoull(digits, NULL, 10);
+  lat[nlat++] = l;
+  if (nsub_ports > 1) { if (c->remote) lat_remote[nlat_remote++] = l; else lat_local[nlat_local++] = l; }
 }
 
 // Herald subscriber bytes: split on '\n'; count alert lines; tracked subscribers keep whole lines.
@@ -245,7 +266,7 @@ static long herald_consume(conn_t *c, const char *b, int r, uint64_t tr) {
         c->fbuf[len] = 0;
         line_bytes += c->lpos + 1; line_count++;
         const char *z = memmem(c->fbuf, len, "\"text\":\"Zebra ", 14);
-        if (z) record_latency(tr, z + 14);
+        if (z) record_latency(c, tr, z + 14);
       }
     } else if (c->lpos > 0) {
       if (nonalert_lines++ < 3) { int len = c->lpos < HEAD ? c->lpos : HEAD; fprintf(stderr, "note: non-alert line on subscriber: %.*s…\n", len, c->head); }
@@ -266,7 +287,7 @@ static long peer_consume(conn_t *c, const char *b, int r, uint64_t tr) {
     c->pos += k; i += k;
     if (c->pos == frame_len) {
       c->pos = 0; c->frames++; got++;
-      if (c->track) { c->fbuf[frame_len] = 0; record_latency(tr, c->fbuf + frame_len - 2 - payload + 6); }
+      if (c->track) { c->fbuf[frame_len] = 0; record_latency(c, tr, c->fbuf + frame_len - 2 - payload + 6); }
     }
   }
   return got;
@@ -294,7 +315,9 @@ static void usage(void) {
   fprintf(stderr, "usage: fanout-client --proto herald|nats|redis --port P [--host 127.0.0.1] [--tls] [--subs N] [--msgs M]\n"
                   "       [--rate R (msg/s, 0 = unpaced)] [--payload BYTES] [--window W] [--pubs K] [--spid PID]\n"
                   "       [--idle N (open N idle subscribers, report RSS per connection)] [--timeout S]\n"
-                  "       [--per-src K (connections per 127.0.0.x source address, default 500; 0 = all from 127.0.0.1)]\n");
+                  "       [--per-src K (connections per 127.0.0.x source address, default 500; 0 = all from 127.0.0.1)]\n"
+                  "       [--sub-ports P1,P2,... (subscribers spread over several servers; publishers on --port)]\n"
+                  "       [--spid PID1,PID2,... (CPU added up)]\n");
   exit(2);
 }
 
@@ -313,7 +336,13 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--payload")) payload = atoi(v);
     else if (!strcmp(a, "--window")) window = atoi(v);
     else if (!strcmp(a, "--pubs")) npubs = atoi(v);
-    else if (!strcmp(a, "--spid")) spid = atoi(v);
+    else if (!strcmp(a, "--spid")) {
+      for (const char *q = v; *q && nspids < 64; q = strchr(q, ',') ? strchr(q, ',') + 1 : q + strlen(q)) spids[nspids++] = atoi(q);
+      spid = nspids ? spids[0] : 0;
+    }
+    else if (!strcmp(a, "--sub-ports")) {
+      for (const char *q = v; *q && nsub_ports < 64; q = strchr(q, ',') ? strchr(q, ',') + 1 : q + strlen(q)) sub_ports[nsub_ports++] = atoi(q);
+    }
     else if (!strcmp(a, "--idle")) idle = atoi(v);
     else if (!strcmp(a, "--timeout")) timeout_s = atof(v);
     else if (!strcmp(a, "--per-src")) per_src = atoi(v);
@@ -352,7 +381,13 @@ int main(int argc, char **argv) {
   int stride = nsubs >= 16 ? nsubs / 16 : 1;  // latency: every stride-th subscriber, and the last
   uint64_t t0 = now_ns();
   for (int i = 0; i < nsubs; i++) {
-    setup_conn(&subs[i], 0);
+    if (nsub_ports > 0) {
+      int to = sub_ports[i % nsub_ports];
+      setup_conn_to(&subs[i], 0, to);
+      subs[i].remote = to != port;
+    } else {
+      setup_conn(&subs[i], 0);
+    }
     if (i % stride == 0 || i == nsubs - 1) { subs[i].track = 1; subs[i].fbuf = malloc(LINE_MAX_B > frame_len + 1 ? LINE_MAX_B : frame_len + 1); }
   }
   uint64_t t1 = now_ns();
@@ -362,6 +397,8 @@ int main(int argc, char **argv) {
   int ntracked = 0; for (int i = 0; i < nsubs; i++) ntracked += subs[i].track;
   lat_cap = nmsgs * ntracked + 16;
   lat = malloc(sizeof(uint64_t) * lat_cap);
+  lat_local = malloc(sizeof(uint64_t) * lat_cap);
+  lat_remote = malloc(sizeof(uint64_t) * lat_cap);
   printf("RESULT subs=%d setup_s=%.3f setup_per_s=%.0f\n", nsubs, (t1 - t0) / 1e9, nsubs / ((t1 - t0) / 1e9));
 
   int ep = epoll_create1(0);
@@ -374,7 +411,7 @@ int main(int argc, char **argv) {
   long published = 0, delivered = 0, total = (long)nsubs * nmsgs;
   static char rbuf[65536];
   struct epoll_event evs[1024];
-  double scpu0 = spid ? proc_cpu(spid) : 0, ccpu0 = self_cpu();
+  double scpu0 = servers_cpu(), ccpu0 = self_cpu();
   uint64_t start = now_ns(), deadline = start + (uint64_t)(timeout_s * 1e9), seq = 0;
   int rr = 0, timed_out = 0;
   while (delivered < total) {
@@ -438,7 +475,7 @@ int main(int argc, char **argv) {
     }
   }
   uint64_t end = now_ns();
-  double scpu = spid ? proc_cpu(spid) - scpu0 : 0, ccpu = self_cpu() - ccpu0;
+  double scpu = servers_cpu() - scpu0, ccpu = self_cpu() - ccpu0;
   double el = (end - start) / 1e9;
   long acks = 0, errors = 0; for (int i = 0; i < npubs; i++) { acks += pubs[i].acks; errors += pubs[i].errors; }
   printf("RESULT subs=%d msgs=%ld published=%ld rate=%.0f window=%d pubs=%d payload=%d\n", nsubs, nmsgs, published, rate, window, npubs, payload);
@@ -453,5 +490,13 @@ int main(int argc, char **argv) {
   qsort(lat, nlat, sizeof *lat, cmp);
   if (nlat)
     printf("RESULT latency_samples=%ld p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n", nlat, lat[nlat / 2] / 1e6, lat[(long)(nlat * 0.99)] / 1e6, lat[nlat - 1] / 1e6);
+  if (nlat_local) {
+    qsort(lat_local, nlat_local, sizeof *lat_local, cmp);
+    printf("RESULT local_samples=%ld local_p50_ms=%.3f local_p99_ms=%.3f\n", nlat_local, lat_local[nlat_local / 2] / 1e6, lat_local[(long)(nlat_local * 0.99)] / 1e6);
+  }
+  if (nlat_remote) {
+    qsort(lat_remote, nlat_remote, sizeof *lat_remote, cmp);
+    printf("RESULT remote_samples=%ld remote_p50_ms=%.3f remote_p99_ms=%.3f\n", nlat_remote, lat_remote[nlat_remote / 2] / 1e6, lat_remote[(long)(nlat_remote * 0.99)] / 1e6);
+  }
   return timed_out ? 3 : 0;
 }

@@ -116,7 +116,10 @@ public struct DedupRecord: Sendable, Hashable {
 /// **Duplicates are decided at commit.** An article whose content id the store already holds (published earlier,
 /// perhaps by another node, perhaps a moment ago in another transaction) stores nothing: its lines are dropped
 /// (``AssignedID/wasDropped``) and its ticket reports ``CommitTicket/duplicateOf`` the first article's id.
-public protocol AlertStore: Sendable {
+///
+/// Besides the log a store keeps what every node sharing it must see alike (``SharedStateStore``): silences and
+/// feed state.
+public protocol AlertStore: SharedStateStore {
     /// Queues an article and its log lines for the next transaction and returns at once, so that callers keep
     /// their submission order; ``CommitTicket/durable()`` waits for the commit. The lines get their ids at commit.
     func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket

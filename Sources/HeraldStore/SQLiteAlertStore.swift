@@ -36,6 +36,8 @@ public final class SQLiteAlertStore: AlertStore {
     private struct Queue {
         var pending: [Request] = []
         var prunes: [PruneRequest] = []
+        /// Other writes (silences, feed state), run between commits like prunes.
+        var jobs: [@Sendable (SQLiteConnection) -> Void] = []
         var closed = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
         /// The writer thread has ended: a later ``close()`` has nothing to wait for.
@@ -48,7 +50,7 @@ public final class SQLiteAlertStore: AlertStore {
     /// The engine's duplicate lookup: only the engine uses it, so its lock is never contended.
     private let lookup: Mutex<SQLiteConnection>
     let readers: SQLiteReaders
-    private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
+    private let observer = Mutex<LockedCallback<[LogEntry]>?>(nil)
     /// Transactions run and submissions they carried: the group-commit ratio.
     private let counters = Mutex((transactions: 0, requests: 0))
     /// The highest id given to a line; only the writer thread touches it (the lock is never contended).
@@ -114,6 +116,13 @@ public final class SQLiteAlertStore: AlertStore {
         """
         ALTER TABLE articles ADD COLUMN body TEXT;
         """,
+        // 4: silences and feed state, kept with the log (SharedStateStore) so that a restart keeps them.
+        """
+        CREATE TABLE IF NOT EXISTS silences (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, rules TEXT NOT NULL, reason TEXT, created_by TEXT NOT NULL,
+            starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, ended_by TEXT);
+        CREATE TABLE IF NOT EXISTS feeds (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, seen TEXT NOT NULL);
+        """,
     ]
 
     /// Brings the log at `path` to ``schemaVersion``; returns the versions when a migration ran.
@@ -161,7 +170,7 @@ public final class SQLiteAlertStore: AlertStore {
     public var commitCounters: (transactions: Int, requests: Int) { counters.withLock { $0 } }
 
     public func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
-        self.observer.withLock { $0 = observer }
+        self.observer.withLock { $0 = LockedCallback(observer) }
     }
 
     public func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket {
@@ -179,16 +188,19 @@ public final class SQLiteAlertStore: AlertStore {
     private func runWriter() {
         while true {
             wake.wait()
-            let (batch, prunes, closing) = queue.withLock { queue in
+            let (batch, prunes, jobs, closing) = queue.withLock { queue in
                 let batch = queue.pending
                 let prunes = queue.prunes
+                let jobs = queue.jobs
                 queue.pending = []
                 queue.prunes = []
-                return (batch, prunes, queue.closed)
+                queue.jobs = []
+                return (batch, prunes, jobs, queue.closed)
             }
             if !batch.isEmpty { write(batch) }
             for request in prunes { prune(request) }
-            if closing && batch.isEmpty && prunes.isEmpty {
+            for job in jobs { writer.withLock { job($0) } }
+            if closing && batch.isEmpty && prunes.isEmpty && jobs.isEmpty {
                 let waiters = queue.withLock { queue in
                     let waiters = queue.closeWaiters
                     queue.closeWaiters = []
@@ -275,7 +287,7 @@ public final class SQLiteAlertStore: AlertStore {
             for entry in request.entries { entry.id.drop() }
         }
         if outcome == nil, !committed.isEmpty, let observer = observer.withLock({ $0 }) {
-            observer(committed)
+            observer.call(committed)
         }
         for (index, request) in batch.enumerated() {
             request.ticket.resolve(outcome, duplicateOf: outcome == nil ? duplicates[index] : nil)
@@ -441,7 +453,34 @@ public final class SQLiteAlertStore: AlertStore {
         request.continuation.resume(with: result.mapError { $0 as any Error })
     }
 
-    private static func changes(_ connection: SQLiteConnection) throws(StorageError) -> Int {
+    /// Runs `body` in a transaction of its own on the writer thread, between commits, and returns its result.
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(StorageError) -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job: @Sendable (SQLiteConnection) -> Void = { connection in
+                do throws(StorageError) {
+                    try connection.execute("BEGIN IMMEDIATE")
+                    let result = try body(connection)
+                    try connection.execute("COMMIT")
+                    continuation.resume(returning: result)
+                } catch {
+                    try? connection.execute("ROLLBACK")
+                    continuation.resume(throwing: error)
+                }
+            }
+            let accepted = queue.withLock { queue -> Bool in
+                guard !queue.closed else { return false }
+                queue.jobs.append(job)
+                return true
+            }
+            if accepted {
+                wake.signal()
+            } else {
+                continuation.resume(throwing: StorageError("the alert store is closed"))
+            }
+        }
+    }
+
+    static func changes(_ connection: SQLiteConnection) throws(StorageError) -> Int {
         var changed = 0
         try connection.query("SELECT changes()") { changed = Int($0.integer(0)) }
         return changed

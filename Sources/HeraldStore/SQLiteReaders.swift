@@ -36,7 +36,7 @@ final class SQLiteReaders: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let count: Int
     /// Run on the reader thread before each read; tests use it to stand for a slow disk.
-    private let beforeRead = Mutex<(@Sendable () -> Void)?>(nil)
+    private let beforeRead = Mutex<LockedCallback<Void>?>(nil)
 
     /// Opens `count` read-only connections to `path` and starts a thread for each.
     init(path: String, count: Int) throws(StorageError) {
@@ -75,7 +75,7 @@ final class SQLiteReaders: Sendable {
 
     /// Installs a hook run before every read, on the reader thread (for tests).
     func setBeforeRead(_ hook: (@Sendable () -> Void)?) {
-        beforeRead.withLock { $0 = hook }
+        beforeRead.withLock { $0 = hook.map { LockedCallback($0) } }
     }
 
     /// Refuses new reads; queued ones still run, then the threads end.
@@ -97,7 +97,7 @@ final class SQLiteReaders: Sendable {
                 return
             }
             guard let job else { continue }
-            beforeRead.withLock { $0 }?()
+            beforeRead.withLock { $0 }?.call(())
             reader.connection.withLock { job($0) }
         }
     }

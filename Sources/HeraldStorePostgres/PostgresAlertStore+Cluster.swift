@@ -8,6 +8,8 @@ import PostgresNIO
 extension PostgresAlertStore: ClusterMembership {
     /// The channel broadcast commands go on.
     public static let controlChannel = "herald_control"
+    /// What a node sends on ``controlChannel`` once it added or ended a silence.
+    static let silencesChanged = "silences"
 
     public func announce(node: String, state: [UInt8]) async throws {
         try await read("this node's announcement") { [self] connection in
@@ -40,7 +42,7 @@ extension PostgresAlertStore: ClusterMembership {
     }
 
     public func observeCommands(_ handler: @escaping @Sendable (String) -> Void) {
-        commandHandler.withLock { $0 = handler }
+        commandHandler.withLock { $0 = LockedCallback(handler) }
     }
 
     /// LISTENs on the control channel for as long as the store is open, reconnecting after a failure.
@@ -50,8 +52,14 @@ extension PostgresAlertStore: ClusterMembership {
                 let connection = try await controlConnection.connection()
                 do {
                     try await connection.listen(on: Self.controlChannel) { commands in
+                        // Silences another node changed while this one was not listening are read again now.
+                        silenceObserver.withLock { $0 }?.call(())
                         for try await command in commands {
-                            commandHandler.withLock { $0 }?(command.payload)
+                            if command.payload == Self.silencesChanged {
+                                silenceObserver.withLock { $0 }?.call(())
+                            } else {
+                                commandHandler.withLock { $0 }?.call(command.payload)
+                            }
                         }
                     }
                 } catch {

@@ -27,8 +27,8 @@ import Synchronization
 /// fails the submissions of that moment with a ``StorageError`` (a publisher's `storage_failed`, never a false `ok`)
 /// and the store recovers by itself when it is back.
 ///
-/// Each commit that adds lines also sends `NOTIFY herald_log, '<last id>'`: small, one per transaction, a wake-up
-/// for other nodes (the table stays the truth).
+/// Each commit that adds lines also sends `NOTIFY herald_log, '<last id> <sender>'`: small, one per transaction, a
+/// wake-up for other nodes (the table stays the truth); the sender skips its own.
 public final class PostgresAlertStore: AlertStore {
     private struct Request: Sendable {
         var article: ArticleRecord?
@@ -56,6 +56,8 @@ public final class PostgresAlertStore: AlertStore {
 
     /// The channel commits notify.
     public static let notificationChannel = "herald_log"
+    /// Names this store in its notifications (`<last id> <sender>`), so that it can skip its own.
+    private let notificationSender = String(UUID().uuidString.prefix(8))
 
     public let configuration: PostgresStoreConfiguration
     let logger: Logger
@@ -63,17 +65,21 @@ public final class PostgresAlertStore: AlertStore {
     private let wake: AsyncStream<Void>.Continuation
     private let writerConnection: PostgresConnectionSlot
     private let readerConnection: PostgresConnectionSlot
-    private let observer = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
-    private let otherNodesObserver = Mutex<(@Sendable ([LogEntry]) -> Void)?>(nil)
+    private let observer = Mutex<LockedCallback<[LogEntry]>?>(nil)
+    private let otherNodesObserver = Mutex<LockedCallback<[LogEntry]>?>(nil)
     /// The highest id handed to the commit observer; the writer task alone moves it.
     private let delivered: Mutex<UInt64>
     private let listenerConnection: PostgresConnectionSlot
     let controlConnection: PostgresConnectionSlot
-    let commandHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
-    private let health = Mutex<(current: StoreHealth, observer: (@Sendable (StoreHealth) -> Void)?)>((.available, nil))
+    let commandHandler = Mutex<LockedCallback<String>?>(nil)
+    /// Told when another node changed the silences (``SharedStateStore/observeSilenceChanges(_:)``).
+    let silenceObserver = Mutex<LockedCallback<Void>?>(nil)
+    private let health = Mutex<(current: StoreHealth, observer: LockedCallback<StoreHealth>?)>((.available, nil))
     /// The LISTEN loop and the periodic catch-up; cancelled by ``close()``.
     private let followers = Mutex<[Task<Void, Never>]>([])
     private let counters = Mutex((transactions: 0, requests: 0))
+    /// Duplicate lookups waiting for the next grouped query, and whether one is running (``article(contentID:)``).
+    private let lookups = Mutex<(waiting: [(contentID: String, continuation: CheckedContinuation<String?, any Error>)], running: Bool)>(([], false))
 
     /// The schema version found on open and the one it was migrated to; `nil` when it was current (or new).
     public let schemaMigration: (from: Int, to: Int)?
@@ -142,6 +148,15 @@ public final class PostgresAlertStore: AlertStore {
         [
             "CREATE TABLE nodes (name text PRIMARY KEY, seen_at bigint NOT NULL, state bytea NOT NULL)"
         ],
+        // 3: silences and feed state, which every node must see alike (SharedStateStore).
+        [
+            """
+            CREATE TABLE silences (
+                id bigserial PRIMARY KEY, rules text NOT NULL, reason text, created_by text NOT NULL,
+                starts_at bigint NOT NULL, ends_at bigint NOT NULL, ended_by text)
+            """,
+            "CREATE TABLE feeds (url text PRIMARY KEY, etag text, last_modified text, seen text[] NOT NULL)",
+        ],
     ]
 
     /// An arbitrary key for `pg_advisory_xact_lock`, Herald's migration lock.
@@ -201,20 +216,20 @@ public final class PostgresAlertStore: AlertStore {
     public var commitCounters: (transactions: Int, requests: Int) { counters.withLock { $0 } }
 
     public func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
-        self.observer.withLock { $0 = observer }
+        self.observer.withLock { $0 = LockedCallback(observer) }
     }
 
     public func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {
-        otherNodesObserver.withLock { $0 = observer }
+        otherNodesObserver.withLock { $0 = LockedCallback(observer) }
     }
 
     public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {
-        health.withLock { $0.observer = observer }
+        health.withLock { $0.observer = LockedCallback(observer) }
     }
 
     /// Tells the health observer when the database went away or came back (only on a change).
     private func report(_ new: StoreHealth) {
-        let observer: (@Sendable (StoreHealth) -> Void)? = health.withLock { health in
+        let observer: LockedCallback<StoreHealth>? = health.withLock { health in
             guard health.current != new else { return nil }
             let wasAvailable = health.current == .available
             health.current = new
@@ -229,7 +244,7 @@ public final class PostgresAlertStore: AlertStore {
         case .unavailable(let reason):
             logger.error("PostgreSQL is unreachable", metadata: ["server": "\(configuration)", "reason": "\(reason)"])
         }
-        observer(new)
+        observer.call(new)
     }
 
     public func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket {
@@ -436,7 +451,7 @@ public final class PostgresAlertStore: AlertStore {
                 \(lines.map { Self.milliseconds($0.createdAt) }), \(lines.map { ByteBuffer(bytes: $0.json) }))
                 AS l(i, k, r, s, t, d, hd, c, j)
             RETURNING 1)
-            SELECT pg_notify(\(Self.notificationChannel), \(String(last)))
+            SELECT pg_notify(\(Self.notificationChannel), \("\(last) \(notificationSender)"))
             """, logger: logger)
     }
 
@@ -498,8 +513,8 @@ public final class PostgresAlertStore: AlertStore {
             delivered = max(delivered, newest)
             return fresh
         }
-        if !fresh.isEmpty, let observer = observer.withLock({ $0 }) { observer(fresh) }
-        if fromOtherNodes, !fresh.isEmpty, let observer = otherNodesObserver.withLock({ $0 }) { observer(fresh) }
+        if !fresh.isEmpty, let observer = observer.withLock({ $0 }) { observer.call(fresh) }
+        if fromOtherNodes, !fresh.isEmpty, let observer = otherNodesObserver.withLock({ $0 }) { observer.call(fresh) }
     }
 
     private func requestCatchUp() {
@@ -527,7 +542,11 @@ public final class PostgresAlertStore: AlertStore {
                     try await connection.listen(on: Self.notificationChannel) { notifications in
                         requestCatchUp()
                         for try await notification in notifications {
-                            let last = UInt64(notification.payload) ?? .max
+                            // "<last id> <sender>": this store's own commits are delivered by its writer as they
+                            // commit, so reading the log again for them would only hold the writer up.
+                            let words = notification.payload.split(separator: " ")
+                            guard words.count < 2 || words[1] != notificationSender else { continue }
+                            let last = words.first.flatMap { UInt64($0) } ?? .max
                             if last > delivered.withLock({ $0 }) { requestCatchUp() }
                         }
                     }
@@ -571,6 +590,17 @@ public final class PostgresAlertStore: AlertStore {
                 report(.unavailable(reason: error.failure.message))
                 throw error.failure
             }
+        }
+    }
+
+    /// Runs `body` on the reader connection once, dropping the connection if it failed: for the few writes made
+    /// there (silences), which must not run twice.
+    func writeOnce<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await readOnce(what, body)
+        } catch let error as RetryableRead {
+            report(.unavailable(reason: error.failure.message))
+            throw error.failure
         }
     }
 
@@ -671,15 +701,47 @@ public final class PostgresAlertStore: AlertStore {
         return (UInt64(oldest), UInt64(newest))
     }
 
+    /// The engine asks this once for every article its cache does not know — for new content, every article. On
+    /// one connection each ask would be a round trip of its own, one after the other, and publishers would queue
+    /// for it before they ever reach the writer's group commit. So asks are grouped like commits: every ask waiting
+    /// while a lookup runs goes into the next one, one `= ANY(…)` query for all of them.
     public func article(contentID: String) async throws -> String? {
-        try await read("an article") { [self] connection in
-            var id: String?
-            for try await value in try await connection.query(
-                "SELECT id FROM articles WHERE content_id = \(contentID)", logger: logger
-            ).decode(String.self) {
-                id = value
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String?, any Error>) in
+            let first = lookups.withLock { lookups -> Bool in
+                lookups.waiting.append((contentID, continuation))
+                guard !lookups.running else { return false }
+                lookups.running = true
+                return true
             }
-            return id
+            if first { Task { await self.runLookups() } }
+        }
+    }
+
+    /// Looks up every waiting content id in one query, until none is waiting.
+    private func runLookups() async {
+        while true {
+            let batch = lookups.withLock { lookups in
+                let batch = lookups.waiting
+                lookups.waiting = []
+                if batch.isEmpty { lookups.running = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let contentIDs = Array(Set(batch.map(\.contentID)))
+            do {
+                let found = try await read("articles") { [self] connection in
+                    var found: [String: String] = [:]
+                    for try await (contentID, id) in try await connection.query(
+                        "SELECT content_id, id FROM articles WHERE content_id = ANY(\(contentIDs))", logger: logger
+                    ).decode((String, String).self) {
+                        found[contentID] = id
+                    }
+                    return found
+                }
+                for (contentID, continuation) in batch { continuation.resume(returning: found[contentID]) }
+            } catch {
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
         }
     }
 

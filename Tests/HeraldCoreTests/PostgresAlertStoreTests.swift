@@ -314,6 +314,41 @@ struct PostgresAlertStoreTests {
         }
     }
 
+    @Test("a silence added or ended on one node is news to the others: their observer fires, and they read it from the store")
+    func silencesAcrossNodes() async throws {
+        try await StoreFixture.with(.postgres) { fixture in
+            let a = try await fixture.open()
+            let b = try await fixture.open()
+            let changes = Atomic(0)
+            b.observeSilenceChanges { changes.add(1, ordering: .relaxed) }
+            // The control listener connects in the background, and reports once it has (news it may have missed).
+            try await Self.waitFor { changes.load(ordering: .relaxed) > 0 }
+            let seen = changes.load(ordering: .relaxed)
+            let now = Date()
+            let silence = try await a.addSilence(
+                SilenceRecord(rules: "zebra-*", reason: "drill", createdBy: "ops", startsAt: now, endsAt: now.addingTimeInterval(3600)))
+            try await Self.waitFor { changes.load(ordering: .relaxed) > seen }
+            #expect(try await b.silences(endingAfter: now).map(\.id) == [silence.id])
+            let before = changes.load(ordering: .relaxed)
+            #expect(try await b.endSilence(id: silence.id, endedBy: "other", now: Date()) != nil)
+            #expect(try await a.endSilence(id: silence.id, endedBy: "ops", now: Date()) == nil, "ended on the other node already")
+            try await Self.waitFor { changes.load(ordering: .relaxed) > before }
+            #expect(try await a.silences(endingAfter: now).map(\.endedBy) == ["other"])
+            // Feed state written by one node is what the other reads.
+            try await a.saveFeedState("https://x.example/rss", FeedState(etag: "e1", seen: ["1", "2"]))
+            #expect(try await b.feedState("https://x.example/rss") == FeedState(etag: "e1", seen: ["1", "2"]))
+        }
+    }
+
+    /// Waits (up to 10 s) until `condition` holds.
+    static func waitFor(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition(), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(condition())
+    }
+
     @Test("the schema is versioned: a new database is set up once; one written by a newer Herald is refused")
     func schemaVersions() async throws {
         let cluster = try await PostgresTestCluster.start()

@@ -9,6 +9,9 @@ struct SlowConsumerTests {
         try await TestServer.run(configure: {
             $0.maximumQueuedBytes = 32 * 1024
             $0.slowConsumerGracePeriod = .seconds(10)
+            // The fast subscriber expects nothing but alerts: on a loaded machine this test can outlast the 30 s
+            // heartbeat, whose line would then come between two alerts.
+            $0.heartbeatInterval = nil
         }) { server in
             let slow = try await TestClient.connected(to: server, receiveBuffer: 4096)
             try await slow.request("SUB *")

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldArticle
 import HeraldCore
+import HeraldStore
 import Logging
 import ServiceLifecycle
 
@@ -8,7 +9,9 @@ import ServiceLifecycle
 ///
 /// Each poll is a conditional GET (`If-None-Match` / `If-Modified-Since` from the last good response), so an
 /// unchanged feed costs one `304`. Items already seen (by guid, id or link) are skipped; the engine's durable
-/// content ids catch the same story under a new guid, and every item again after a restart. A feed that fails —
+/// content ids catch the same story under a new guid. The validators and the items seen are kept in the store
+/// (``FeedState``) and read again before each poll, so a restarted node, or the node that takes over ingest in a
+/// cluster, neither fetches an unchanged feed in full nor publishes its items again. A feed that fails —
 /// timeout, HTTP error, malformed XML — is logged and retried at its next poll; the other feeds go on.
 ///
 /// A ``Service``, stopped before the store on shutdown: graceful shutdown ends the waits between polls at once,
@@ -45,6 +48,16 @@ public actor FeedPoller: Service {
         var etag: String?
         var lastModified: String?
         var seen: Set<String> = []
+
+        init() {}
+
+        init(_ stored: FeedState) {
+            etag = stored.etag
+            lastModified = stored.lastModified
+            seen = Set(stored.seen)
+        }
+
+        var stored: FeedState { FeedState(etag: etag, lastModified: lastModified, seen: seen.sorted()) }
     }
 
     private let feeds: [Feed]
@@ -87,7 +100,7 @@ public actor FeedPoller: Service {
     /// Polls one feed once.
     public func poll(_ url: URL) async -> Poll {
         var result = Poll(feed: url)
-        var state = states[url] ?? State()
+        var state = await loadState(url)
         var headers: [(String, String)] = []
         if let etag = state.etag { headers.append(("If-None-Match", etag)) }
         if let lastModified = state.lastModified { headers.append(("If-Modified-Since", lastModified)) }
@@ -124,17 +137,36 @@ public actor FeedPoller: Service {
             state.etag = response.header("ETag")
             state.lastModified = response.header("Last-Modified")
             if state.seen.count > seenLimit { state.seen = Set(items.map(\.key)) }
-            states[url] = state
+            await saveState(state, for: url)
             logger.info(
                 "feed polled",
                 metadata: [
                     "feed": "\(url)", "items": "\(items.count)", "new": "\(result.published)", "alerts": "\(result.alerts)",
                 ])
         } catch {
-            states[url] = state
+            await saveState(state, for: url)
             result.error = "\(error)"
             logger.warning("feed poll failed", metadata: ["feed": "\(url)", "error": "\(error)"])
         }
         return result
+    }
+
+    /// The feed's state as the store has it (another node may have polled it last), else as this node last had it.
+    private func loadState(_ url: URL) async -> State {
+        do {
+            if let stored = try await engine.store.feedState(url.absoluteString) { return State(stored) }
+        } catch {
+            logger.warning("cannot read the feed's state from the store; using this node's", metadata: ["feed": "\(url)", "error": "\(error)"])
+        }
+        return states[url] ?? State()
+    }
+
+    private func saveState(_ state: State, for url: URL) async {
+        states[url] = state
+        do {
+            try await engine.store.saveFeedState(url.absoluteString, state.stored)
+        } catch {
+            logger.warning("cannot keep the feed's state in the store", metadata: ["feed": "\(url)", "error": "\(error)"])
+        }
     }
 }

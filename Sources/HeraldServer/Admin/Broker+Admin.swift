@@ -46,26 +46,56 @@ extension Broker {
         return true
     }
 
-    /// Starts a silence and tells every subscriber whose subscriptions overlap its glob.
-    func addSilence(glob: RuleGlob, seconds: Int, reason: String?, createdBy: String, now: Date = Date()) -> Silence {
+    /// Starts a silence the store keeps (made here, or on another node of a cluster) and tells every subscriber
+    /// whose subscriptions overlap its glob; one already held is left as it is.
+    func startSilence(_ silence: Silence) {
         state.withLockedValue { state in
-            state.nextSilence += 1
-            let silence = Silence(
-                id: "s\(state.nextSilence)", glob: glob, reason: reason, createdBy: createdBy, startsAt: now,
-                endsAt: now.addingTimeInterval(Double(seconds)))
+            guard !state.silences.contains(where: { $0.id == silence.id }), !state.endedSilences.contains(silence.id) else {
+                return
+            }
             state.silences.append(silence)
             notify(state, silence, event: "silenced", endedBy: nil)
-            return silence
         }
     }
 
     /// Ends silence `id` early; `nil` if there is no such active silence.
+    @discardableResult
     func removeSilence(_ id: String, by admin: String) -> Silence? {
         state.withLockedValue { state in
             guard let index = state.silences.firstIndex(where: { $0.id == id }) else { return nil }
             let silence = state.silences.remove(at: index)
+            state.endedSilences.insert(silence.id)
             notify(state, silence, event: "unsilenced", endedBy: admin)
             return silence
+        }
+    }
+
+    /// When the oldest silence held began: what the store is asked about to bring them in line.
+    func oldestSilenceStart() -> Date? {
+        state.withLockedValue { $0.silences.map(\.startsAt).min() }
+    }
+
+    /// Brings the silences held in line with the store's (`records`: every silence ending after the oldest held
+    /// began): starts those it runs that are not held, ends those it says were ended early, telling subscribers
+    /// either way. Silences that ran out are left to ``expireSilences(now:)``. A silence once ended here is never
+    /// started again (ids are not reused), so a read that raced an `UNSILENCE` cannot bring it back.
+    func syncSilences(_ records: [SilenceRecord], now: Date = Date()) {
+        state.withLockedValue { state in
+            for record in records {
+                let id = Silence.id(of: record)
+                if let endedBy = record.endedBy {
+                    state.endedSilences.insert(id)
+                    guard let index = state.silences.firstIndex(where: { $0.id == id }) else { continue }
+                    let silence = state.silences.remove(at: index)
+                    notify(state, silence, event: "unsilenced", endedBy: endedBy)
+                } else if record.endsAt > now, !state.endedSilences.contains(id),
+                    !state.silences.contains(where: { $0.id == id })
+                {
+                    let silence = Silence(record)
+                    state.silences.append(silence)
+                    notify(state, silence, event: "silenced", endedBy: nil)
+                }
+            }
         }
     }
 

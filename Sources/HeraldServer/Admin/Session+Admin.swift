@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldProtocol
+import HeraldStore
 import Logging
 import NIOCore
 
@@ -88,13 +89,38 @@ extension Session {
             logger.notice("kicked a connection", metadata: ["kicked": "\(id)"])
             return send(adminOK("kick", ref: ref) { $0.uint("connection", id) })
         case .silence(let glob, let seconds, let reason):
-            let silence = context.broker.addSilence(glob: glob, seconds: seconds, reason: reason, createdBy: admin)
+            // Kept by the store first, so that every node of a cluster holds it (and a restart keeps it).
+            let now = Date()
+            let record: SilenceRecord
+            do {
+                record = try await context.engine.store.addSilence(
+                    SilenceRecord(
+                        rules: glob.pattern, reason: reason, createdBy: admin, startsAt: now,
+                        endsAt: now.addingTimeInterval(Double(seconds))))
+            } catch {
+                logger.error("cannot store a silence", metadata: ["error": "\(error)"])
+                return reject(
+                    ProtocolError(.storageFailed, "the silence was not started: the store could not keep it (\(error))"),
+                    command: "silence", ref: ref)
+            }
+            let silence = Silence(record)
+            context.broker.startSilence(silence)
             logger.notice("silence started", metadata: ["silence": "\(silence.id)", "rules": "\(glob.pattern)"])
             return send(adminOK("silence", ref: ref) { silence.write(to: &$0) })
         case .unsilence(let id):
-            guard let silence = context.broker.removeSilence(id, by: admin) else {
-                return reject(ProtocolError(.notFound, "no active silence \(id); SILENCES lists them"), command: "unsilence", ref: ref)
+            let notFound = ProtocolError(.notFound, "no active silence \(id); SILENCES lists them")
+            guard let number = Silence.number(id) else { return reject(notFound, command: "unsilence", ref: ref) }
+            let ended: SilenceRecord?
+            do {
+                ended = try await context.engine.store.endSilence(id: number, endedBy: admin, now: Date())
+            } catch {
+                logger.error("cannot end a silence in the store", metadata: ["error": "\(error)"])
+                return reject(
+                    ProtocolError(.storageFailed, "the silence was not ended: the store could not record it (\(error))"),
+                    command: "unsilence", ref: ref)
             }
+            guard let ended else { return reject(notFound, command: "unsilence", ref: ref) }
+            let silence = context.broker.removeSilence(Silence.id(of: ended), by: admin) ?? Silence(ended)
             logger.notice("silence ended", metadata: ["silence": "\(silence.id)"])
             return send(adminOK("unsilence", ref: ref) { silence.write(to: &$0) })
         case .listSilences:

@@ -56,7 +56,8 @@ final class Broker: Sendable {
         var isShuttingDown = false
         /// Silences live here, beside the entries, so a delivery and a silence starting never interleave.
         var silences: [Silence] = []
-        var nextSilence = 0
+        /// Ids of silences ended early (here or on another node): never started again by a late read of the store.
+        var endedSilences: Set<String> = []
     }
 
     let state = NIOLockedValueBox(State())

@@ -96,6 +96,8 @@ public final class HeraldServer: Service, Sendable {
             throw error
         }
         defer { metrics?.close(promise: nil) }
+        // The silences the store keeps (set before a restart, or by other nodes), held before any connection is.
+        await syncSilences()
         logger.info(
             "listening", metadata: ["address": "\(address)", "mutual_tls": "\(configuration.tls.clientCAPath != nil)"])
         await configuration.onServerRunning?(address)
@@ -108,6 +110,8 @@ public final class HeraldServer: Service, Sendable {
         defer { retention.cancel() }
         let silences = Task { await self.expireSilences() }
         defer { silences.cancel() }
+        let silenceChanges = Task { await self.followSilenceChanges() }
+        defer { silenceChanges.cancel() }
         let membership = Task { await self.runClusterMember() }
         defer { membership.cancel() }
         let authSummaries = Task { await self.summarizeAuthenticationFailures() }
@@ -271,6 +275,28 @@ public final class HeraldServer: Service, Sendable {
         while !Task.isCancelled {
             broker.expireSilences()
             try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    /// Reads the silences again whenever the store says another node changed them, until cancelled.
+    private func followSilenceChanges() async {
+        let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        engine.store.observeSilenceChanges { continuation.yield() }
+        await withTaskCancellationHandler {
+            for await _ in changes { await syncSilences() }
+        } onCancel: {
+            continuation.finish()
+        }
+    }
+
+    /// Brings the broker's silences in line with the store's.
+    func syncSilences() async {
+        let now = Date()
+        let since = min(broker.oldestSilenceStart() ?? now, now)
+        do {
+            broker.syncSilences(try await engine.store.silences(endingAfter: since), now: Date())
+        } catch {
+            logger.warning("cannot read the silences from the store; keeping those held", metadata: ["error": "\(error)"])
         }
     }
 
