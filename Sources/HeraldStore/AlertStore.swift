@@ -124,6 +124,15 @@ public protocol AlertStore: SharedStateStore {
     /// their submission order; ``CommitTicket/durable()`` waits for the commit. The lines get their ids at commit.
     func submit(article: ArticleRecord?, entries: [NewLogEntry]) -> CommitTicket
 
+    /// Says that a submission is coming: a publisher has started matching an article. A store that commits in
+    /// groups may hold a commit back briefly for it (as PostgreSQL's `commit_delay` with `commit_siblings`), so
+    /// that publishers share an fsync instead of taking turns. The next ``submit(article:entries:)`` or
+    /// ``cancelExpectedSubmission()`` settles it; a store may ignore both.
+    func expectSubmission()
+
+    /// The submission announced by ``expectSubmission()`` will not come (the article was a duplicate).
+    func cancelExpectedSubmission()
+
     /// Called after each commit with the lines it made durable, in id order, before their tickets complete.
     func observeCommits(_ observer: @escaping @Sendable ([LogEntry]) -> Void)
 
@@ -175,6 +184,10 @@ public protocol AlertStore: SharedStateStore {
 }
 
 extension AlertStore {
+    public func expectSubmission() {}
+
+    public func cancelExpectedSubmission() {}
+
     public func observeHealth(_ observer: @escaping @Sendable (StoreHealth) -> Void) {}
 
     public func observeOtherNodes(_ observer: @escaping @Sendable ([LogEntry]) -> Void) {}

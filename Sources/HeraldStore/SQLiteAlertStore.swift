@@ -42,7 +42,13 @@ public final class SQLiteAlertStore: AlertStore {
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
         /// The writer thread has ended: a later ``close()`` has nothing to wait for.
         var writerFinished = false
+        /// Submissions announced and not yet made (``expectSubmission()``).
+        var expected = 0
     }
+
+    /// How long a commit waits at most for announced submissions to join it: about one article's matching, well
+    /// under one fsync.
+    private let commitDelay: Duration
 
     private let queue = Mutex(Queue())
     private let wake = DispatchSemaphore(value: 0)
@@ -67,7 +73,9 @@ public final class SQLiteAlertStore: AlertStore {
     ///
     /// - Throws: ``StorageError`` if the file cannot be opened, or was written by a newer Herald (its schema
     ///   version is above ``schemaVersion``: it is left untouched).
-    public init(path: String) throws {
+    /// `commitDelay`: how long a commit may wait for a submission announced by ``expectSubmission()``.
+    public init(path: String, commitDelay: Duration = .milliseconds(1)) throws {
+        self.commitDelay = commitDelay
         self.path = path
         let writerConnection = try SQLiteConnection(path: path)
         try writerConnection.execute("PRAGMA journal_mode=WAL")
@@ -178,6 +186,7 @@ public final class SQLiteAlertStore: AlertStore {
         let accepted = queue.withLock { queue -> Bool in
             guard !queue.closed else { return false }
             queue.pending.append(Request(article: article, entries: entries, ticket: ticket))
+            queue.expected = max(0, queue.expected - 1)
             return true
         }
         guard accepted else { return .resolved(StorageError("the alert store is closed")) }
@@ -185,9 +194,34 @@ public final class SQLiteAlertStore: AlertStore {
         return ticket
     }
 
+    public func expectSubmission() {
+        queue.withLock { $0.expected += 1 }
+    }
+
+    public func cancelExpectedSubmission() {
+        let release = queue.withLock { queue in
+            queue.expected = max(0, queue.expected - 1)
+            return queue.expected == 0 && !queue.pending.isEmpty
+        }
+        // A commit held back for this submission need not wait out its delay.
+        if release { wake.signal() }
+    }
+
+    /// Holds a commit back, at most `commitDelay`, while publishers that announced a submission are still matching:
+    /// with two publishers each waiting for its `ok`, committing one at once made them take turns at the fsync
+    /// (each commit carrying one article) as often as they shared it.
+    private func awaitAnnouncedSubmissions() {
+        let (seconds, attoseconds) = commitDelay.components
+        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        while queue.withLock({ $0.expected > 0 && !$0.pending.isEmpty && !$0.closed }) {
+            guard wake.wait(timeout: deadline) == .success else { return }
+        }
+    }
+
     private func runWriter() {
         while true {
             wake.wait()
+            awaitAnnouncedSubmissions()
             let (batch, prunes, jobs, closing) = queue.withLock { queue in
                 let batch = queue.pending
                 let prunes = queue.prunes

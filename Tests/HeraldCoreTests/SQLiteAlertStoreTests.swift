@@ -38,6 +38,32 @@ struct SQLiteAlertStoreTests {
         }
     }
 
+    @Test("a commit waits for a submission announced by a publisher still matching, and not for one called off", .timeLimit(.minutes(1)))
+    func announcedSubmissions() async throws {
+        try await TemporaryStores.with { stores in
+            // A delay no test run reaches: the commit must wait for the announced submission itself, not time out.
+            let store = try stores.open(commitDelay: .seconds(3600))
+            store.expectSubmission()
+            store.expectSubmission()
+            let first = store.submit(article: nil, entries: [Self.entry(1, "r")])
+            // Not needed for the result (one transaction either way), only so that the writer is likely awake and
+            // holding the commit when the second arrives.
+            try await Task.sleep(for: .milliseconds(50))
+            let second = store.submit(article: nil, entries: [Self.entry(2, "r")])
+            try await first.durable()
+            try await second.durable()
+            #expect(store.commitCounters == (transactions: 1, requests: 2))
+            // Called off: the commit held for it goes ahead at once (the test's time limit says if it did not).
+            store.expectSubmission()
+            store.expectSubmission()
+            let third = store.submit(article: nil, entries: [Self.entry(3, "r")])
+            store.cancelExpectedSubmission()
+            try await third.durable()
+            #expect(try await store.bounds() == (1, 3))
+            await store.close()
+        }
+    }
+
     /// The schema as written before it had a version (user_version 0): what a log from an earlier Herald holds.
     static let unversionedSchema = """
         CREATE TABLE IF NOT EXISTS articles (

@@ -19,8 +19,8 @@ final class TemporaryStores: Sendable {
     }
 
     /// Opens (or reopens) the store at ``path``.
-    func open() throws -> SQLiteAlertStore {
-        let store = try SQLiteAlertStore(path: path)
+    func open(commitDelay: Duration = .milliseconds(1)) throws -> SQLiteAlertStore {
+        let store = try SQLiteAlertStore(path: path, commitDelay: commitDelay)
         opened.withLock { $0.append(store) }
         return store
     }

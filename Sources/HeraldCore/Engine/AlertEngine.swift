@@ -158,7 +158,9 @@ public actor AlertEngine {
             seen.remember(article.contentID, as: original)
             return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true), nil)
         }
-        // Matching is the costly part and needs nothing of the actor's state: it runs on the caller's thread.
+        // Matching is the costly part and needs nothing of the actor's state: it runs on the caller's thread. The
+        // store hears that a submission is coming, so that a commit starting meanwhile can wait for it.
+        log.expectSubmission()
         let rules = matchingRules.value
         let report = matchHook?(rules, article) ?? rules.match(title: article.title, body: article.body, published: article.published)
         return await record(article, report: report, now: now)
@@ -169,6 +171,7 @@ public actor AlertEngine {
     private func record(_ article: Article, report: MatchReport, now: Date) -> (PublishOutcome, CommitTicket?) {
         // Checked and remembered in one step, so the same content arriving meanwhile is a duplicate.
         if let original = seen.rememberIfNew(article.contentID, as: article.id) {
+            log.cancelExpectedSubmission()
             return (PublishOutcome(articleID: original, contentID: article.contentID, duplicate: true), nil)
         }
         // From here to `submit` nothing suspends: the order decided here is the commit order.
