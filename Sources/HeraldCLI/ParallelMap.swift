@@ -6,23 +6,10 @@ import Synchronization
 /// one, so a long article holds up only its own thread.
 enum ParallelMap {
     static func map<Item: Sendable, Result: Sendable>(
-        _ items: [Item], jobs: Int, _ transform: @Sendable (Item) -> Result
+        _ items: [Item], jobs: Int, _ transform: @escaping @Sendable (Item) -> Result
     ) -> [Result] {
         guard jobs > 1, items.count > 1 else { return items.map(transform) }
-        let results = Mutex<[Result?]>(Array(repeating: nil, count: items.count))
-        let next = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, items.count)) { _ in
-            while true {
-                let index = next.withLock { index in
-                    defer { index += 1 }
-                    return index
-                }
-                guard index < items.count else { return }
-                let result = transform(items[index])
-                results.withLock { $0[index] = result }
-            }
-        }
-        return results.withLock { $0 }.compactMap { $0 }
+        return start(items, jobs: jobs, transform).wait()
     }
 
     /// Starts mapping `items` on `jobs - 1` threads of the global queue and returns at once, so that the caller can

@@ -209,12 +209,7 @@ struct ArticlePrefilter: Sendable {
             if let base = bytes.baseAddress {
                 while index + 8 <= count {
                     let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                    let low = word & 0x7F7F_7F7F_7F7F_7F7F
-                    let folded = low | 0x2020_2020_2020_2020
-                    let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505)
-                    let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
-                    let other = ~(letters | digits) & 0x8080_8080_8080_8080 | word & 0x8080_8080_8080_8080
-                    let run = other.trailingZeroBitCount / 8
+                    let run = Tokenizer.alphanumericRun(word)
                     if run == 8 {
                         hash = Self.mix(hash, word | 0x2020_2020_2020_2020)
                         index += 8

@@ -188,6 +188,19 @@ public struct Tokenizer: Sendable {
         return output
     }
 
+    /// How many of a little-endian word's eight bytes, from the first, are ASCII letters or digits (SWAR: every
+    /// byte below 0x80 plus a constant sets its top bit exactly when the byte is at least some value, with no carry
+    /// into the next byte). 8 when all are.
+    @inline(__always)
+    static func alphanumericRun(_ word: UInt64) -> Int {
+        let low = word & 0x7F7F_7F7F_7F7F_7F7F
+        let folded = low | 0x2020_2020_2020_2020
+        let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505)
+        let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
+        let other = ~(letters | digits) & 0x8080_8080_8080_8080 | word & 0x8080_8080_8080_8080
+        return other.trailingZeroBitCount / 8
+    }
+
     /// `count` (1...8) bytes from `index` as a little-endian word, zeros above them.
     @inline(__always)
     static func word(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, count: Int) -> UInt64 {
@@ -226,13 +239,7 @@ public struct Tokenizer: Sendable {
             // Runs of ASCII letters and digits, the common case, eight bytes at a time: the run ends at the first
             // byte that is not one (a non-ASCII byte counts as not one and goes through the general path below).
             if index + 8 <= count {
-                let word = Self.word(bytes, at: index, count: 8)
-                let low = word & 0x7F7F_7F7F_7F7F_7F7F
-                let folded = low | 0x2020_2020_2020_2020
-                let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505)
-                let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
-                let other = ~(letters | digits) & 0x8080_8080_8080_8080 | word & 0x8080_8080_8080_8080
-                let run = other.trailingZeroBitCount / 8
+                let run = Self.alphanumericRun(Self.word(bytes, at: index, count: 8))
                 if run > 0 {
                     index += run
                     scalarIndex += run
