@@ -71,6 +71,10 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab to rival Silicon Valley.").isEmpty)
         #expect(try Self.fired("Alibaba spent US$200 million to open a lab.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ontario.").isEmpty)
+        // Abbreviated provinces and states abroad qualify as well as spelled-out ones.
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, B.C., last week.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ont.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, N.S.W., last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
         ])

@@ -214,6 +214,8 @@ struct EventAnalysis {
         "scotland", "wales", "ireland", "uk", "u.k.", "australia", "queensland", "victoria", "tasmania",
         "mexico", "germany", "france", "jamaica", "guyana", "india", "china", "new south", "south africa",
         "netherlands", "switzerland", "belgium", "chile", "philippines", "trinidad", "barbados", "bermuda",
+        // Abbreviated as in datelines: "Richmond, B.C.", "London, Ont.", "Newcastle, N.S.W.".
+        "b.c.", "bc", "ont", "alta", "que", "sask", "man", "n.s.", "n.b.", "nfld", "p.e.i.", "n.s.w.", "nsw", "qld",
     ]
 
     /// Whether `place` locates the event of `verb` (and its `team`), or why not.
