@@ -24,19 +24,9 @@ public final class SQLiteAlertStore: AlertStore {
         var ticket: CommitTicket
     }
 
-    private struct PruneRequest {
-        var maximumAge: TimeInterval?
-        var maximumCount: Int?
-        /// The archive's retention: texts of articles older than this are forgotten.
-        var archiveAge: TimeInterval?
-        var now: Date
-        var continuation: CheckedContinuation<PruneOutcome, any Error>
-    }
-
     private struct Queue {
         var pending: [Request] = []
-        var prunes: [PruneRequest] = []
-        /// Other writes (silences, feed state), run between commits like prunes.
+        /// Other writes (pruning, silences, feed state), each in a transaction of its own between commits.
         var jobs: [@Sendable (SQLiteConnection) -> Void] = []
         var closed = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -222,19 +212,16 @@ public final class SQLiteAlertStore: AlertStore {
         while true {
             wake.wait()
             awaitAnnouncedSubmissions()
-            let (batch, prunes, jobs, closing) = queue.withLock { queue in
+            let (batch, jobs, closing) = queue.withLock { queue in
                 let batch = queue.pending
-                let prunes = queue.prunes
                 let jobs = queue.jobs
                 queue.pending = []
-                queue.prunes = []
                 queue.jobs = []
-                return (batch, prunes, jobs, queue.closed)
+                return (batch, jobs, queue.closed)
             }
             if !batch.isEmpty { write(batch) }
-            for request in prunes { prune(request) }
             for job in jobs { writer.withLock { job($0) } }
-            if closing && batch.isEmpty && prunes.isEmpty && jobs.isEmpty {
+            if closing && batch.isEmpty && jobs.isEmpty {
                 let waiters = queue.withLock { queue in
                     let waiters = queue.closeWaiters
                     queue.closeWaiters = []
@@ -427,64 +414,37 @@ public final class SQLiteAlertStore: AlertStore {
         try await prune(maximumAge: nil, maximumCount: nil, archiveAge: maximumAge, now: now).texts
     }
 
-    private func prune(maximumAge: TimeInterval?, maximumCount: Int?, archiveAge: TimeInterval?, now: Date) async throws
-        -> PruneOutcome
-    {
-        try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.withLock { queue -> Bool in
-                guard !queue.closed else { return false }
-                queue.prunes.append(
-                    PruneRequest(
-                        maximumAge: maximumAge, maximumCount: maximumCount, archiveAge: archiveAge, now: now,
-                        continuation: continuation))
-                return true
-            }
-            if accepted {
-                wake.signal()
-            } else {
-                continuation.resume(throwing: StorageError("the alert store is closed"))
-            }
-        }
-    }
-
     /// Deletes the lines retention no longer keeps, and the articles with them: those received before the age
     /// limit, and, with a count limit, those received before the oldest line kept. Articles are what duplicates
     /// are recognised by, so a story is recognised as long as the log covers the time it arrived.
-    private func prune(_ request: PruneRequest) {
-        let result: Result<PruneOutcome, StorageError> = writer.withLock { connection in
-            do throws(StorageError) {
-                try connection.execute("BEGIN IMMEDIATE")
-                var outcome = PruneOutcome()
-                if let maximumAge = request.maximumAge {
-                    let cutoff = SQLiteValue.integer(Self.milliseconds(request.now.addingTimeInterval(-maximumAge)))
-                    try connection.query("DELETE FROM log WHERE created_at < ?", [cutoff])
-                    outcome.lines += try Self.changes(connection)
-                    try connection.query("DELETE FROM articles WHERE received_at < ?", [cutoff])
-                    outcome.articles += try Self.changes(connection)
-                }
-                if let maximumCount = request.maximumCount {
-                    try connection.query(
-                        "DELETE FROM log WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM log) - ?", [.integer(Int64(maximumCount))])
-                    outcome.lines += try Self.changes(connection)
-                    // With no line left there is no time to anchor on: the articles stay (the age limit, if any,
-                    // still applies).
-                    try connection.query("DELETE FROM articles WHERE received_at < (SELECT MIN(created_at) FROM log)")
-                    outcome.articles += try Self.changes(connection)
-                }
-                if let archiveAge = request.archiveAge {
-                    let cutoff = SQLiteValue.integer(Self.milliseconds(request.now.addingTimeInterval(-archiveAge)))
-                    try connection.query(
-                        "UPDATE articles SET body = NULL WHERE received_at < ? AND body IS NOT NULL", [cutoff])
-                    outcome.texts += try Self.changes(connection)
-                }
-                try connection.execute("COMMIT")
-                return .success(outcome)
-            } catch {
-                try? connection.execute("ROLLBACK")
-                return .failure(error)
+    private func prune(maximumAge: TimeInterval?, maximumCount: Int?, archiveAge: TimeInterval?, now: Date) async throws
+        -> PruneOutcome
+    {
+        try await write { connection throws(StorageError) in
+            var outcome = PruneOutcome()
+            if let maximumAge {
+                let cutoff = SQLiteValue.integer(Self.milliseconds(now.addingTimeInterval(-maximumAge)))
+                try connection.query("DELETE FROM log WHERE created_at < ?", [cutoff])
+                outcome.lines += try Self.changes(connection)
+                try connection.query("DELETE FROM articles WHERE received_at < ?", [cutoff])
+                outcome.articles += try Self.changes(connection)
             }
+            if let maximumCount {
+                try connection.query(
+                    "DELETE FROM log WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM log) - ?", [.integer(Int64(maximumCount))])
+                outcome.lines += try Self.changes(connection)
+                // With no line left there is no time to anchor on: the articles stay (the age limit, if any,
+                // still applies).
+                try connection.query("DELETE FROM articles WHERE received_at < (SELECT MIN(created_at) FROM log)")
+                outcome.articles += try Self.changes(connection)
+            }
+            if let archiveAge {
+                let cutoff = SQLiteValue.integer(Self.milliseconds(now.addingTimeInterval(-archiveAge)))
+                try connection.query("UPDATE articles SET body = NULL WHERE received_at < ? AND body IS NOT NULL", [cutoff])
+                outcome.texts += try Self.changes(connection)
+            }
+            return outcome
         }
-        request.continuation.resume(with: result.mapError { $0 as any Error })
     }
 
     /// Runs `body` in a transaction of its own on the writer thread, between commits, and returns its result.

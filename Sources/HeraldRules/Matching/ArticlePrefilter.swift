@@ -9,10 +9,11 @@
 /// every set has a word in it.
 ///
 /// The test is one pass over the UTF-8 bytes: each run of ASCII letters and digits, lowercased, is hashed eight
-/// bytes at a time and looked up. It errs only towards letting an article through: the tokenizer never splits such a run, so the run
-/// a list word starts with stands in the text whenever the word does; hashes that collide let an article
-/// through; and text with non-ASCII letters (which NFKC might fold into ASCII ones) always goes through.
-/// `ArticlePrefilterTests` checks that the labelled corpus gives the same alerts with and without it.
+/// bytes at a time and looked up. It errs only towards letting an article through: the tokenizer never splits
+/// such a run, so the run a list word starts with stands in the text whenever the word does; hashes that collide
+/// let an article through; and text with non-ASCII letters (which NFKC might fold into ASCII ones) always goes
+/// through.
+/// `ArticlePrefilterCorpusTests` checks that the labelled corpus gives the same alerts with and without it.
 struct ArticlePrefilter: Sendable {
     /// Open addressing over word hashes: `slots[i]` is a hash (0 = empty), `groups[i]` the bits of the word sets it
     /// belongs to, `overflow` for word sets past the first 64.
@@ -101,9 +102,8 @@ struct ArticlePrefilter: Sendable {
         var keyedRules: [(set: Int, rule: Int32)] = []
         for (position, rule) in rules.enumerated() {
             var indices: Set<Int> = []
-            for (index, binding) in rule.bindings.enumerated()
-            where index < rule.mandatory.count && rule.mandatory[index] && !binding.terms.isEmpty {
-                let found = conjunct(binding.terms)
+            for terms in rule.indispensableTerms {
+                let found = conjunct(terms)
                 if found == -2 { return nil }
                 if found >= 0 { indices.insert(found) }
             }

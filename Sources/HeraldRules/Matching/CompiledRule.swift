@@ -244,6 +244,13 @@ public struct CompiledRule: Sendable {
     var bindings: [CompiledBinding] { storage.bindings }
     /// Whether a binding must be bound for the rule to fire (derived from `require`).
     var mandatory: [Bool] { storage.mandatory }
+    /// The terms of each binding the rule cannot fire without, leaving out bindings with no terms: a text where one
+    /// of these has no hit cannot fire the rule (what ``ArticlePrefilter`` and ``ReferenceGates`` test).
+    var indispensableTerms: [[TermReference]] {
+        bindings.indices.compactMap { index in
+            index < mandatory.count && mandatory[index] && !bindings[index].terms.isEmpty ? bindings[index].terms : nil
+        }
+    }
     var condition: RuleCondition? { storage.condition }
     var rejects: [CompiledReject] { storage.rejects }
     var fields: [CompiledField] { storage.fields }

@@ -23,12 +23,9 @@ struct ReferenceGates: Sendable {
         for rule in rules {
             let named = rule.bindings.flatMap { $0.terms.map(\.list) } + rule.anchors
             guard rule.event != nil || named.contains(where: madeLater.contains) else { continue }
-            let ruleGates = rule.bindings.indices.compactMap { index -> [Int32]? in
-                let lists = rule.bindings[index].terms.map(\.list)
-                guard index < rule.mandatory.count, rule.mandatory[index], !lists.isEmpty,
-                    !lists.contains(where: { madeLater.contains($0) })
-                else { return nil }
-                return Array(Set(lists)).sorted()
+            let ruleGates = rule.indispensableTerms.compactMap { terms -> [Int32]? in
+                let lists = terms.map(\.list)
+                return lists.contains(where: madeLater.contains) ? nil : Array(Set(lists)).sorted()
             }
             if ruleGates.isEmpty {
                 always = true
