@@ -31,6 +31,8 @@ struct ArticlePrefilter: Sendable {
     /// The rules to look at when a word set is seen: those whose smallest set it is.
     private let rulesBySet: [[Int32]]
     private let setCount: Int
+    /// Whether the pass is still worth running on this rule set's articles (shared by its copies).
+    private let payoff = PrefilterYield()
 
     /// Nil when some rule could fire without any word this test can see: a rule with neither an indispensable
     /// binding nor an anchor, or one whose words are punctuation.
@@ -149,6 +151,15 @@ struct ArticlePrefilter: Sendable {
         return ArticlePrefilter(
             slots: slots, bloom: bloom, groups: groups, overflow: overflow, mask: capacity - 1, shortest: members.isEmpty ? 1 : shortest,
             longest: longest, ruleSets: ruleSets, rulesBySet: rulesBySet, setCount: setIndex.count)
+    }
+
+    /// Whether this article can be left unmatched: no rule can fire on it. Says no without looking when the pass
+    /// has lately been turning away too few articles to pay for itself (``PrefilterYield``).
+    func turnsAway(title: String, body: String) -> Bool {
+        guard payoff.shouldRun() else { return false }
+        let turnedAway = !mayMatch(title: title, body: body)
+        payoff.record(turnedAway: turnedAway)
+        return turnedAway
     }
 
     /// Whether some rule may fire on an article with this title and body.

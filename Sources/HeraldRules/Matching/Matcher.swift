@@ -10,7 +10,7 @@ extension RuleSet {
         // per rule keyed by dedup key: an article yields a handful of candidates, and allocating the two dictionary
         // levels (with a generic metadata lookup for each storage) and hashing the keys cost more than sorting them.
         // An article no rule can fire on is not even tokenised; with --explain every rule says why it did not fire.
-        if !explain, let prefilter, !prefilter.mayMatch(title: title ?? "", body: body) {
+        if !explain, let prefilter, prefilter.turnsAway(title: title ?? "", body: body) {
             return MatchReport(matches: [], explanation: [], candidateRules: 0)
         }
         var found: [(rule: Int, candidate: Candidate)] = []
