@@ -149,6 +149,17 @@ struct EventTests {
         #expect(try Self.fired("Shenzhen-based drone maker Feiyu Aero said on Monday it opened a lab in Sunnyvale.") == [
             "firm=Feiyu Aero,place=Sunnyvale,factuality=asserted"
         ])
+        // The origin after the organisation noun, and a relative clause set off inside the appositive.
+        #expect(try Self.fired("Zhixing Robotics, a start-up from Shenzhen, has set up a lab in Sunnyvale.") == [
+            "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(
+            try Self.fired(
+                "Zhixing Robotics, a robot maker based in Shenzhen, that sells arms to warehouses, will open a lab in Sunnyvale."
+            ) == ["firm=Zhixing Robotics,place=Sunnyvale,factuality=announced"])
+        // Not when the origin is only where it has offices, nor when the relative clause has the verb.
+        #expect(try Self.fired("Zhixing Robotics, a company with offices in Shenzhen, has set up a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Tencent, the Shenzhen group, that says Zhixing will open a lab in Sunnyvale, fell.").isEmpty)
         // "Its" opening a sentence is the firm's.
         #expect(try Self.fired("Tencent reported results. Its new lab in Sunnyvale will employ 30 engineers.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"

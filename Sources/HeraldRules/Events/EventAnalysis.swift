@@ -35,6 +35,12 @@ struct EventAnalysis {
         "partner", "customers", "customer", "suppliers", "supplier", "critics",
     ]
 
+    /// Words of a verb group before its main verb: "will", "has now", "plans to".
+    static let verbGroupWords: Set<String> = [
+        "will", "would", "shall", "can", "could", "may", "might", "has", "have", "had", "is", "was", "are", "were", "be",
+        "been", "also", "now", "soon", "already", "plans", "planned", "to", "intends", "expects", "set", "recently",
+    ]
+
     /// Subjects that stand for a firm named earlier in the sentence: "Alibaba said it would…".
     static let anaphors: Set<String> = ["it", "they", "we", "company", "firm", "group", "giant", "startup", "start",
         "business", "conglomerate", "maker", "unit", "subsidiary", "operator", "developer", "platform", "owner"]
@@ -78,6 +84,14 @@ struct EventAnalysis {
                 last == firm.endToken || (last == firm.endToken + 1 && s.key(firm.endToken) == ",")
             {
                 return nil
+            }
+            // "Qingyu Robotics, a start-up from Hangzhou, that writes AI software for warehouses, will open…": a
+            // relative clause set off by commas inside the firm's appositive, the main verb after its closing comma.
+            if breaks.count == 1, ["which", "who", "that"].contains(s.key(last)), s.key(last - 1) == ",",
+                s.key(firm.endToken) == ",", let closing = (last + 1..<verb.firstToken).last(where: { s.key($0) == "," })
+            {
+                // Nothing but auxiliaries between the closing comma and the verb: the main clause's verb group.
+                if (closing + 1..<verb.firstToken).allSatisfy({ Self.verbGroupWords.contains(s.key($0)) }) { return nil }
             }
             // "Alibaba said on Monday that it would open…": a pronoun or "the company" after the last break.
             let tail = (last + 1)..<verb.firstToken

@@ -296,6 +296,12 @@ final class ReferenceResolver {
             if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an", key(index - 2) == "," {
                 introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
             }
+            // "Qingyu Robotics, a start-up from Hangzhou", "…, a chipmaker based in Shanghai": the origin after the
+            // organisation noun. The noun must stand right before the preposition, so "a company with offices in
+            // Beijing" introduces nothing.
+            if introduced == nil, country != nil, let article = appositiveArticle(beforeOriginAt: index, key) {
+                introduced = nameSpanBefore(article - 1, key, capitalized, covered, sentenceStart)
+            }
             if let (first, end) = introduced {
                 // The introduction's sentence says what the firm does: "a Hangzhou start-up that builds speech
                 // recognition models".
@@ -494,6 +500,37 @@ final class ReferenceResolver {
 
     /// The firm an anaphor at `index` refers to: the subject of the nearest earlier sentence that has one (its own
     /// sentence included), else the last firm named.
+    /// The "a"/"an" of an appositive that places its firm with a preposition before the origin at `origin`: ", a
+    /// start-up from Hangzhou", ", a robotics company based in Shenzhen", ", an AI lab headquartered in Beijing".
+    /// Nil unless an organisation noun stands right before the preposition and only lower-case words lead back to
+    /// the article, itself right after a comma.
+    private func appositiveArticle(beforeOriginAt origin: Int, _ key: (Int) -> String) -> Int? {
+        var cursor = origin - 1
+        switch key(cursor) {
+        case "from": cursor -= 1
+        case "in":
+            cursor -= 1
+            if key(cursor) == "based" || key(cursor) == "headquartered" { cursor -= 1 }
+        default: return nil
+        }
+        // "start-up" is three tokens.
+        if key(cursor) == "up", key(cursor - 1) == "-", key(cursor - 2) == "start" {
+            cursor -= 2
+        } else if !Self.organisationNouns.contains(key(cursor)) {
+            return nil
+        }
+        var steps = 0
+        while cursor > 1, steps < 6 {
+            cursor -= 1
+            steps += 1
+            let word = key(cursor)
+            if word == "a" || word == "an" { return key(cursor - 1) == "," ? cursor : nil }
+            let token = text.textTokens[cursor]
+            guard word == "-" || (token.kind == .word && (token.shape == .lower || word == "ai")) else { return nil }
+        }
+        return nil
+    }
+
     private func antecedent(before index: Int, mentions: [Mention], sentenceStart: [Int]) -> Referent? {
         // Mentions are sorted by token: the earlier ones are a prefix, walked backwards without copying it.
         var low = 0
