@@ -78,6 +78,13 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
         ])
+        // A place's possessive names the place around the one that locates: "in Manhattan's Flatiron District".
+        #expect(try Self.fired("Alibaba opened a lab in California's Silicon Valley.") == [
+            "firm=Alibaba,place=Silicon Valley,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale's old downtown.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
     }
 
     @Test("factuality: asserted and announced fire; denied, blocked, speculative, hypothetical and history do not")

@@ -316,6 +316,13 @@ struct EventAnalysis {
                 continue
             }
             if key == "from" || key == "than" || key == "of" { return nil }
+            // "in Manhattan's Flatiron District", "in the city's Sorrento Valley district": past the possessive of
+            // the place around it.
+            if key == "'s" || key == "'", index - 1 > s.first, text.textTokens[index - 1].kind == .word {
+                index -= 2
+                steps += 2
+                continue
+            }
             guard Self.placeModifiers.contains(key) || s.isCapitalized(index) else { return nil }
             index -= 1
             steps += 1

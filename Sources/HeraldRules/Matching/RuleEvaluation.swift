@@ -482,6 +482,13 @@ struct RuleEvaluation {
         let pairedWithAgent = agent.flatMap { agent in
             event.place.flatMap { assignment[$0] }.flatMap { pairedFirm(of: $0, like: agent) }.map { $0.entry == agent.entry }
         } ?? false
+        // "in Manhattan's Flatiron District": the place inside locates the event, not the one around it.
+        if let place = event.place.flatMap({ assignment[$0] }), place.endToken < text.textTokens.count,
+            text.key(ofToken: place.endToken) == "'s",
+            let inner = partHits(startingIn: place.endToken + 1..<place.endToken + 2).first(where: { $0.list == place.list })
+        {
+            return .failure(EventFailure(reason: "\(quoted(place)) names the place around \(quoted(inner))"))
+        }
         if !pairedWithAgent, let place = event.place.flatMap({ assignment[$0] }), place.firstToken >= unit.firstToken,
             let reason = analysis.placeReason(place: place, verb: verb, team: object)
         {
