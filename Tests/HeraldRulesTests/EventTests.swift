@@ -156,6 +156,12 @@ struct EventTests {
         #expect(try Self.fired("Shenzhen-based drone maker Feiyu Aero said on Monday it opened a lab in Sunnyvale.") == [
             "firm=Feiyu Aero,place=Sunnyvale,factuality=asserted"
         ])
+        // A lede's indefinite description stands for the first firm from its origin named in the next sentences.
+        #expect(try Self.fired("A Shenzhen company that makes drones will open a lab in Sunnyvale. A DJI spokesman confirmed it.") == [
+            "firm=DJI,place=Sunnyvale,factuality=announced"
+        ])
+        #expect(try Self.fired("A Hangzhou company that makes drones will open a lab in Sunnyvale. A DJI spokesman declined to comment.").isEmpty)
+        #expect(try Self.fired("A Shenzhen company will open a lab in Sunnyvale. Rents rose. Prices fell. Buyers left. Sellers too. DJI fell.").isEmpty)
         // The origin after the organisation noun, and a relative clause set off inside the appositive.
         #expect(try Self.fired("Zhixing Robotics, a start-up from Shenzhen, has set up a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"

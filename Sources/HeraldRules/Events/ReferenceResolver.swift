@@ -418,6 +418,34 @@ final class ReferenceResolver {
         }
         mentions.sort { $0.token < $1.token }
 
+        // Cataphora in a lede: "A Beijing company that makes voice assistants will open an office in Vancouver,
+        // Washington… a Mobvoi spokeswoman said." A sentence opening with an indefinite description of a firm from a
+        // known origin stands for the first firm from there that the next sentences name.
+        for index in capitals where index == sentenceStart[index] && (isWord(index, "a", "A") || isWord(index, "an", "An")) {
+            var cursor = index + 1
+            var from: (city: String?, country: String)?
+            var nounEnd: Int?
+            while cursor < count, cursor - index <= 6, nounEnd == nil {
+                if from == nil, let (_, originEnd, country) = origin(at: cursor, key), let country {
+                    let phrase = (cursor..<originEnd).map(key).joined(separator: " ")
+                    from = (Model.isDemonym(phrase) ? nil : phrase, country)
+                    cursor = originEnd
+                    continue
+                }
+                if Self.organisationNouns.contains(key(cursor)) && key(cursor + 1) != "-" { nounEnd = cursor + 1 }
+                if Self.descriptionStoppers.contains(cursor, in: text) { break }
+                cursor += 1
+            }
+            guard let from, let nounEnd, let sentence = text.sentences.firstIndex(where: { $0.firstToken == index }) else { continue }
+            let horizon = text.sentences[min(text.sentences.count - 1, sentence + 4)].endToken
+            let named = mentions.first { mention in
+                guard mention.token >= nounEnd, mention.token < horizon else { return false }
+                if let city = from.city { return headquarters(of: mention.referent) == city }
+                return country(of: mention.referent, result) == from.country
+            }
+            if let named, let hit = hit(for: named.referent, first: index, end: nounEnd) { result.hits.append(hit) }
+        }
+
         // Anaphors.
         for index in (articles + pronouns) where !covered[index] {
             var end: Int?
@@ -561,6 +589,20 @@ final class ReferenceResolver {
     }
 
     /// A listed firm's head office (`hq`), lowercased; nil for other firms and for entries without one.
+    /// The country of a listed firm, or of one this article introduced.
+    private func country(of referent: Referent, _ result: Result) -> String? {
+        switch referent {
+        case .listed(let list, let entry):
+            return lists[Int(list)].entries[Int(entry)].attributes["country"]
+        case .introduced(let list, let index):
+            let added = index - lists[Int(list)].entries.count
+            guard let entries = result.entries[list], added >= 0, added < entries.count else { return nil }
+            return entries[added].attributes["country"]
+        case .other:
+            return nil
+        }
+    }
+
     private func headquarters(of referent: Referent) -> String? {
         guard case .listed(let list, let entry) = referent else { return nil }
         return lists[Int(list)].entries[Int(entry)].attributes["hq"].map { $0.replacingOccurrences(of: "_", with: " ").lowercased() }
