@@ -48,6 +48,10 @@ struct EventTests {
         #expect(try Self.fired("A lab set up in Sunnyvale by Alibaba has started hiring.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"
         ])
+        // The unit as the object of a relative clause, its "of" complement and the subject's aside between.
+        #expect(try Self.fired("She leads a team of 31 researchers that Alibaba, the Hangzhou group, set up in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         #expect(try Self.fired("Alibaba said on Monday that it had opened a lab in Sunnyvale.").count == 1)
         #expect(try Self.fired("In Sunnyvale, Alibaba opened a lab last month.").count == 1, "a fronted place is no preposition of the firm")
         #expect(try Self.fired("Its rival Alibaba opened a lab in Sunnyvale.").count == 1)

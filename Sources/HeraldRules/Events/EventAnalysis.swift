@@ -186,13 +186,17 @@ struct EventAnalysis {
         // The team first: "its Seattle team has grown", "a lab, set up by Ant Group,", "a lab that was set up by".
         // A passive's subject may be long ("A machine-learning group focused on … has been established in Durham").
         let passive = ["been", "was", "were", "is", "are", "be", "being"].contains(s.key(verb.firstToken - 1))
-        if verb.firstWord - team.lastWord > (passive ? 20 : 10) { return "too far before the verb" }
         let breaks = s.breaks(from: team.endToken, to: verb.firstToken, inRegion: s.region(team.firstToken))
+        var relative = false
         if let at = breaks.first {
-            let relative = breaks.count == 1 && ["that", "which"].contains(s.key(at))
-                && (at == team.endToken || (at == team.endToken + 1 && s.key(team.endToken) == ","))
+            // "a group of 31 researchers that XPeng set up": the unit's "of" complement may come before the relative.
+            let complement = s.key(team.endToken) == "of" && at - team.endToken <= 5 && !s.contains([","], from: team.endToken, to: at)
+            relative = breaks.count == 1 && ["that", "which"].contains(s.key(at))
+                && (at == team.endToken || (at == team.endToken + 1 && s.key(team.endToken) == ",") || complement)
             if !relative { return "in another clause than the verb (after '\(s.key(at))')" }
         }
+        // A relative clause's subject may carry an aside: "a group … that XPeng, the Guangzhou carmaker, set up".
+        if verb.firstWord - team.lastWord > (passive || relative ? 20 : 10) { return "too far before the verb" }
         return nil
     }
 
