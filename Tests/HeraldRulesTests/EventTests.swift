@@ -82,6 +82,10 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
         ])
+        // A place with its state between commas inside the unit's phrase, the preposition before the firm.
+        #expect(try Self.fired("Visitors see in Alibaba's new Sunnyvale, California, AI lab a row of robots.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         // A place's possessive names the place around the one that locates: "in Manhattan's Flatiron District".
         #expect(try Self.fired("Alibaba opened a lab in California's Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
@@ -373,7 +377,7 @@ struct EventTests {
             return Int((state >> 33) % UInt64(bound))
         }
         var fired = 0
-        for _ in 0..<3_000 {
+        for _ in 0..<10_000 {
             let body = (0..<(1 + next(24))).map { _ in words[next(words.count)] }.joined(separator: next(4) == 0 ? "" : " ")
             fired += ruleSet.match(title: nil, body: body, published: "2026-06-01").matches.count
         }

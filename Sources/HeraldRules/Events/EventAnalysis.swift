@@ -167,9 +167,12 @@ struct EventAnalysis {
     func objectReason(team: Hit, verb: Hit) -> String? {
         let s = structure
         if Self.attributive.contains(s.key(verb.firstToken)) {
+            // "Midea's new Columbus, Ohio, AI lab": a place with its state between commas still modifies the unit.
+            let placeWithState = team.firstToken >= verb.endToken && team.firstToken - verb.endToken <= 7
+                && (verb.endToken..<team.firstToken).allSatisfy { s.isCapitalized($0) || s.key($0) == "," || s.key($0) == "." }
             guard team.firstToken >= verb.endToken, team.firstWord - verb.lastWord <= 4,
-                s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).isEmpty,
-                !s.contains([",", "and", "of", "to", "for"], from: verb.endToken, to: team.firstToken)
+                placeWithState || s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).isEmpty,
+                placeWithState || !s.contains([",", "and", "of", "to", "for"], from: verb.endToken, to: team.firstToken)
             else { return "'\(s.key(verb.firstToken))' does not describe it" }
             return nil
         }
@@ -283,6 +286,9 @@ struct EventAnalysis {
         if place.firstToken >= anchorEnd || (place.firstToken > anchorFirst && preposition != "to") {
             if place.firstWord - text.textTokens[anchorEnd - 1].wordIndex > 16 { return "too far from the event" }
             let from = place.firstToken >= anchorEnd ? anchorEnd : anchorFirst
+            // The preposition before the event's own words: "in Midea's new Columbus, Ohio, AI lab" — the place
+            // stands inside the phrase that names the unit, with nothing between to block it.
+            if at < from { return nil }
             if let blocker = (from..<at).first(where: { Self.placeBlockers.contains(s.key($0)) }) {
                 return "after '\(s.key(blocker))'"
             }
