@@ -82,6 +82,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
         ])
+        // "-based" before the unit with an acronym between; the object named by a free relative ("what it calls").
+        #expect(try Self.fired("Alibaba set up a Sunnyvale-based AI lab.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Alibaba set up what it calls a Sunnyvale-based AI lab.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         // A place with its state between commas inside the unit's phrase, the preposition before the firm.
         #expect(try Self.fired("Visitors see in Alibaba's new Sunnyvale, California, AI lab a row of robots.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

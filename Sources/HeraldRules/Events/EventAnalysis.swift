@@ -35,6 +35,12 @@ struct EventAnalysis {
         "partner", "customers", "customer", "suppliers", "supplier", "critics",
     ]
 
+    /// Verbs that name a thing: "what it calls", "what listings describe as".
+    static let namingVerbs: Set<String> = [
+        "call", "calls", "called", "describe", "describes", "described", "dub", "dubs", "dubbed", "bill", "bills",
+        "billed", "term", "terms", "termed", "brand", "brands", "branded", "label", "labels", "labelled", "labeled",
+    ]
+
     /// Words of a verb group before its main verb: "will", "has now", "plans to".
     static let verbGroupWords: Set<String> = [
         "will", "would", "shall", "can", "could", "may", "might", "has", "have", "had", "is", "was", "are", "were", "be",
@@ -179,9 +185,19 @@ struct EventAnalysis {
         if team.firstToken >= verb.endToken {
             // "is recruiting research scientists, compiler engineers … for a newly formed group in Redmond": hiring
             // for a unit names the unit late; otherwise the object follows its verb closely.
+            // "recruiting for what listings describe as a new … group": "for" right after the verb as well.
             let hiringFor = (max(verb.endToken, team.firstToken - 8)..<team.firstToken).contains { s.key($0) == "for" }
+                || s.key(verb.endToken) == "for"
             if team.firstWord - verb.lastWord > (hiringFor ? 45 : 12) { return "too far after the verb" }
-            if let at = s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).first {
+            let breaks = s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken))
+            // "recruiting for what job listings describe as a new … group", "set up what it calls an applied
+            // research group": a free relative that only names the object.
+            if breaks.count == 1, s.key(breaks[0]) == "what",
+                (breaks[0]..<team.firstToken).contains(where: { Self.namingVerbs.contains(s.key($0)) })
+            {
+                return nil
+            }
+            if let at = breaks.first {
                 return "in another clause than the verb (after '\(s.key(at))')"
             }
             return nil
@@ -257,7 +273,7 @@ struct EventAnalysis {
         // "Cupertino-based Apple": the headquarters of someone, unless it goes on to the team ("a US-based team").
         if s.key(after) == "-", s.key(after + 1) == "based" {
             if let team, team.firstToken >= after + 2, team.firstWord - text.textTokens[after + 1].wordIndex <= 4,
-                !(after + 2..<team.firstToken).contains(where: { s.isCapitalized($0) || $0 == verb.firstToken }),
+                !(after + 2..<team.firstToken).contains(where: { (s.isCapitalized($0) && s.key($0) != "ai") || $0 == verb.firstToken }),
                 !s.contains([",", "to", "from", "for", "of"], from: after + 2, to: team.firstToken)
             {
                 return nil
