@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 115 of 147 events found, at most 8 false alerts (P 0.935, R 0.782)")
+    @Test("development part: at least 116 of 147 events found, at most 8 false alerts (P 0.935, R 0.789)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 281)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 147)
-        #expect(score.found >= 115, "found \(score.found)")
+        #expect(score.found >= 116, "found \(score.found)")
         #expect(score.falseAlerts <= 8, "false alerts \(score.falseAlerts)")
     }
 

@@ -82,6 +82,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
         ])
+        // A "where" clause right after the place holds the event.
+        #expect(try Self.fired("Tencent moved staff to Sunnyvale, where it has opened an AI lab.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Tencent praised Sunnyvale, where rents are high; it opened an AI lab in Singapore.").isEmpty)
         // "-based" before the unit with an acronym between; the object named by a free relative ("what it calls").
         #expect(try Self.fired("Alibaba set up a Sunnyvale-based AI lab.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired("Alibaba set up what it calls a Sunnyvale-based AI lab.") == [

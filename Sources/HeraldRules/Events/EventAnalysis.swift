@@ -289,6 +289,13 @@ struct EventAnalysis {
         }
         let anchorEnd = max(verb.endToken, team?.endToken ?? verb.endToken)
         let anchorFirst = min(verb.firstToken, team?.firstToken ?? verb.firstToken)
+        // "…moved several members to Seattle, where it is doubling its AI team": a "where" clause right after the
+        // place holds the event.
+        if s.key(after) == ",", s.key(after + 1) == "where", anchorFirst > after + 1,
+            s.breaks(from: after + 2, to: anchorFirst, inRegion: s.region(anchorFirst)).isEmpty
+        {
+            return nil
+        }
         // A modifier of the unit: "its Seattle lab", "a U.S. AI research team".
         if let team, place.endToken <= team.firstToken, team.firstWord - place.lastWord <= 4,
             place.firstToken >= verb.endToken || team.firstToken < verb.firstToken,
