@@ -232,6 +232,11 @@ struct EventTests {
         #expect(try Self.fired("Media reports said Alibaba has opened a lab in Sunnyvale. Tencent denied opening one.").count == 1)
         #expect(try Self.fired("Media reports said Alibaba has opened a lab in Sunnyvale. Rents rose. Prices rose. Alibaba denied it.").count == 1,
             "three sentences on")
+        // A plan a filing states as past, dropped later at the same place.
+        #expect(try Self.fired("Alibaba planned to open a lab in Sunnyvale. In March the board decided not to open the Sunnyvale lab.").isEmpty)
+        #expect(try Self.fired("Alibaba planned to open a lab in Sunnyvale. It did not open one in California.").count == 1)
+        #expect(try Self.fired("Alibaba will open a lab in Sunnyvale. The board decided not to open the Sunnyvale lab.").count == 1,
+            "only a plan stated as past is undone by a later sentence that names its place alone")
     }
 
     @Test("'the Shenzhen-based maker' is the firm named before with that head office, or none when no such firm was named")
