@@ -180,6 +180,13 @@ struct EventTests {
         ])
         #expect(try Self.fired("A Hangzhou company that makes drones will open a lab in Sunnyvale. A DJI spokesman declined to comment.").isEmpty)
         #expect(try Self.fired("A Shenzhen company will open a lab in Sunnyvale. Rents rose. Prices fell. Buyers left. Sellers too. DJI fell.").isEmpty)
+        // A description from elsewhere as the subject: "it" after it is that firm, not the Chinese one before.
+        #expect(try Self.fired("Tencent supplies its models. The Austin firm said it has opened a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Tencent supplies its models. The company said it has opened a lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        // The name must follow the organisation noun at once: here the Shenzhen company is Tencent, not Velora.
+        #expect(try Self.fired("Tencent grew. The Shenzhen-based company's rise has worried Velora. Velora has opened a lab in Sunnyvale.").isEmpty)
         // The origin after the organisation noun, and a relative clause set off inside the appositive.
         #expect(try Self.fired("Zhixing Robotics, a start-up from Shenzhen, has set up a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"

@@ -257,6 +257,9 @@ final class ReferenceResolver {
             var cursor = originEnd
             if key(cursor) == "-" && key(cursor + 1) == "based" { cursor += 2 }
             var sawNoun = false
+            // Where the organisation noun ends: the name must follow it at once ("Hefei-based chipmaker Xinchip
+            // said"); "The Hefei-based company's progress has weighed on Hanbit" names no firm of Hefei.
+            var nounEnd = -1
             var describesAI = false
             var steps = 0
             while cursor < count, steps < 6, !capitalized[cursor] || key(cursor) == "ai" {
@@ -267,9 +270,10 @@ final class ReferenceResolver {
                 if word == "start" && key(cursor + 1) == "-" && key(cursor + 2) == "up" { cursor += 2 }
                 cursor += 1
                 steps += 1
+                if Self.organisationNouns.contains(word) { nounEnd = cursor }
             }
             var introduced: (Int, Int)?
-            if cursor < count, capitalized[cursor], sawNoun || cursor == originEnd + 2,
+            if cursor < count, capitalized[cursor], (sawNoun && cursor == nounEnd) || cursor == originEnd + 2,
                 let span = nameSpan(from: cursor, key, capitalized, covered), !describesTrade(after: span.1, key, capitalized)
             {
                 introduced = span
@@ -478,6 +482,15 @@ final class ReferenceResolver {
                     if Self.descriptionStoppers.contains(cursor, in: text) { break }
                     cursor += 1
                     steps += 1
+                }
+                if foreign, end != nil {
+                    end = nil
+                    // "The Palo Alto firm announced that it is opening a lab": a firm from elsewhere is now the
+                    // subject, and "it" after it is that firm, not a Chinese firm the sentence before named.
+                    if isSubject(index, sentenceStart, key) {
+                        let position = mentions.firstIndex { $0.token > index } ?? mentions.count
+                        mentions.insert(Mention(token: index, referent: .other(name: "described \(index)"), isSubject: true), at: position)
+                    }
                 }
                 if foreign { end = nil }
                 // "The new office will employ…" opening a sentence: the firm's new unit, as "Its new office".
