@@ -111,6 +111,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=announced"
         ])
+        // The reporting verb before the "that" of the clause "would" is in.
+        #expect(try Self.fired("Alibaba said on Monday that the group would open a lab in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=announced"
+        ])
+        #expect(try Self.fired("Rivals fear that Alibaba would open a lab in Sunnyvale if it could.").isEmpty)
         #expect(try Self.fired("Alibaba has not only opened a lab in Sunnyvale but hired fifty people.").count == 1)
         for sentence in [
             "Alibaba denied a report that it had opened a lab in Sunnyvale.",

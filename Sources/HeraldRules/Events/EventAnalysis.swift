@@ -414,7 +414,14 @@ struct EventAnalysis {
             if text.textTokens[verb.firstToken].wordIndex - text.textTokens[cueEnd - 1].wordIndex > window { return nil }
             if (cueEnd..<verb.firstToken).contains(where: { FactualityCues.terminators.contains(s.key($0)) }) { return nil }
             // "said it would open" reports a plan; "would" on its own supposes one.
-            if phrase == "would", (max(s.first, index - 6)..<index).contains(where: { FactualityCues.reporting.contains(s.key($0)) }) {
+            // So does "said on Thursday that the Guangzhou-based company would open": the reporting verb just
+            // before the "that" whose clause "would" is in.
+            let reportedClause = (max(s.first, index - 12)..<index).last(where: { s.key($0) == "that" }).map { that in
+                (max(s.first, that - 4)..<that).contains { FactualityCues.reporting.contains(s.key($0)) }
+            } ?? false
+            if phrase == "would",
+                reportedClause || (max(s.first, index - 6)..<index).contains(where: { FactualityCues.reporting.contains(s.key($0)) })
+            {
                 kind = .announced
             }
             return (kind, "'\(phrase)' before the verb, reaching forward to it")
