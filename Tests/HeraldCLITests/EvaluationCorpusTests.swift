@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 125 of 159 events found, at most 8 false alerts (P 0.940, R 0.786)")
+    @Test("development part: at least 126 of 159 events found, at most 8 false alerts (P 0.940, R 0.792)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 311)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 159)
-        #expect(score.found >= 125, "found \(score.found)")
+        #expect(score.found >= 126, "found \(score.found)")
         #expect(score.falseAlerts <= 8, "false alerts \(score.falseAlerts)")
     }
 
