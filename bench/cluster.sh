@@ -4,7 +4,7 @@
 #
 #   bench/cluster.sh                 # everything (~3-5 minutes after the release build)
 #   QUICK=1 bench/cluster.sh         # fewer articles and messages: a smoke run
-#   SKIP_BUILD=1 bench/cluster.sh    # reuse the release build as it is
+#   SKIP_BUILD=1 bench/cluster.sh    # reuse the release build as it is (HERALD_BIN=path: another binary)
 #   SETUPS="pg1 pg3" bench/cluster.sh   # rerun some set-ups; the table still shows the others' last results
 #
 # Per set-up, on fresh servers and a fresh database:
@@ -70,7 +70,7 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
   say "building herald (release; a cold build takes minutes)"
   swift build -c release --product herald >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
 fi
-HERALD=$(swift build -c release --show-bin-path)/herald
+HERALD=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
 [[ -x $HERALD ]] || { echo "no herald binary at $HERALD" >&2; exit 1; }
 # Lift the abuse limits (a per-connection publish rate, connections per client address) when this build has them.
 HERALD_LIMITS=()
