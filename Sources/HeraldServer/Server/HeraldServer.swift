@@ -243,6 +243,7 @@ public final class HeraldServer: Service, Sendable {
             slowConsumerGracePeriod: configuration.slowConsumerGracePeriod,
             idleTimeout: configuration.idleTimeout, publishRate: configuration.publishRate,
             publishBurst: configuration.publishBurst ?? max(1, Int((configuration.publishRate * 2).rounded(.up))),
+            publishClock: configuration.publishClock,
             heartbeatInterval: configuration.heartbeatInterval)
     }
 

@@ -48,6 +48,9 @@ public struct HeraldServerConfiguration: Sendable {
     public var publishRate: Double = 200
     /// How many articles one connection may publish at once before the rate applies; `nil`: twice the rate.
     public var publishBurst: Int?
+    /// The clock the publish rate is measured by: the event loops' clock, or a test's own, so that a test of the
+    /// limit advances time instead of waiting for it.
+    public var publishClock: @Sendable () -> NIODeadline = { .now() }
     /// How long a client has to complete the TLS handshake.
     public var handshakeTimeout: TimeAmount = .seconds(10)
     /// After `bye` or a closing `error`, how long the last lines may take to drain before the socket is cut.

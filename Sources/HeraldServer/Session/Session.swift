@@ -54,7 +54,7 @@ struct Session: Sendable {
         self.logger = logger
         self.subscriptions = SubscriptionSet(limit: context.maximumSubscriptions)
         if context.publishRate > 0 {
-            publishTokens = TokenBucket(rate: context.publishRate, capacity: Double(context.publishBurst))
+            publishTokens = TokenBucket(rate: context.publishRate, capacity: Double(context.publishBurst), now: context.publishClock())
         }
         applyLineLimit()
     }
@@ -239,7 +239,7 @@ struct Session: Sendable {
         case .help(let topic):
             return help(topic: topic, ref: ref)
         case .publish(let article, let form):
-            if let wait = publishTokens?.take() {
+            if let wait = publishTokens?.take(now: context.publishClock()) {
                 await settle()
                 return reject(Self.rateLimited(wait, rate: context.publishRate), command: form.rawValue, ref: ref)
             }

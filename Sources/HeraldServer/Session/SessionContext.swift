@@ -39,6 +39,8 @@ final class SessionContext: Sendable {
     /// Articles per second per connection (0: no limit), and the burst allowed on top.
     let publishRate: Double
     let publishBurst: Int
+    /// What the publish rate is measured by (``HeraldServerConfiguration/publishClock``).
+    let publishClock: @Sendable () -> NIODeadline
     /// See ``HeraldServerConfiguration/heartbeatInterval``.
     let heartbeatInterval: TimeAmount?
 
@@ -66,8 +68,10 @@ final class SessionContext: Sendable {
         idleTimeout: TimeAmount?,
         publishRate: Double,
         publishBurst: Int,
+        publishClock: @escaping @Sendable () -> NIODeadline = { .now() },
         heartbeatInterval: TimeAmount? = nil
     ) {
+        self.publishClock = publishClock
         self.heartbeatInterval = heartbeatInterval
         self.engine = engine
         self.broker = broker
