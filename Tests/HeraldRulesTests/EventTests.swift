@@ -82,6 +82,10 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
         ])
+        // "Oakland County, Michigan": a county named after a city is not the city.
+        #expect(try Self.fired("Alibaba opened an AI lab in Sunnyvale County, California.") == [
+            "firm=Alibaba,place=California,factuality=asserted"
+        ])
         // A "where" clause right after the place holds the event.
         #expect(try Self.fired("Tencent moved staff to Sunnyvale, where it has opened an AI lab.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"

@@ -244,6 +244,7 @@ struct EventAnalysis {
         "river", "lake", "street", "avenue", "road", "boulevard", "airport", "harbor", "harbour", "bridge", "tunnel",
         "mall", "university", "college", "hospital", "station", "stadium", "zoo", "symphony", "times", "post", "herald",
         "journal", "tribune", "chronicle", "magazine", "seahawks", "mariners", "giants", "warriors", "kings", "fc",
+        "county", "parish",
     ]
     /// Regions and countries outside the United States that follow a same-named city: "Richmond, British Columbia".
     static let foreignQualifiers: Set<String> = [
