@@ -160,6 +160,9 @@ struct EventTests {
     func opposites() throws {
         #expect(try Self.fired("Alibaba will close one office and open a lab in Sunnyvale.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, while Apple scrapped its plans.").count == 1)
+        // "even as" opens a clause of its own, as "while" does.
+        #expect(try Self.fired("Alibaba will open a lab in Sunnyvale, even as the group closes an office at home.").count == 1)
+        #expect(try Self.fired("Alibaba will open a lab in Sunnyvale as the group closes an office at home.").isEmpty)
     }
 
     @Test("a sentence that shares an event out pairs each firm with its place: 'Alibaba in Sunnyvale and Tencent in …'")

@@ -62,6 +62,8 @@ struct ClauseStructure {
             // ("that lab"): a break only when the next word is not a unit-like noun is beyond a shallow reading, so
             // every "that" breaks, and checks that must cross it (factuality) do.
             if key == "that" { breaks[offset] = true }
+            // "would open a centre in Dallas, even as the company cuts jobs at home": "even as" opens a clause.
+            if key == "as", offset > 0, keys[offset - 1] == "even" { breaks[offset - 1] = true }
             // "closing its Singapore office and opening a lab in Seattle": "and" before a verb form starts a clause.
             if key == "and", offset + 1 < keys.count, !capitalized[offset + 1], Self.looksLikeVerbForm(keys[offset + 1]) {
                 breaks[offset] = true
