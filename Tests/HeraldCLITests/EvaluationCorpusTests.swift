@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 135 of 180 events found, at most 9 false alerts (P 0.938, R 0.750)")
+    @Test("development part: at least 136 of 180 events found, at most 9 false alerts (P 0.938, R 0.756)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 341)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 180)
-        #expect(score.found >= 135, "found \(score.found)")
+        #expect(score.found >= 136, "found \(score.found)")
         #expect(score.falseAlerts <= 9, "false alerts \(score.falseAlerts)")
     }
 

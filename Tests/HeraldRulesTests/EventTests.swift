@@ -197,6 +197,10 @@ struct EventTests {
         #expect(try Self.fired("Tencent supplies its models. The company said it has opened a lab in Sunnyvale.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
+        // A release's defined terms between the name and its description.
+        #expect(try Self.fired(#"Zhixing Robotics ("Zhixing" or "the Company"), a Shenzhen-based developer, has opened a lab in Sunnyvale."#) == [
+            "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
+        ])
         // The name must follow the organisation noun at once: here the Shenzhen company is Tencent, not Velora.
         #expect(try Self.fired("Tencent grew. The Shenzhen-based company's rise has worried Velora. Velora has opened a lab in Sunnyvale.").isEmpty)
         // The origin after the organisation noun, and a relative clause set off inside the appositive.

@@ -688,7 +688,8 @@ final class ReferenceResolver {
     private func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {
         var end = end
         guard end > 0, end <= capitalized.count else { return nil }
-        if key(end - 1) == ")", let open = (max(0, end - 6)..<(end - 1)).last(where: { key($0) == "(" }) {
+        // Past a listing or a release's defined terms: "(HKEX: 2228)", "(\"Shenwei\" or \"the Company\")".
+        if key(end - 1) == ")", let open = (max(0, end - 12)..<(end - 1)).last(where: { key($0) == "(" }) {
             end = open
         }
         var first = end
