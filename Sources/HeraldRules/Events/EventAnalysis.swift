@@ -174,11 +174,13 @@ struct EventAnalysis {
         let s = structure
         if Self.attributive.contains(s.key(verb.firstToken)) {
             // "Midea's new Columbus, Ohio, AI lab": a place with its state between commas still modifies the unit.
-            let placeWithState = team.firstToken >= verb.endToken && team.firstToken - verb.endToken <= 7
-                && (verb.endToken..<team.firstToken).allSatisfy { s.isCapitalized($0) || s.key($0) == "," || s.key($0) == "." }
-            guard team.firstToken >= verb.endToken, team.firstWord - verb.lastWord <= 4,
-                placeWithState || s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).isEmpty,
-                placeWithState || !s.contains([",", "and", "of", "to", "for"], from: verb.endToken, to: team.firstToken)
+            guard team.firstToken >= verb.endToken, team.firstWord - verb.lastWord <= 4 else {
+                return "'\(s.key(verb.firstToken))' does not describe it"
+            }
+            let between = verb.endToken..<team.firstToken
+            let placeWithState = between.count <= 7 && between.allSatisfy { s.isCapitalized($0) || s.key($0) == "," || s.key($0) == "." }
+            guard placeWithState || (s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken)).isEmpty
+                && !s.contains([",", "and", "of", "to", "for"], from: verb.endToken, to: team.firstToken))
             else { return "'\(s.key(verb.firstToken))' does not describe it" }
             return nil
         }
@@ -417,13 +419,12 @@ struct EventAnalysis {
             // "said it would open" reports a plan; "would" on its own supposes one.
             // So does "said on Thursday that the Guangzhou-based company would open": the reporting verb just
             // before the "that" whose clause "would" is in.
-            let reportedClause = (max(s.first, index - 12)..<index).last(where: { s.key($0) == "that" }).map { that in
-                (max(s.first, that - 4)..<that).contains { FactualityCues.reporting.contains(s.key($0)) }
-            } ?? false
-            if phrase == "would",
-                reportedClause || (max(s.first, index - 6)..<index).contains(where: { FactualityCues.reporting.contains(s.key($0)) })
-            {
-                kind = .announced
+            if phrase == "would" {
+                func reported(_ range: Range<Int>) -> Bool { range.contains { FactualityCues.reporting.contains(s.key($0)) } }
+                let that = (max(s.first, index - 12)..<index).last { s.key($0) == "that" }
+                if reported(max(s.first, index - 6)..<index) || that.map({ reported(max(s.first, $0 - 4)..<$0) }) == true {
+                    kind = .announced
+                }
             }
             return (kind, "'\(phrase)' before the verb, reaching forward to it")
         case .backward:

@@ -43,62 +43,6 @@ final class ReferenceResolver {
         static func key(_ list: Int32, _ entry: Int32) -> Int64 { Int64(list) << 32 | Int64(UInt32(bitPattern: entry)) }
     }
 
-    /// Words in an introduction that make a firm an AI company.
-    static let aiWords: Set<String> = [
-        "ai", "artificial", "machine", "learning", "neural", "models", "model", "speech", "vision", "robot", "robots",
-        "robotics", "autonomous", "self", "driving", "chatbot", "chatbots", "algorithms", "llm", "llms", "recognition",
-        "generative", "autonomy", "perception",
-    ]
-
-    static let organisationNouns: Set<String> = [
-        "company", "firm", "start-up", "startup", "start", "maker", "developer", "group", "giant", "unicorn",
-        "manufacturer", "specialist", "provider", "outfit", "business", "supplier", "chipmaker", "carmaker",
-        "automaker", "designer", "producer", "platform", "operator", "conglomerate", "lab", "laboratory",
-        "corporation", "enterprise", "venture", "newcomer", "upstart", "player",
-    ]
-    /// Words inside a name that do not stand for it alone ("Technology" is no short name of anything).
-    static let genericNameWords: Set<String> = [
-        "technology", "technologies", "tech", "intelligence", "robotics", "group", "holdings", "ai", "inc", "co",
-        "ltd", "limited", "corp", "corporation", "company", "dynamics", "systems", "labs", "lab", "software",
-        "network", "networks", "information", "digital", "cloud", "semiconductor", "motors", "auto", "international",
-        "global", "science", "sciences", "cognitive", "data", "smart", "the", "china", "chinese", "beijing",
-        "shanghai", "shenzhen", "hangzhou", "guangzhou", "hong", "kong", "device", "devices", "electronics", "innovation",
-    ]
-    /// Words that end a firm's registered name after its usual one: "XtalPi Holdings Limited", "Hesai Group Inc.".
-    static let registeredNameWords: Set<String> = [
-        "holdings", "holding", "limited", "ltd", "inc", "co", "corp", "corporation", "group", "plc", "company", ".",
-    ]
-    static let anaphorNouns: Set<String> = [
-        "company", "firm", "group", "start-up", "startup", "giant", "maker", "developer", "business", "conglomerate",
-        "unicorn", "carmaker", "automaker", "chipmaker", "manufacturer", "supplier", "platform", "operator",
-    ]
-    static let anaphorNounSet = WordSet(anaphorNouns)
-    static let appositiveStoppers = WordSet([",", ".", "who", "that", "which", "whose", "with", "of"])
-    static let organisationNounSet = WordSet(organisationNouns)
-    /// Verbs whose hearer comes between them and what was told: "told reporters it would open".
-    static let tellingVerbs: Set<String> = ["told", "tells", "telling", "assured", "informed"]
-    /// What a firm's part is called when it is introduced by its parent: "a unit of Midea Group".
-    static let subsidiaryNouns: Set<String> = ["unit", "subsidiary", "division", "arm", "affiliate", "spinoff", "spin", "offshoot"]
-    /// Words that end the description between "the" and its noun.
-    /// "and" may join two descriptions ("the phone and electric-car maker"); a second "the" starts another phrase.
-    /// Words and marks a description ("the Hangzhou-based e-commerce giant") does not run across: 'the usual thread:
-    /// "Chinese AI firm' is a thread, then a quoted headline.
-    static let descriptionStoppers = WordSet(
-        nameStoppers.subtracting(["and"]).union([",", ".", "of", ":", ";", "\"", "\u{201C}", "\u{201D}", "(", ")", "\u{2014}"]))
-    /// Tokens after which "It" / "it" opens a clause as its subject.
-    static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
-    static let abbreviatedSuffixes: Set<String> = ["co", "inc", "ltd", "corp", "plc", "bhd"]
-    static let foundingWords: Set<String> = ["founded", "based", "headquartered", "established", "incorporated", "started"]
-    /// Capitalised words that start no firm's name.
-    static let notNames: Set<String> = [
-        "i", "we", "it", "he", "she", "they", "you", "our", "its", "their", "this", "that", "these", "those", "in", "on",
-        "at", "for", "but", "and", "or", "if", "when", "while", "after", "before", "since", "last", "next", "monday",
-        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
-        "june", "july", "august", "september", "october", "november", "december", "chinese", "china", "us", "u.s.",
-    ]
-    /// Words that end a capitalised name ("Lingxi Robotics said").
-    static let nameStoppers: Set<String> = ["the", "a", "an", "and", "of", "in", "on", "at", "for", "to", "said", "says", "has", "is", "was", "will", "which", "who"]
-
     let model: Model
     let lists: [GazetteerList]
     let text: AnalyzedText
@@ -483,16 +427,15 @@ final class ReferenceResolver {
                     cursor += 1
                     steps += 1
                 }
-                if foreign, end != nil {
-                    end = nil
+                if foreign {
                     // "The Palo Alto firm announced that it is opening a lab": a firm from elsewhere is now the
                     // subject, and "it" after it is that firm, not a Chinese firm the sentence before named.
-                    if isSubject(index, sentenceStart, key) {
+                    if end != nil, isSubject(index, sentenceStart, key) {
                         let position = mentions.firstIndex { $0.token > index } ?? mentions.count
                         mentions.insert(Mention(token: index, referent: .other(name: "described \(index)"), isSubject: true), at: position)
                     }
+                    end = nil
                 }
-                if foreign { end = nil }
                 // "The new office will employ…" opening a sentence: the firm's new unit, as "Its new office".
                 if end == nil, index == sentenceStart[index], key(index + 1) == "new" { end = index + 1 }
                 // "the company's", "the Hangzhou-based e-commerce giant".
@@ -524,12 +467,6 @@ final class ReferenceResolver {
         return result
     }
 
-    static let it = Array("it".utf8)
-    static let its = Array("its".utf8)
-    static let we = Array("we".utf8)
-    static let the = Array("the".utf8)
-    static let here = Array("here".utf8)
-
     /// Whether the ASCII bytes at `start`, lowercased, are `word` (whose length the caller has checked).
     private func asciiLower(_ start: Int, is word: [UInt8]) -> Bool {
         for offset in word.indices {
@@ -541,37 +478,6 @@ final class ReferenceResolver {
 
     /// The firm an anaphor at `index` refers to: the subject of the nearest earlier sentence that has one (its own
     /// sentence included), else the last firm named.
-    /// The "a"/"an" of an appositive that places its firm with a preposition before the origin at `origin`: ", a
-    /// start-up from Hangzhou", ", a robotics company based in Shenzhen", ", an AI lab headquartered in Beijing".
-    /// Nil unless an organisation noun stands right before the preposition and only lower-case words lead back to
-    /// the article, itself right after a comma.
-    private func appositiveArticle(beforeOriginAt origin: Int, _ key: (Int) -> String) -> Int? {
-        var cursor = origin - 1
-        switch key(cursor) {
-        case "from": cursor -= 1
-        case "in":
-            cursor -= 1
-            if key(cursor) == "based" || key(cursor) == "headquartered" { cursor -= 1 }
-        default: return nil
-        }
-        // "start-up" is three tokens.
-        if key(cursor) == "up", key(cursor - 1) == "-", key(cursor - 2) == "start" {
-            cursor -= 2
-        } else if !Self.organisationNouns.contains(key(cursor)) {
-            return nil
-        }
-        var steps = 0
-        while cursor > 1, steps < 6 {
-            cursor -= 1
-            steps += 1
-            let word = key(cursor)
-            if word == "a" || word == "an" { return key(cursor - 1) == "," ? cursor : nil }
-            let token = text.textTokens[cursor]
-            guard word == "-" || (token.kind == .word && (token.shape == .lower || word == "ai")) else { return nil }
-        }
-        return nil
-    }
-
     private func antecedent(before index: Int, mentions: [Mention], sentenceStart: [Int]) -> Referent? {
         // Mentions are sorted by token: the earlier ones are a prefix, walked backwards without copying it.
         var low = 0
@@ -601,7 +507,6 @@ final class ReferenceResolver {
         mentions.last { $0.token < index && headquarters(of: $0.referent) == city }?.referent
     }
 
-    /// A listed firm's head office (`hq`), lowercased; nil for other firms and for entries without one.
     /// The country of a listed firm, or of one this article introduced.
     private func country(of referent: Referent, _ result: Result) -> String? {
         switch referent {
@@ -616,6 +521,7 @@ final class ReferenceResolver {
         }
     }
 
+    /// A listed firm's head office (`hq`), lowercased; nil for other firms and for entries without one.
     private func headquarters(of referent: Referent) -> String? {
         guard case .listed(let list, let entry) = referent else { return nil }
         return lists[Int(list)].entries[Int(entry)].attributes["hq"].map { $0.replacingOccurrences(of: "_", with: " ").lowercased() }
@@ -651,53 +557,6 @@ final class ReferenceResolver {
             return (first, index + 1, nil)
         }
         return nil
-    }
-
-    /// Whether the capitalised words before `end` are a trade, not a name: "Beijing-based PC and server maker",
-    /// "a Shenzhen-based EV maker" — lowercase words lead on to an organisation noun.
-    private func describesTrade(after end: Int, _ key: (Int) -> String, _ capitalized: [Bool]) -> Bool {
-        var index = end
-        while index < min(capitalized.count, end + 4), !capitalized[index], text.textTokens[index].kind == .word {
-            if Self.organisationNouns.contains(key(index)) { return true }
-            index += 1
-        }
-        return false
-    }
-
-    /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
-    private func nameSpan(from first: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool]) -> (Int, Int)? {
-        guard first >= 0, first < capitalized.count, !covered[first], !Self.nameStoppers.contains(key(first)),
-            !Self.notNames.contains(key(first))
-        else { return nil }
-        var end = first
-        while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end] {
-            if key(end) == "." { end += 2; continue }
-            end += 1
-        }
-        // "Technology Co.", "Robotics Inc.": the abbreviation's period belongs to the name.
-        if end > first, end < capitalized.count, Self.abbreviatedSuffixes.contains(key(end - 1)), key(end) == ".",
-            text.textTokens[end].start == text.textTokens[end - 1].end
-        {
-            end += 1
-        }
-        return end > first ? (first, end) : nil
-    }
-
-    /// A capitalised name ending just before `end`, with a short form in parentheses skipped: `Beijing Shuzhi
-    /// Cognitive Technology ("Shuzhi"), a …`.
-    private func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {
-        var end = end
-        guard end > 0, end <= capitalized.count else { return nil }
-        // Past a listing or a release's defined terms: "(HKEX: 2228)", "(\"Shenwei\" or \"the Company\")".
-        if key(end - 1) == ")", let open = (max(0, end - 12)..<(end - 1)).last(where: { key($0) == "(" }) {
-            end = open
-        }
-        var first = end
-        while first - 1 >= 0, end - first < 4, capitalized[first - 1], !covered[first - 1], first - 1 >= sentenceStart[end - 1] {
-            first -= 1
-        }
-        while first < end, ["The", "In", "On", "At", "A", "An"].contains(text.text(ofToken: first)) { first += 1 }
-        return first < end ? (first, end) : nil
     }
 
     /// Tokens inside a hit of an entity list: a listed firm's name is no introduced name.

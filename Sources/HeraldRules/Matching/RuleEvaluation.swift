@@ -22,7 +22,7 @@ struct RuleEvaluation {
     /// Every hit of the text part, sorted by first token: `describing` bindings look in the sentences after a unit.
     let partHits: [Hit]
     /// Clause structures of the sentences an event check or a `within clause` constraint needed, built once each.
-    private let structures = ClauseStructures()
+    let structures = ClauseStructures()
     /// Every candidate so far, with the index of its rule in the rule set, in the order found.
     private(set) var candidates: [(rule: Int, candidate: Candidate)] = []
     private(set) var explanation: [String] = []
@@ -130,7 +130,7 @@ struct RuleEvaluation {
         var deepestFailure: Int?
     }
 
-    private func entries(of hit: Hit) -> [GazetteerEntry] { lists[Int(hit.list)].entries }
+    func entries(of hit: Hit) -> [GazetteerEntry] { lists[Int(hit.list)].entries }
 
     /// `term.accepts(hit, entries:)`, with the list compared before the hit's entries are fetched: most (hit, term)
     /// pairs differ in list, and fetching the entries array first cost a retain and a release for each.
@@ -226,7 +226,7 @@ struct RuleEvaluation {
     // MARK: Describing the unit in the next sentences
 
     /// The index of the sentence holding `token` (the part's sentences are sorted and do not overlap).
-    private func sentenceIndex(of token: Int) -> Int? {
+    func sentenceIndex(of token: Int) -> Int? {
         let sentences = text.sentences
         var low = 0
         var high = sentences.count
@@ -249,7 +249,7 @@ struct RuleEvaluation {
     }
 
     /// The part's hits that start in `tokens`, found by binary search (the hits are sorted by first token).
-    private func partHits(startingIn tokens: Range<Int>) -> ArraySlice<Hit> {
+    func partHits(startingIn tokens: Range<Int>) -> ArraySlice<Hit> {
         let low = partHits.firstIndex(startingAtOrAfter: tokens.lowerBound)
         var upper = low
         while upper < partHits.count, partHits[upper].firstToken < tokens.upperBound { upper += 1 }
@@ -408,63 +408,6 @@ struct RuleEvaluation {
     /// Words that make a noun phrase refer back to something named before.
     private static let definite: Set<String> = ["the", "its", "this", "that", "their", "our"]
 
-    // MARK: A report denied in the next sentences
-
-    /// The denial, in one of the next two sentences, of an event the sentence reports others saying: "…has noted
-    /// reports stating that the Company has established a centre in Austin. The Board wishes to clarify that
-    /// neither the Company nor its subsidiaries has established any research centre…". The later sentence names
-    /// the same firm (or refers to it) and either negates a verb of the event's list or denies outright ("denied
-    /// the report", "is untrue"). Only reported events: a firm's own "opened a lab. It has no plans to open
-    /// others" keeps its lab.
-    ///
-    /// A plan stated in the past tense of a filing ("the Group intended to apply the proceeds towards the
-    /// establishment of a centre in San Diego") is undone the same way by a later sentence that negates or blocks
-    /// a verb of the event's list at the same place ("resolved not to proceed with the establishment of the San
-    /// Diego research and development centre").
-    private func laterDenial(of verb: Hit, agent: Hit?, place: Hit?, in unit: Segment) -> String? {
-        guard part == .body, let index = sentenceIndex(of: verb.firstToken) else { return nil }
-        let sentence = text.sentences[index]
-        let before = sentence.firstToken..<verb.firstToken
-        let reported = before.contains { Self.reportWords.contains(text.key(ofToken: $0)) }
-        let planned = before.contains { Self.pastPlanWords.contains(text.key(ofToken: $0)) }
-        guard reported || planned else { return nil }
-        let firm = agent.map { entries(of: $0)[Int($0.entry)].canonical }
-        for later in text.sentences[(index + 1)..<min(text.sentences.count, index + 3)] {
-            let hits = partHits(startingIn: later.firstToken..<later.endToken)
-            let namesFirm = firm.map { firm in
-                hits.contains { $0.list == agent?.list && entries(of: $0)[Int($0.entry)].canonical == firm }
-            } ?? true
-            let namesPlace = place.map { place in hits.contains { $0.list == place.list && $0.entry == place.entry } } ?? false
-            if reported, namesFirm,
-                let word = (later.firstToken..<later.endToken).first(where: { Self.denialWords.contains(text.key(ofToken: $0)) })
-            {
-                return "'\(text.text(ofToken: word))' in a later sentence"
-            }
-            guard reported ? namesFirm : namesPlace else { continue }
-            let analysis = EventAnalysis(structure: structures.structure(of: later, in: text), text: text, publishedYear: publishedYear)
-            for other in hits where other.list == verb.list {
-                let (factuality, cue) = analysis.factuality(of: other, agent: nil)
-                if factuality == .negated || (planned && factuality == .blocked) {
-                    return "\(cue ?? "a negation") in a later sentence"
-                }
-            }
-        }
-        return nil
-    }
-
-    /// Words that state a plan as past: what a filing said a firm would do.
-    private static let pastPlanWords: Set<String> = ["intended", "planned", "proposed", "prospectus", "originally", "initially"]
-
-    /// Words that say a sentence reports what others claim.
-    private static let reportWords: Set<String> = [
-        "report", "reports", "reported", "reporting", "media", "rumours", "rumors", "rumour", "rumor", "speculation",
-        "stating", "claimed", "claims", "alleged", "according",
-    ]
-    /// Words that deny a report outright.
-    private static let denialWords: Set<String> = [
-        "denied", "denies", "deny", "dismissed", "refuted", "untrue", "inaccurate", "baseless", "groundless",
-    ]
-
     /// Why an assignment is not the rule's event.
     private struct EventFailure: Error {
         var reason: String
@@ -488,47 +431,40 @@ struct RuleEvaluation {
         if let object, let reason = analysis.objectReason(team: object, verb: verb) {
             return .failure(EventFailure(reason: "\(quoted(object)) is not the object of \(quoted(verb)): \(reason)"))
         }
-        if let place = event.place.flatMap({ assignment[$0] }), place.firstToken < unit.firstToken,
-            let own = ownPlace(verb: verb, object: object, unit: unit)
-        {
+        let place = event.place.flatMap { assignment[$0] }
+        if let place, place.firstToken < unit.firstToken, let own = ownPlace(verb: verb, object: object, unit: unit) {
             return .failure(EventFailure(reason: "the setting \(quoted(place)) does not locate the event: the sentence names '\(own)'"))
         }
-        // "— Lenovo in Raleigh and Hisense in Durham": a place paired with the agent locates its event wherever
-        // in the sentence the pair stands.
-        let pairedWithAgent = agent.flatMap { agent in
-            event.place.flatMap { assignment[$0] }.flatMap { pairedFirm(of: $0, like: agent) }.map { $0.entry == agent.entry }
-        } ?? false
+        // "— Lenovo in Raleigh and Hisense in Durham": a place paired with the agent's list belongs to that firm; it
+        // locates the agent's event wherever in the sentence the pair stands, and no other firm's.
+        let owner = agent.flatMap { agent in place.flatMap { pairedFirm(of: $0, like: agent) } }
+        let pairedWithAgent = owner != nil && owner?.entry == agent?.entry
         // "in Manhattan's Flatiron District": the place inside locates the event, not the one around it.
-        if let place = event.place.flatMap({ assignment[$0] }), place.endToken < text.textTokens.count,
-            text.key(ofToken: place.endToken) == "'s",
+        if let place, place.endToken < text.textTokens.count, text.key(ofToken: place.endToken) == "'s",
             let inner = partHits(startingIn: place.endToken + 1..<place.endToken + 2).first(where: { $0.list == place.list })
         {
             return .failure(EventFailure(reason: "\(quoted(place)) names the place around \(quoted(inner))"))
         }
-        if !pairedWithAgent, let place = event.place.flatMap({ assignment[$0] }), place.firstToken >= unit.firstToken,
+        if !pairedWithAgent, let place, place.firstToken >= unit.firstToken,
             let reason = analysis.placeReason(place: place, verb: verb, team: object)
         {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(reason)"))
         }
-        if let agent, let place = event.place.flatMap({ assignment[$0] }), let owner = pairedFirm(of: place, like: agent),
-            owner.entry != agent.entry
-        {
+        if let agent, let place, let owner, owner.entry != agent.entry {
             return .failure(EventFailure(reason: "\(quoted(place)) is the place of \(quoted(owner)), not of \(quoted(agent))"))
         }
         let (factuality, cue) = analysis.factuality(of: verb, agent: agent)
         guard event.accepted.contains(factuality) else {
             return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue \(cue ?? "none"))"))
         }
-        if factuality == .asserted || factuality == .announced,
-            let denial = laterDenial(of: verb, agent: agent, place: event.place.flatMap { assignment[$0] }, in: unit)
-        {
+        if factuality == .asserted || factuality == .announced, let denial = laterDenial(of: verb, agent: agent, place: place) {
             return .failure(EventFailure(reason: "\(quoted(verb)) is reported, then denied: \(denial)"))
         }
         guard explain else { return .success((factuality, "")) }
         var parts: [String] = []
         if let agent { parts.append("agent \(quoted(agent)) of \(quoted(verb))") } else { parts.append("verb \(quoted(verb))") }
         if let object { parts.append("object \(quoted(object))") }
-        if let place = event.place.flatMap({ assignment[$0] }) {
+        if let place {
             parts.append(place.firstToken < unit.firstToken ? "located by the setting \(quoted(place))" : "located by \(quoted(place))")
         }
         parts.append("\(factuality.rawValue) (" + (cue.map { "cue \($0)" } ?? "no cue") + ")")

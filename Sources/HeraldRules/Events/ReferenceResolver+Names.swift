@@ -1,0 +1,81 @@
+/// Reading firm names and the phrases that introduce them: where a capitalised name starts and ends, and the
+/// appositive that places a firm ("Qingyu Robotics, a start-up from Hangzhou").
+extension ReferenceResolver {
+    /// The "a"/"an" of an appositive that places its firm with a preposition before the origin at `origin`: ", a
+    /// start-up from Hangzhou", ", a robotics company based in Shenzhen", ", an AI lab headquartered in Beijing".
+    /// Nil unless an organisation noun stands right before the preposition and only lower-case words lead back to
+    /// the article, itself right after a comma.
+    func appositiveArticle(beforeOriginAt origin: Int, _ key: (Int) -> String) -> Int? {
+        var cursor = origin - 1
+        switch key(cursor) {
+        case "from": cursor -= 1
+        case "in":
+            cursor -= 1
+            if key(cursor) == "based" || key(cursor) == "headquartered" { cursor -= 1 }
+        default: return nil
+        }
+        // "start-up" is three tokens.
+        if key(cursor) == "up", key(cursor - 1) == "-", key(cursor - 2) == "start" {
+            cursor -= 2
+        } else if !Self.organisationNouns.contains(key(cursor)) {
+            return nil
+        }
+        var steps = 0
+        while cursor > 1, steps < 6 {
+            cursor -= 1
+            steps += 1
+            let word = key(cursor)
+            if word == "a" || word == "an" { return key(cursor - 1) == "," ? cursor : nil }
+            let token = text.textTokens[cursor]
+            guard word == "-" || (token.kind == .word && (token.shape == .lower || word == "ai")) else { return nil }
+        }
+        return nil
+    }
+
+    /// Whether the capitalised words before `end` are a trade, not a name: "Beijing-based PC and server maker",
+    /// "a Shenzhen-based EV maker" — lowercase words lead on to an organisation noun.
+    func describesTrade(after end: Int, _ key: (Int) -> String, _ capitalized: [Bool]) -> Bool {
+        var index = end
+        while index < min(capitalized.count, end + 4), !capitalized[index], text.textTokens[index].kind == .word {
+            if Self.organisationNouns.contains(key(index)) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// A capitalised name starting at `first`: up to four capitalised tokens, not inside a listed hit.
+    func nameSpan(from first: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool]) -> (Int, Int)? {
+        guard first >= 0, first < capitalized.count, !covered[first], !Self.nameStoppers.contains(key(first)),
+            !Self.notNames.contains(key(first))
+        else { return nil }
+        var end = first
+        while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end] {
+            if key(end) == "." { end += 2; continue }
+            end += 1
+        }
+        // "Technology Co.", "Robotics Inc.": the abbreviation's period belongs to the name.
+        if end > first, end < capitalized.count, Self.abbreviatedSuffixes.contains(key(end - 1)), key(end) == ".",
+            text.textTokens[end].start == text.textTokens[end - 1].end
+        {
+            end += 1
+        }
+        return end > first ? (first, end) : nil
+    }
+
+    /// A capitalised name ending just before `end`, with a short form in parentheses skipped: `Beijing Shuzhi
+    /// Cognitive Technology ("Shuzhi"), a …`.
+    func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {
+        var end = end
+        guard end > 0, end <= capitalized.count else { return nil }
+        // Past a listing or a release's defined terms: "(HKEX: 2228)", "(\"Shenwei\" or \"the Company\")".
+        if key(end - 1) == ")", let open = (max(0, end - 12)..<(end - 1)).last(where: { key($0) == "(" }) {
+            end = open
+        }
+        var first = end
+        while first - 1 >= 0, end - first < 4, capitalized[first - 1], !covered[first - 1], first - 1 >= sentenceStart[end - 1] {
+            first -= 1
+        }
+        while first < end, ["The", "In", "On", "At", "A", "An"].contains(text.text(ofToken: first)) { first += 1 }
+        return first < end ? (first, end) : nil
+    }
+}

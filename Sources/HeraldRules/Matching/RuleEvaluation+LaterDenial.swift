@@ -1,0 +1,57 @@
+/// A reported event denied, or a filed plan dropped, in the sentences after it: the event is not reported at all.
+extension RuleEvaluation {
+    /// The denial, in one of the next two sentences, of an event the sentence reports others saying: "…has noted
+    /// reports stating that the Company has established a centre in Austin. The Board wishes to clarify that
+    /// neither the Company nor its subsidiaries has established any research centre…". The later sentence names
+    /// the same firm (or refers to it) and either negates a verb of the event's list or denies outright ("denied
+    /// the report", "is untrue"). Only reported events: a firm's own "opened a lab. It has no plans to open
+    /// others" keeps its lab.
+    ///
+    /// A plan stated in the past tense of a filing ("the Group intended to apply the proceeds towards the
+    /// establishment of a centre in San Diego") is undone the same way by a later sentence that negates or blocks
+    /// a verb of the event's list at the same place ("resolved not to proceed with the establishment of the San
+    /// Diego research and development centre").
+    func laterDenial(of verb: Hit, agent: Hit?, place: Hit?) -> String? {
+        guard part == .body, let index = sentenceIndex(of: verb.firstToken) else { return nil }
+        let sentence = text.sentences[index]
+        let before = sentence.firstToken..<verb.firstToken
+        let reported = before.contains { Self.reportWords.contains(text.key(ofToken: $0)) }
+        let planned = before.contains { Self.pastPlanWords.contains(text.key(ofToken: $0)) }
+        guard reported || planned else { return nil }
+        let firm = agent.map { entries(of: $0)[Int($0.entry)].canonical }
+        for later in text.sentences[(index + 1)..<min(text.sentences.count, index + 3)] {
+            let hits = partHits(startingIn: later.firstToken..<later.endToken)
+            let namesFirm = firm.map { firm in
+                hits.contains { $0.list == agent?.list && entries(of: $0)[Int($0.entry)].canonical == firm }
+            } ?? true
+            let namesPlace = place.map { place in hits.contains { $0.list == place.list && $0.entry == place.entry } } ?? false
+            if reported, namesFirm,
+                let word = (later.firstToken..<later.endToken).first(where: { Self.denialWords.contains(text.key(ofToken: $0)) })
+            {
+                return "'\(text.text(ofToken: word))' in a later sentence"
+            }
+            guard reported ? namesFirm : namesPlace else { continue }
+            let analysis = EventAnalysis(structure: structures.structure(of: later, in: text), text: text, publishedYear: publishedYear)
+            for other in hits where other.list == verb.list {
+                let (factuality, cue) = analysis.factuality(of: other, agent: nil)
+                if factuality == .negated || (planned && factuality == .blocked) {
+                    return "\(cue ?? "a negation") in a later sentence"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Words that state a plan as past: what a filing said a firm would do.
+    private static let pastPlanWords: Set<String> = ["intended", "planned", "proposed", "prospectus", "originally", "initially"]
+
+    /// Words that say a sentence reports what others claim.
+    private static let reportWords: Set<String> = [
+        "report", "reports", "reported", "reporting", "media", "rumours", "rumors", "rumour", "rumor", "speculation",
+        "stating", "claimed", "claims", "alleged", "according",
+    ]
+    /// Words that deny a report outright.
+    private static let denialWords: Set<String> = [
+        "denied", "denies", "deny", "dismissed", "refuted", "untrue", "inaccurate", "baseless", "groundless",
+    ]
+}
