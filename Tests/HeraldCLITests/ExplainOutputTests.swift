@@ -22,7 +22,7 @@ struct ExplainOutputTests {
         #expect(lines.contains { $0.contains("articles.jsonl#minimax-texas-presence: cn-us-ai-team") })
         #expect(lines.contains {
             $0.contains("09-xpeng-design-studio.txt: cn-us-ai-team")
-                && $0.contains("'require' not satisfied: none of 'ai' or 'about' or 'main' or team[ai=yes] or firm[sector=ai|autonomous]")
+                && $0.contains("'require' not satisfied: none of 'ai' or 'about' or 'main' or 'later' or team[ai=yes] or firm[sector=ai|autonomous]")
         })
     }
 

@@ -79,6 +79,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, B.C., last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ont.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, N.S.W., last week.").isEmpty)
+        // The qualifier the article gives a name elsewhere, as in the dateline, settles it, unless a US one is given.
+        #expect(try Self.fired("SUNNYVALE, B.C. - Alibaba opened a lab in Sunnyvale, it said.").isEmpty)
+        #expect(try Self.fired("SUNNYVALE, Calif. - Alibaba opened a lab in Sunnyvale. It is not Sunnyvale, B.C.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         #expect(try Self.fired("Alibaba opened a lab in the heart of Silicon Valley.") == [
             "firm=Alibaba,place=Silicon Valley,factuality=asserted"
         ])

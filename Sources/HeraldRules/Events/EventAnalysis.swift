@@ -258,6 +258,39 @@ struct EventAnalysis {
         "b.c.", "bc", "ont", "alta", "que", "sask", "man", "n.s.", "n.b.", "nfld", "p.e.i.", "n.s.w.", "nsw", "qld",
     ]
 
+    /// US states and their abbreviations as they follow a city: "Richmond, Va.", "Durham, North Carolina".
+    static let usQualifiers: Set<String> = [
+        "alabama", "ala", "alaska", "arizona", "ariz", "arkansas", "ark", "california", "calif", "colorado", "colo",
+        "connecticut", "conn", "delaware", "del", "florida", "fla", "georgia", "ga", "hawaii", "idaho", "illinois",
+        "ill", "indiana", "ind", "iowa", "kansas", "kan", "kans", "kentucky", "ky", "louisiana", "la", "maine",
+        "maryland", "md", "massachusetts", "mass", "michigan", "mich", "minnesota", "minn", "mississippi", "miss",
+        "missouri", "mo", "montana", "mont", "nebraska", "neb", "nevada", "nev", "new", "n.h.", "n.j.", "n.m.",
+        "n.y.", "north", "n.c.", "n.d.", "ohio", "oklahoma", "okla", "oregon", "ore", "pennsylvania", "pa", "rhode",
+        "r.i.", "south", "s.c.", "s.d.", "tennessee", "tenn", "texas", "tex", "utah", "vermont", "vt", "virginia",
+        "va", "washington", "wash", "west", "w.va.", "wisconsin", "wis", "wyoming", "wyo", "d.c.",
+    ]
+
+    /// A foreign qualifier the article gives the same place name elsewhere, when it never gives it a US one: the
+    /// dateline "RICHMOND, B.C. —" says which Richmond "opened an office in Richmond" means.
+    func foreignQualifierElsewhere(of place: Hit) -> String? {
+        let name = (place.firstToken..<place.endToken).map { structure.key($0) }
+        guard !name.isEmpty, !name.contains(",") else { return nil }
+        var foreign: String?
+        var start = 0
+        let count = text.textTokens.count
+        while start + name.count + 1 < count {
+            defer { start += 1 }
+            guard text.key(ofToken: start) == name[0],
+                name.indices.dropFirst().allSatisfy({ text.key(ofToken: start + $0) == name[$0] }),
+                text.key(ofToken: start + name.count) == ","
+            else { continue }
+            let qualifier = text.key(ofToken: start + name.count + 1)
+            if Self.usQualifiers.contains(qualifier) { return nil }
+            if Self.foreignQualifiers.contains(qualifier) { foreign = qualifier }
+        }
+        return foreign
+    }
+
     /// Whether `place` locates the event of `verb` (and its `team`), or why not.
     func placeReason(place: Hit, verb: Hit, team: Hit?) -> String? {
         let s = structure
@@ -289,6 +322,9 @@ struct EventAnalysis {
         }
         if s.key(after) == ",", Self.foreignQualifiers.contains(s.key(after + 1)) {
             return "qualified as outside the US ('\(s.key(after + 1))')"
+        }
+        if let qualifier = foreignQualifierElsewhere(of: place) {
+            return "the article places '\(s.key(place.firstToken))' outside the US ('\(qualifier)')"
         }
         let anchorEnd = max(verb.endToken, team?.endToken ?? verb.endToken)
         let anchorFirst = min(verb.firstToken, team?.firstToken ?? verb.firstToken)
