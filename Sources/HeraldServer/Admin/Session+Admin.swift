@@ -124,6 +124,15 @@ extension Session {
             logger.notice("silence ended", metadata: ["silence": "\(silence.id)"])
             return send(adminOK("unsilence", ref: ref) { silence.write(to: &$0) })
         case .listSilences:
+            // The store is the truth in a cluster: a silence another node started a moment ago is listed even
+            // before its notification reaches this node.
+            let now = Date()
+            do {
+                let since = min(context.broker.oldestSilenceStart() ?? now, now)
+                context.broker.syncSilences(try await context.engine.store.silences(endingAfter: since), now: now)
+            } catch {
+                logger.warning("cannot read the silences from the store; listing those held", metadata: ["error": "\(error)"])
+            }
             let silences = context.broker.activeSilences()
             return send(
                 adminOK("silences", ref: ref) { writer in
