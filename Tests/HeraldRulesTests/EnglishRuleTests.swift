@@ -143,7 +143,7 @@ struct EnglishRuleTests {
                     let verb    = @OPEN near subject within 10
                     let object  = @UNIT near verb within 8
                     let ai      = @AIWORD near object within 4
-                    let place   = @PLACE[country=US] or setting
+                    let place   = @PLACE[country=US] or setting or describing object
                     require  subject and verb and object and place and (ai or subject[sector=ai])
                     reject   @NEG before verb within 4
                     reject   @SHUT near verb within clause

@@ -389,6 +389,42 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab. One. Two. Three. The lab does AI.", rules: near).count == 1)
     }
 
+    @Test("'or describing': the place a next sentence gives the unit, when its own sentence names none or a wider one")
+    func laterPlace() throws {
+        let rules = Self.rules.replacingOccurrences(of: "let place = @PLACE", with: "let place = @PLACE or describing team")
+            + "\n    prefer place.level city > region > state > country\n"
+        #expect(try Self.fired("Alibaba opened a lab. The lab sits in Sunnyvale.", rules: rules) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba opened a lab in California. The lab, in Sunnyvale, hires engineers.", rules: rules) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        // The firm's own possessive refers back too; another firm's does not.
+        #expect(try Self.fired("Alibaba opened a lab. Alibaba's lab is in Sunnyvale.", rules: rules).count == 1)
+        #expect(try Self.fired("Alibaba opened a lab. Apple's lab is in Sunnyvale.", rules: rules).isEmpty)
+        // A place the unit's sentence gives that does not hold the later one stands: a foreign one, a narrower one.
+        #expect(try Self.fired("Alibaba opened a lab in Vancouver. The lab works for companies in the US.", rules: rules).isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale. The lab works with partners in California.", rules: rules) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        // Not a fact in its sentence, or not where the unit is.
+        #expect(try Self.fired("Alibaba opened a lab. The lab would most likely be in Sunnyvale or California.", rules: rules).isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab. The lab serves customers in Sunnyvale.", rules: rules).isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab. Rivals are in Sunnyvale.", rules: rules).isEmpty)
+        // Without 'or describing' the place must be in the sentence.
+        #expect(try Self.fired("Alibaba opened a lab. The lab sits in Sunnyvale.").isEmpty)
+    }
+
+    @Test("a time frame opening the sentence dates it: 'Eight years ago,' and 'In 2017,' unless the story moves on")
+    func openingFrame() throws {
+        let published = "2026-03-16T05:45:00Z"
+        #expect(try Self.fired("Eight years ago, its top floor was home to one of the region's big experiments: a lab opened by Alibaba in Sunnyvale.", published: published).isEmpty)
+        #expect(try Self.fired("In 2017, the floor held many teams and a lab opened by Alibaba in Sunnyvale.", published: published).isEmpty)
+        #expect(try Self.fired("Eight years ago, Alibaba had no staff at all, but it has now opened a lab in Sunnyvale.", published: published).count == 1)
+        #expect(try Self.fired("In 2025, the floor held many teams and a lab opened by Alibaba in Sunnyvale.", published: published).count == 1)
+        #expect(try Self.fired("Alibaba is likely to open a lab in Sunnyvale.").isEmpty, "'likely' is speculative")
+    }
+
     @Test("texts that stop in the middle of a pattern are read without a crash")
     func truncatedTexts() throws {
         let ruleSet = try TestRules.ruleSet(Self.rules, lists: Self.lists)

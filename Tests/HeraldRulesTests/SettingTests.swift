@@ -72,10 +72,10 @@ struct SettingTests {
         #expect(printed.contains("let place = @PLACE or setting within 3"), "\(printed)")
     }
 
-    @Test("'or' must be followed by 'setting'")
+    @Test("'or' must be followed by 'setting' or 'describing'")
     func errors() {
         let outcome = TestRules.load("rule r\n    title \"T\"\n    let place = @PLACE or near\n")
-        #expect(outcome.errors.first?.description == "r/main.rules:4:27: error: expected 'setting' after 'or', found 'near'",
+        #expect(outcome.errors.first?.description == "r/main.rules:4:27: error: expected 'setting' or 'describing' after 'or', found 'near'",
             "\(outcome.errors.map(\.rendered))")
     }
 }

@@ -7,7 +7,7 @@
 ///     let verb    = @OPEN_VERB near subject within 30
 ///     let object  = @TEAM near verb within 12
 ///     let ai      = @AI_TERM near object within clause
-///     let place   = @US_PLACE or setting
+///     let place   = @US_PLACE or setting or describing object
 ///     require subject and verb and object and place and (ai or subject[sector=ai])
 ///     reject @RETREAT_VERB near verb within clause
 ///     event verb agent subject object object at place
@@ -158,11 +158,14 @@ struct SentenceCompiler {
         }
         if let place = places.first {
             // A sentence that names no place takes the one the story set (the dateline, "in Bellevue" just before),
-            // as the hand-written rules do.
+            // or the one the next sentences give the object ("The lab, in Pittsburgh, …"), as the hand-written
+            // rules do.
+            let later = bindings.contains { $0.name == "object" }
+                ? Syntax.LaterPlace(binding: "object", within: nil, span: place.span) : nil
             bindings.append(
                 Syntax.Binding(
                     name: "place", terms: place.entry.terms, constraints: [], setting: RuleFileParser.settingSentences,
-                    span: place.span))
+                    laterPlace: later, span: place.span))
             require = .and(require, .binding("place", conditions: [], span: place.span))
         }
         for condition in modifierConditions { require = .and(require, condition) }

@@ -431,6 +431,9 @@ struct EventAnalysis {
         if best.0.strength < Factuality.historical.strength, let year = oldYear(near: verb) {
             consider(.historical, "'in \(year)' in its clause, two or more years before the article")
         }
+        if best.0.strength < Factuality.historical.strength, let frame = openingFrame(before: verb) {
+            consider(.historical, "'\(frame)' opening the sentence")
+        }
         return best
     }
 
@@ -478,6 +481,33 @@ struct EventAnalysis {
         for (offset, word) in words.enumerated() where structure.key(index + offset) != word { return false }
         return true
     }
+
+    /// A time frame that opens the sentence and dates it years back, "Eight years ago," or "In 2017,": it dates
+    /// every clause after it ("Eight years ago, its second floor was home to …: an AI office opened by Yitu"), up
+    /// to a word that moves the story on ("but", "now", "this year").
+    private func openingFrame(before verb: Hit) -> String? {
+        let s = structure
+        guard let comma = (s.first..<min(s.end, s.first + 6)).first(where: { s.key($0) == "," }), comma < verb.firstToken
+        else { return nil }
+        let words = (s.first..<comma).map { s.key($0) }
+        let agoFrame = words.count >= 2 && words.last == "ago" && ["years", "decades", "decade"].contains(words[words.count - 2])
+        var yearFrame = false
+        if words.count == 2, words[0] == "in", let year = Int(words[1]), let published = publishedYear {
+            yearFrame = year >= 1950 && year <= published - 2
+        }
+        guard agoFrame || yearFrame else { return nil }
+        let movesOn = (comma..<verb.firstToken).contains { index in
+            Self.storyMovesOn.contains(s.key(index))
+                || (["this", "last"].contains(s.key(index)) && Self.timeUnits.contains(s.key(index + 1)))
+        }
+        if movesOn { return nil }
+        return words.joined(separator: " ")
+    }
+
+    /// Words after an opening time frame that bring the story to another time.
+    static let storyMovesOn: Set<String> = ["but", "now", "today", "recently", "since", "later", "yet", "however", "still", "again"]
+    /// "this year", "last month": with "this" or "last", a time that is not the frame's.
+    static let timeUnits: Set<String> = ["year", "month", "week", "quarter", "spring", "summer", "autumn", "fall", "winter"]
 
     /// A year at least two before publication in the verb's clause ("opened a lab in 2017").
     private func oldYear(near verb: Hit) -> Int? {

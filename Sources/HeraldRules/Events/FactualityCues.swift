@@ -83,6 +83,7 @@ enum FactualityCues {
             "explore", "explores", "explored", "in talks", "in discussions", "in early talks", "in preliminary talks",
             "holding talks", "talks to", "talks with", "talks about", "mulling", "mulls", "mulled", "eyeing", "eyes", "eyed", "looking at", "looking into",
             "evaluating", "evaluate", "studying whether", "assessing", "possibly", "possible", "potentially",
+            "likely", "most likely", "probably",
             "perhaps", "proposal", "proposed", "rumor", "rumors", "rumour", "rumours", "rumored", "rumoured", "speculation",
             "speculated", "tipped", "could", "might", "options", "reviewing", "feasibility", "scouting", "scouted", "contemplating", "contemplated", "toying", "sounding out",
             "has held talks", "held talks", "discussing", "discussed", "discussions", "negotiating", "negotiations",
@@ -103,6 +104,8 @@ enum FactualityCues {
         ])
         add(.historical, .forward, [
             "formerly", "had once", "back in", "in the past", "years earlier", "used to",
+            // "Eight years ago, its second floor was home to an AI lab opened by…".
+            "years ago", "decades ago", "a decade ago",
         ])
         add(.announced, .forward, [
             "will", "plans to", "plan to", "planned", "planning to", "is set to", "are set to", "set to", "intends to",

@@ -22,9 +22,9 @@ extension RuleCompiler {
     func chooseAnchors(_ bindings: [CompiledBinding], mandatory: [Bool]) -> [Int32] {
         var best: (lists: [Int32], weight: Int)?
         // A `describing` binding is found in the sentences after the unit, an `or setting` one may be in those
-        // before: neither says anything of the unit's own hits.
+        // before, an `or describing` one in those after: none says anything of the unit's own hits.
         for (index, binding) in bindings.enumerated()
-        where mandatory[index] && !binding.terms.isEmpty && binding.settingSentences == nil
+        where mandatory[index] && !binding.terms.isEmpty && binding.settingSentences == nil && binding.laterPlace == nil
             && !binding.constraints.contains(where: { $0.relation == .describing })
         {
             let lists = Array(Set(binding.terms.map(\.list))).sorted()

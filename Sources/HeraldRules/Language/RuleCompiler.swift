@@ -313,11 +313,16 @@ struct RuleCompiler {
                 }
                 constraints.append(compiled)
             }
+            let laterPlace = binding.laterPlace.flatMap { later in
+                reference(later.binding, at: later.span, names: names, declared: declared, user: binding.name).map {
+                    CompiledBinding.LaterPlace(binding: $0, sentences: later.within ?? 3)
+                }
+            }
             names[binding.name] = bindings.count
             bindings.append(
                 CompiledBinding(
                     name: binding.name, terms: terms, constraints: constraints, source: binding.span.sourceLine.trimmed,
-                    settingSentences: binding.setting))
+                    settingSentences: binding.setting, laterPlace: laterPlace))
         }
         let condition = rule.require.flatMap { compileCondition($0, names: names, bindings: bindings) }
         var rejects: [CompiledReject] = []

@@ -153,13 +153,21 @@ struct RuleFileParser {
             let terms = try parseTerms(&cursor)
             var constraints: [Syntax.Constraint] = []
             var setting: Int?
+            var laterPlace: Syntax.LaterPlace?
             while !cursor.isAtEnd {
                 if let or = cursor.current, or.isWord("or") {
                     _ = cursor.advance()
+                    if cursor.skipWord("describing") {
+                        let unit = try cursor.expectWord("the binding of the unit the next sentences describe")
+                        let within = cursor.skipWord("within") ? try cursor.expectInteger("a number of sentences") : nil
+                        laterPlace = Syntax.LaterPlace(binding: unit.text, within: within, span: cursor.span(unit))
+                        continue
+                    }
                     guard cursor.skipWord("setting") else {
                         throw cursor.error(
-                            "expected 'setting' after 'or'\(cursor.found)",
-                            hint: "'or setting' lets a place binding take the place the sentences before set")
+                            "expected 'setting' or 'describing' after 'or'\(cursor.found)",
+                            hint: "'or setting' lets a place binding take the place the sentences before set; "
+                                + "'or describing UNIT' the place the next sentences give the unit")
                     }
                     setting = cursor.skipWord("within") ? try cursor.expectInteger("a number of sentences") : Self.settingSentences
                     continue
@@ -168,7 +176,8 @@ struct RuleFileParser {
             }
             current.bindings.append(
                 Syntax.Binding(
-                    name: name.text, terms: terms, constraints: constraints, setting: setting, span: cursor.span(name)))
+                    name: name.text, terms: terms, constraints: constraints, setting: setting, laterPlace: laterPlace,
+                    span: cursor.span(name)))
         case "require":
             try rejectMixing(keyword, with: current, cursor: cursor)
             guard current.require == nil else {

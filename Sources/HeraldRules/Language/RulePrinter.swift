@@ -21,6 +21,9 @@ enum RulePrinter {
             if let setting = binding.setting {
                 constraints += setting == RuleFileParser.settingSentences ? " or setting" : " or setting within \(setting)"
             }
+            if let later = binding.laterPlace {
+                constraints += " or describing \(later.binding)" + (later.within.map { " within \($0)" } ?? "")
+            }
             lines.append("    let \(binding.name.padding(width)) = \(terms(binding.terms))\(constraints)")
         }
         if let require = rule.require { clause("require", expression(require, parent: .top)) }

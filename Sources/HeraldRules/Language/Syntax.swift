@@ -60,6 +60,16 @@ enum Syntax {
         /// `or setting [within N]`: when the sentence names no place of its own, the place the N sentences before
         /// it (or the dateline) set the scene in.
         var setting: Int? = nil
+        /// `or describing UNIT [within N]`: also a place that one of the N sentences after names for the unit
+        /// bound to UNIT, in a sentence that refers back to it ("The lab, in Pittsburgh's Strip District, …").
+        var laterPlace: LaterPlace? = nil
+        var span: Span
+    }
+
+    /// The unit an `or describing` binding follows into the next sentences, and how far.
+    struct LaterPlace: Sendable, Hashable {
+        var binding: String
+        var within: Int?
         var span: Span
     }
 

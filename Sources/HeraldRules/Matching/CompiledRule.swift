@@ -91,11 +91,19 @@ struct CompiledBinding: Sendable {
     var describingSentences: Int?
     /// For an `or setting` binding, how many sentences before the unit it looks in when the unit names no place.
     var settingSentences: Int?
+    /// For an `or describing UNIT` binding, the unit's binding and how many sentences after the unit it looks in.
+    var laterPlace: LaterPlace?
+
+    struct LaterPlace: Sendable {
+        var binding: Int
+        var sentences: Int
+    }
 
     init(
         name: String, terms: [TermReference], constraints: [PositionConstraint], source: String,
-        settingSentences: Int? = nil
+        settingSentences: Int? = nil, laterPlace: LaterPlace? = nil
     ) {
+        self.laterPlace = laterPlace
         self.name = name
         self.terms = terms
         self.constraints = constraints

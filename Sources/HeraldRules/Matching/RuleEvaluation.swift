@@ -68,6 +68,11 @@ struct RuleEvaluation {
                 {
                     options.hits.append(contentsOf: setting(of: unit, sentences: sentences, terms: terms))
                 }
+                if let later = bindings[index].laterPlace {
+                    for hit in hitsAfter(unit, sentences: later.sentences) where terms.contains(where: { accepts($0, hit) }) {
+                        options.hits.append(hit)
+                    }
+                }
             }
             options.starts.append(options.hits.count)
         }
@@ -152,10 +157,18 @@ struct RuleEvaluation {
             return
         }
         let constraints = rule.bindings[position].constraints
+        let later = rule.bindings[position].laterPlace
         var placed = false
         for option in options.starts[position]..<options.starts[position + 1] {
             let hit = options.hits[option]
-            guard constraintsHold(constraints, hit, assignment, target.unit) else { continue }
+            if let later, hit.firstToken >= target.unit.endToken {
+                // An `or describing` place: its sentence's words say where the unit is, not the unit's own.
+                guard let described = assignment[later.binding],
+                    placesLater(hit, described, owner: rule.event?.agent.flatMap { assignment[$0] })
+                else { continue }
+            } else {
+                guard constraintsHold(constraints, hit, assignment, target.unit) else { continue }
+            }
             placed = true
             assignment[position] = hit
             search(position + 1, &assignment, options, target, &state)
@@ -258,13 +271,20 @@ struct RuleEvaluation {
 
     /// Whether `hit` stands in a sentence that opens by referring back to a unit like `unit`: "The lab …", "Its
     /// Seattle team …", "The new centre …", within its first words, before `hit`.
-    private func describes(_ hit: Hit, _ unit: Hit) -> Bool {
+    /// With `owner`, the firm whose unit it is, "miHoYo's group, in Irvine, …" refers back as well.
+    private func describes(_ hit: Hit, _ unit: Hit, owner: Hit? = nil) -> Bool {
         guard let index = sentenceIndex(of: hit.firstToken) else { return false }
         let sentence = text.sentences[index]
         // Before the hit: "Staffed by 34 engineers, the lab builds…" refers back as well as "The lab builds…".
         let before = sentence.firstToken..<max(sentence.firstToken, hit.firstToken)
         func isDefinite(_ token: Int) -> Bool {
-            (max(sentence.firstToken, token - 4)..<token).contains { Self.definite.contains(text.key(ofToken: $0)) }
+            (max(sentence.firstToken, token - 4)..<token).contains { index in
+                if Self.definite.contains(text.key(ofToken: index)) { return true }
+                guard let owner, text.key(ofToken: index) == "'s" else { return false }
+                return partHits(startingIn: max(sentence.firstToken, index - 6)..<index).contains {
+                    $0.endToken == index && $0.list == owner.list && $0.entry == owner.entry
+                }
+            }
         }
         if partHits(startingIn: before).contains(where: { $0.list == unit.list && isDefinite($0.firstToken) }) { return true }
         // "a new perception software centre … The Ann Arbor centre will…": the unit's own head noun, or a noun any
@@ -274,6 +294,22 @@ struct RuleEvaluation {
             let word = text.key(ofToken: token)
             return (word == head || Self.unitBackReferences.contains(word)) && isDefinite(token) || isLocativeThere(token)
         }
+    }
+
+    /// Whether `place`, in a sentence after the unit's, says where `unit` is: the sentence refers back to the unit
+    /// before the place ("The lab, in Pittsburgh's Strip District, …", "Its office occupies a floor in downtown
+    /// Bellevue"), the place locates something ("in", "at", "near"), nothing between says it is somewhere else
+    /// ("customers in", "moved from"), and no qualifier puts it abroad.
+    private func placesLater(_ place: Hit, _ unit: Hit, owner: Hit?) -> Bool {
+        guard describes(place, unit, owner: owner), locatesItsSentence(place), let index = sentenceIndex(of: place.firstToken) else {
+            return false
+        }
+        let sentence = text.sentences[index]
+        if (sentence.firstToken..<place.firstToken).contains(where: { EventAnalysis.placeBlockers.contains(text.key(ofToken: $0)) }) {
+            return false
+        }
+        return !(place.endToken + 1 < sentence.endToken && text.key(ofToken: place.endToken) == ","
+            && EventAnalysis.foreignQualifiers.contains(text.key(ofToken: place.endToken + 1)))
     }
 
     /// "there" pointing at a place named before ("eleven people work there", "is hiring 40 engineers there"), not the
@@ -378,6 +414,33 @@ struct RuleEvaluation {
         return nil
     }
 
+    /// Why a place a next sentence gives the unit cannot be its place, or nil when it can: the unit's own sentence
+    /// may name no place, or a wider one that holds it ("a US subsidiary … The subsidiary is located in Santa
+    /// Clara"; "in Southern California … The team works from an office in Irvine"), but not another one ("a lab in
+    /// Vancouver, British Columbia … customers, most of them in the United States").
+    private func laterPlaceConflict(_ place: Hit, verb: Hit, object: Hit?, unit: Segment) -> String? {
+        let own = partHits(startingIn: unit.tokenRange).filter { $0.list == place.list }
+        if !own.isEmpty {
+            let inner = entries(of: place)[Int(place.entry)].attributes
+            let holds = own.contains { outer in
+                let attributes = entries(of: outer)[Int(outer.entry)].attributes
+                guard let outerRank = attributes["level"].flatMap(Self.levelRank), let innerRank = inner["level"].flatMap(Self.levelRank)
+                else { return false }
+                return outerRank < innerRank && (outerRank == 0 || attributes["state"] == inner["state"])
+            }
+            if holds { return nil }
+            let name = text.text(from: text.textTokens[own[0].firstToken].start, to: text.textTokens[own[0].endToken - 1].end)
+            return "the unit's sentence places it in '\(name)'"
+        }
+        if let named = ownPlace(verb: verb, object: object, unit: unit) { return "the unit's sentence places it in '\(named)'" }
+        return nil
+    }
+
+    /// How wide a place is, by its list's `level`: a country holds states, a state regions and cities.
+    private static func levelRank(_ level: String) -> Int? {
+        ["country": 0, "state": 1, "region": 2, "city": 3][level]
+    }
+
     /// Words that end the search for a sentence's own place: clause ends, purposes, relatives.
     private static let ownPlaceStops: Set<String> = [",", ";", ".", ":", "(", "that", "which", "who", "to", "for", "and"]
 
@@ -432,6 +495,19 @@ struct RuleEvaluation {
             return .failure(EventFailure(reason: "\(quoted(object)) is not the object of \(quoted(verb)): \(reason)"))
         }
         let place = event.place.flatMap { assignment[$0] }
+        let placedLater = place.map { $0.firstToken >= unit.endToken } ?? false
+        if let place, placedLater, let conflict = laterPlaceConflict(place, verb: verb, object: object, unit: unit) {
+            return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(conflict)"))
+        }
+        // "The lab would most likely be in San Diego or Austin": the next sentence must say it as it says a fact.
+        if let place, placedLater, let index = sentenceIndex(of: place.firstToken) {
+            let there = EventAnalysis(
+                structure: structures.structure(of: text.sentences[index], in: text), text: text, publishedYear: publishedYear)
+            let (reading, cue) = there.factuality(of: place, agent: nil)
+            if reading != .asserted && reading != .announced {
+                return .failure(EventFailure(reason: "\(quoted(place)) is \(reading.rawValue) in its sentence (cue \(cue ?? "none"))"))
+            }
+        }
         if let place, place.firstToken < unit.firstToken, let own = ownPlace(verb: verb, object: object, unit: unit) {
             return .failure(EventFailure(reason: "the setting \(quoted(place)) does not locate the event: the sentence names '\(own)'"))
         }
@@ -445,7 +521,7 @@ struct RuleEvaluation {
         {
             return .failure(EventFailure(reason: "\(quoted(place)) names the place around \(quoted(inner))"))
         }
-        if !pairedWithAgent, let place, place.firstToken >= unit.firstToken,
+        if !pairedWithAgent, !placedLater, let place, place.firstToken >= unit.firstToken,
             let reason = analysis.placeReason(place: place, verb: verb, team: object)
         {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(reason)"))
@@ -465,7 +541,10 @@ struct RuleEvaluation {
         if let agent { parts.append("agent \(quoted(agent)) of \(quoted(verb))") } else { parts.append("verb \(quoted(verb))") }
         if let object { parts.append("object \(quoted(object))") }
         if let place {
-            parts.append(place.firstToken < unit.firstToken ? "located by the setting \(quoted(place))" : "located by \(quoted(place))")
+            parts.append(
+                place.firstToken < unit.firstToken
+                    ? "located by the setting \(quoted(place))"
+                    : placedLater ? "located by \(quoted(place)), in a next sentence about the unit" : "located by \(quoted(place))")
         }
         parts.append("\(factuality.rawValue) (" + (cue.map { "cue \($0)" } ?? "no cue") + ")")
         return .success((factuality, parts.joined(separator: "; ")))
