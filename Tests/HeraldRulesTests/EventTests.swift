@@ -423,6 +423,18 @@ struct EventTests {
         #expect(try Self.fired("Eight years ago, Alibaba had no staff at all, but it has now opened a lab in Sunnyvale.", published: published).count == 1)
         #expect(try Self.fired("In 2025, the floor held many teams and a lab opened by Alibaba in Sunnyvale.", published: published).count == 1)
         #expect(try Self.fired("Alibaba is likely to open a lab in Sunnyvale.").isEmpty, "'likely' is speculative")
+        // "in 2017, when …": the "when" clause is that year's.
+        #expect(try Self.fired("Apple closed its office in 2017, when Alibaba set up a team in Sunnyvale.", published: published).isEmpty)
+        #expect(try Self.fired("Apple closed its office in 2025, when Alibaba set up a team in Sunnyvale.", published: published).count == 1)
+    }
+
+    @Test("a plan another sentence near it says was blocked is no plan; what was opened stays opened")
+    func planBlockedElsewhere() throws {
+        #expect(try Self.fired("Regulators blocked Alibaba from opening a lab in Sunnyvale. Alibaba said in March that it would open the lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba said in March that it would open a lab in Sunnyvale. Regulators blocked Alibaba from opening it.") == [])
+        #expect(try Self.fired("Alibaba said in March that it would open a lab in Sunnyvale. Regulators cheered.").count == 1)
+        #expect(try Self.fired("Alibaba has opened a lab in Sunnyvale. Regulators blocked Alibaba from opening a second lab.").count == 1)
+        #expect(try Self.fired("Alibaba will open a lab in Sunnyvale. Regulators blocked Apple from opening a lab.").count == 1)
     }
 
     @Test("texts that stop in the middle of a pattern are read without a crash")

@@ -514,7 +514,12 @@ struct EventAnalysis {
         guard let published = publishedYear else { return nil }
         let s = structure
         let clause = s.clause(of: verb.firstToken)
-        for index in s.first..<s.end where s.clause(of: index) == clause || abs(index - verb.firstToken) <= 6 {
+        // "in 2017, when several start-ups set up teams in California": the "when" clause is that year's.
+        func dates(_ index: Int) -> Bool {
+            s.key(index + 1) == "," && s.key(index + 2) == "when" && verb.firstToken > index + 2
+                && !(index + 3..<verb.firstToken).contains { FactualityCues.terminators.contains(s.key($0)) || Self.storyMovesOn.contains(s.key($0)) }
+        }
+        for index in s.first..<s.end where s.clause(of: index) == clause || abs(index - verb.firstToken) <= 6 || dates(index) {
             let key = s.key(index)
             guard key.count == 4, let year = Int(key), year >= 1950, year <= published - 2 else { continue }
             // "by 2019" and "since 2019" do not date the opening itself.

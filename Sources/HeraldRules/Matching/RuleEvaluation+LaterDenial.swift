@@ -42,6 +42,37 @@ extension RuleEvaluation {
         return nil
     }
 
+    /// A plan another sentence near it says was stopped: "Texas officials on Thursday blocked AgiBot … from leasing
+    /// office space in Dallas for a planned AI research team. AgiBot said in March that it would open the office,
+    /// its first in the United States". The other sentence (up to three before or after) names the same firm and
+    /// blocks or drops a word of the event's verb or unit lists; a city it names must be the plan's, if the plan
+    /// has one. Only plans: what a firm has opened is not undone by a plan for another site that was stopped.
+    func planBlocked(verb: Hit, agent: Hit?, object: Hit?, place: Hit?) -> String? {
+        guard part == .body, let agent, let index = sentenceIndex(of: verb.firstToken) else { return nil }
+        let firm = entries(of: agent)[Int(agent.entry)].canonical
+        let lists = Set([verb.list] + (object.map { [$0.list] } ?? []))
+        let placeIsCity = place.map { entries(of: $0)[Int($0.entry)].attributes["level"] == "city" } ?? false
+        let nearby = max(0, index - 3)..<min(text.sentences.count, index + 4)
+        for other in nearby where other != index {
+            let sentence = text.sentences[other]
+            let hits = partHits(startingIn: sentence.firstToken..<sentence.endToken)
+            guard hits.contains(where: { $0.list == agent.list && entries(of: $0)[Int($0.entry)].canonical == firm }) else { continue }
+            if placeIsCity, let place,
+                hits.contains(where: {
+                    $0.list == place.list && $0.entry != place.entry && entries(of: $0)[Int($0.entry)].attributes["level"] == "city"
+                })
+            {
+                continue
+            }
+            let analysis = EventAnalysis(structure: structures.structure(of: sentence, in: text), text: text, publishedYear: publishedYear)
+            for hit in hits where lists.contains(hit.list) {
+                let (factuality, cue) = analysis.factuality(of: hit, agent: nil)
+                if factuality == .blocked { return "\(cue ?? "a block") in another sentence" }
+            }
+        }
+        return nil
+    }
+
     /// Words that state a plan as past: what a filing said a firm would do.
     private static let pastPlanWords: Set<String> = ["intended", "planned", "proposed", "prospectus", "originally", "initially"]
 

@@ -536,6 +536,9 @@ struct RuleEvaluation {
         if factuality == .asserted || factuality == .announced, let denial = laterDenial(of: verb, agent: agent, place: place) {
             return .failure(EventFailure(reason: "\(quoted(verb)) is reported, then denied: \(denial)"))
         }
+        if factuality == .announced, let block = planBlocked(verb: verb, agent: agent, object: object, place: place) {
+            return .failure(EventFailure(reason: "\(quoted(verb)) is a plan the article says was stopped: \(block)"))
+        }
         guard explain else { return .success((factuality, "")) }
         var parts: [String] = []
         if let agent { parts.append("agent \(quoted(agent)) of \(quoted(verb))") } else { parts.append("verb \(quoted(verb))") }
