@@ -143,6 +143,13 @@ struct SentenceCompiler {
                 anywhere.outsideAsides = true
                 bindings.append(Syntax.Binding(name: main, terms: modifier.entry.terms, constraints: [anywhere], span: modifier.span))
                 condition = .or(condition, .binding(main, conditions: [], span: modifier.span))
+                // Or in a next sentence that refers back to the object: "… opened a lab. The lab trains AI models."
+                let later = uniqueName(name + "_later", taken: &names)
+                bindings.append(
+                    Syntax.Binding(
+                        name: later, terms: modifier.entry.terms,
+                        constraints: [constraint(.describing, "object", nil, at: modifier.span)], span: modifier.span))
+                condition = .or(condition, .binding(later, conditions: [], span: modifier.span))
             }
             let alternative = modifier.entry.subjectAlternative
             // `or subject[sector=ai]` only where the subject's lists have that attribute at all: a filter on an
