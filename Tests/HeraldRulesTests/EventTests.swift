@@ -64,6 +64,9 @@ struct EventTests {
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("Along with Apple, Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        // The firm's serving people act for it; its former ones do not.
+        #expect(try Self.fired("Executives from Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Former executives of Alibaba opened a lab in Sunnyvale.").isEmpty)
     }
 
     @Test("the place locates the unit: not a headquarters, a market, a comparison, money or a foreign namesake")

@@ -35,6 +35,9 @@ struct EventAnalysis {
         "partner", "customers", "customer", "suppliers", "supplier", "critics",
     ]
 
+    /// People who act for their firm when they open something: "Executives from Alibaba cut the ribbon".
+    static let actingPeople: Set<String> = ["executives", "officials", "representatives", "leaders", "managers", "delegation"]
+
     /// Verbs that name a thing: "what it calls", "what listings describe as".
     static let namingVerbs: Set<String> = [
         "call", "calls", "called", "describe", "describes", "described", "dub", "dubs", "dubbed", "bill", "bills",
@@ -150,6 +153,13 @@ struct EventAnalysis {
             if Self.prepositions.contains(key) {
                 // "a unit of Alibaba", "part of Tencent" speak of the firm itself.
                 if key == "of", ["unit", "subsidiary", "arm", "division", "affiliate", "part", "branch"].contains(s.key(index - 1)) {
+                    return nil
+                }
+                // "Executives from the Guangzhou company cut the ribbon on…": the firm's serving people act for it
+                // ("former executives of" do not).
+                if key == "from" || key == "of", Self.actingPeople.contains(s.key(index - 1)),
+                    !["former", "ex", "retired", "departed"].contains(s.key(index - 2))
+                {
                     return nil
                 }
                 return (key, index)
