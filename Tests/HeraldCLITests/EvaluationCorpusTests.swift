@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 155 of 196 events found, at most 5 false alerts (P 0.969, R 0.791)")
+    @Test("development part: at least 156 of 196 events found, at most 5 false alerts (P 0.969, R 0.796)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 371)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 196)
-        #expect(score.found >= 155, "found \(score.found)")
+        #expect(score.found >= 156, "found \(score.found)")
         #expect(score.falseAlerts <= 5, "false alerts \(score.falseAlerts)")
     }
 

@@ -164,7 +164,8 @@ struct EventAnalysis {
                 }
                 return (key, index)
             }
-            guard Self.premodifiers.contains(key) || s.isCapitalized(index) else { return nil }
+            // "In January the company opened…": a date ends the phrase before the firm; the preposition is the date's.
+            guard Self.premodifiers.contains(key) || (s.isCapitalized(index) && !Self.calendarNames.contains(key)) else { return nil }
             index -= 1
             steps += 1
         }
@@ -541,6 +542,11 @@ struct EventAnalysis {
         }
         return nil
     }
+
+    /// Months and weekdays: capitalised, but never part of a firm's name.
+    static let calendarNames: Set<String> = months.union([
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    ])
 
     static let dateWords: Set<String> = ["in", "since", "of", "early", "late", "mid", "until", "by", "last", "this", "next", "from", "on"]
 
