@@ -417,6 +417,8 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab. The lab would most likely be in Sunnyvale or California.", rules: rules).isEmpty)
         #expect(try Self.fired("Alibaba opened a lab. The lab serves customers in Sunnyvale.", rules: rules).isEmpty)
         #expect(try Self.fired("Alibaba opened a lab. Rivals are in Sunnyvale.", rules: rules).isEmpty)
+        // A place opening the unit's sentence is its own: "In Vancouver, Alibaba opened a lab".
+        #expect(try Self.fired("In Vancouver, Alibaba opened a lab. The lab works with partners in Sunnyvale.", rules: rules).isEmpty)
         // Without 'or describing' the place must be in the sentence.
         #expect(try Self.fired("Alibaba opened a lab. The lab sits in Sunnyvale.").isEmpty)
     }

@@ -388,6 +388,13 @@ struct RuleEvaluation {
             let list = lists[Int(hit.list)]
             return !list.isReferable && list.entries[Int(hit.entry)].attributes["level"] != nil
         }
+        // "In Singapore, the Group expanded its AI team": a place opening the sentence, before its comma, frames it.
+        if Self.locatives.contains(text.key(ofToken: unit.firstToken)), unit.firstToken + 1 < verb.firstToken,
+            isName(unit.firstToken + 1),
+            (unit.firstToken + 2..<min(unit.endToken, unit.firstToken + 5)).contains(where: { text.tokenText($0, equals: ",") })
+        {
+            return text.text(ofToken: unit.firstToken + 1)
+        }
         for anchor in [verb.endToken, object?.endToken].compactMap({ $0 }) {
             var index = anchor
             while index < min(unit.endToken, anchor + 8), !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
