@@ -316,6 +316,9 @@ struct EventTests {
         #expect(try fired("Founded in Chengdu in 2020, Xinghe Data sells software. The firm opened a lab in Sunnyvale.") == [
             "opens:firm=Xinghe Data,place=Sunnyvale,factuality=asserted"
         ])
+        // After a dateline's dash as well.
+        #expect(try fired("SUNNYVALE, Calif. -- Founded in Chengdu in 2020, Xinghe Data sells software. The firm opened a lab here.").count == 1)
+        #expect(try fired("SUNNYVALE, Calif. -- Rents rose in Chengdu in 2020, Xinghe Data says. The firm opened a lab here.").isEmpty)
         #expect(try fired("Chengdu Xinghe Data Technology has opened a lab in Sunnyvale.") == [
             "opens:firm=Chengdu Xinghe Data Technology,place=Sunnyvale,factuality=asserted"
         ])

@@ -233,8 +233,9 @@ final class ReferenceResolver {
             }
             // "Founded in Chengdu in 2020 by two engineers, Xinghe Data Technology sells…": an opening participle
             // places the subject after its comma.
+            // So does one right after a dateline's dash ("WALTHAM, Mass. -- Founded in Hangzhou in 2021, …").
             if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
-                index - 2 <= sentenceStart[index] + 1,
+                index - 2 <= sentenceStart[index] + 1 || ["-", "—", "–"].contains(key(index - 3)),
                 let comma = (index..<min(count, index + 16)).first(where: { key($0) == "," }),
                 comma + 1 < count, capitalized[comma + 1]
             {
