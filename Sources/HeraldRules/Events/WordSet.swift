@@ -10,6 +10,11 @@ struct WordSet: Sendable {
     /// For each byte length below 32, the first letters some word of that length starts with, one bit per letter
     /// ('a' to 'z' as bits 0–25, anything else as bit 31): two array reads rule out most tokens before any hashing.
     private var firstLetters = [UInt32](repeating: 0, count: 32)
+    /// The words of a bucket whose length is below 32 and whose first byte is a letter, back to back in `letterWords`:
+    /// bucket (length, letter) is `letterWords[letterRuns[slot] ..< letterRuns[slot + 1]]`, `slot = length * 26 +
+    /// letter`. A flat run instead of a dictionary probe: hashing the bucket key was most of the cost of a test.
+    private var letterRuns = [Int32](repeating: 0, count: 32 * 26 + 1)
+    private var letterWords: [UInt8] = []
 
     init(_ words: Set<String>) {
         self.words = words
@@ -18,6 +23,13 @@ struct WordSet: Sendable {
             buckets[Self.bucket(length: bytes.count, first: bytes[0]), default: []].append(bytes)
             if bytes.count < 32 { firstLetters[bytes.count] |= Self.letterBit(bytes[0]) } else { firstLetters[0] = .max }
         }
+        for slot in 0..<(32 * 26) {
+            letterRuns[slot] = Int32(letterWords.count)
+            let (length, letter) = slot.quotientAndRemainder(dividingBy: 26)
+            // The same words, in the same order, as the dictionary's bucket for this length and letter.
+            for word in buckets[Self.bucket(length: length, first: UInt8(0x61 + letter))] ?? [] { letterWords += word }
+        }
+        letterRuns[32 * 26] = Int32(letterWords.count)
     }
 
     private static func letterBit(_ byte: UInt8) -> UInt32 {
@@ -36,7 +48,26 @@ struct WordSet: Sendable {
         if length < 32, firstLetters[0] != .max, firstLetters[length] & Self.letterBit(text.utf8[token.byteStart]) == 0 {
             return false
         }
-        guard length > 0, let candidates = buckets[Self.bucket(length: length, first: text.utf8[token.byteStart])] else {
+        guard length > 0 else { return false }
+        let letter = Int(text.utf8[token.byteStart] | 0x20) - 0x61
+        if length < 32, letter >= 0, letter < 26 {
+            let slot = length * 26 + letter
+            var candidate = Int(letterRuns[slot])
+            let end = Int(letterRuns[slot + 1])
+            while candidate < end {
+                var offset = 0
+                while offset < length {
+                    let byte = text.utf8[token.byteStart + offset]
+                    let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    if lower != letterWords[candidate + offset] { break }
+                    offset += 1
+                }
+                if offset == length { return true }
+                candidate += length
+            }
+            return false
+        }
+        guard let candidates = buckets[Self.bucket(length: length, first: text.utf8[token.byteStart])] else {
             return false
         }
         return candidates.contains { candidate in

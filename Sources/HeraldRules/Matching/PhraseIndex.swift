@@ -74,7 +74,8 @@ struct PhraseIndex: Sendable {
     private(set) var vocabulary = TokenVocabulary()
     /// Token id → the record of the root's child for it (an empty record when there is none): a copy of its entry in
     /// `nodes`, so that the first step of a match, taken at every known token, is one load and not two dependent
-    /// cache misses (the root-child index, then the node).
+    /// cache misses (the root-child index, then the node). Only up to the last token with a child: the builder numbers
+    /// the tokens that start an alias first, and a token past the end starts nothing.
     private var rootRecords: [Node] = []
     private var nodes: [Node] = [Node(childStart: 0, childEnd: 0, patternStart: 0, patternEnd: 0)]
     /// Each node's children sorted by token.
@@ -105,7 +106,8 @@ struct PhraseIndex: Sendable {
         }
         self.nodes = nodes
         let empty = Node(childStart: 0, childEnd: 0, patternStart: 0, patternEnd: 0)
-        self.rootRecords = rootChildren.map { $0 >= 0 ? nodes[Int($0)] : empty }
+        let rootEnd = (rootChildren.lastIndex { $0 >= 0 } ?? -1) + 1
+        self.rootRecords = rootChildren[..<rootEnd].map { $0 >= 0 ? nodes[Int($0)] : empty }
         self.children = zip(childTokens, childNodes).map { Child(token: $0, node: $1) }
         for pattern in patterns {
             let start = Int32(caseCodes.count)
@@ -124,9 +126,11 @@ struct PhraseIndex: Sendable {
     func scan(_ text: AnalyzedText) -> [Hit] {
         let tokens = text.textTokens
         var hits: [Hit] = []
+        let rootCount = UInt32(truncatingIfNeeded: rootRecords.count)
         for start in tokens.indices {
             let id = tokens[start].id
-            guard id >= 0 else { continue }
+            // Unknown tokens (-1) and tokens that start no alias, in one unsigned comparison.
+            guard UInt32(bitPattern: id) < rootCount else { continue }
             var record = rootRecords[Int(id)]
             var cursor = start + 1
             while true {

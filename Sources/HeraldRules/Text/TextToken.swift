@@ -61,6 +61,22 @@ enum CaseShape: UInt8, Sendable {
         }
     }
 
+    /// The shape of ASCII text given its letter masks (``Tokenizer/analyze(_:vocabulary:)``: the top bit of each byte
+    /// that is a capital or a lowercase letter), the first eight bytes' capitals apart from the rest's: the same
+    /// shape as from the counts, for `firstUppers == 0x80` says that the first byte is the one capital of the word.
+    @inline(__always)
+    init(firstUppers: UInt64, laterUppers: UInt64, lowers: UInt64) {
+        if firstUppers | laterUppers == 0 {
+            self = .lower
+        } else if lowers == 0 {
+            self = .upper
+        } else if firstUppers == 0x80 && laterUppers == 0 {
+            self = .capitalized
+        } else {
+            self = .mixed
+        }
+    }
+
     init(of text: String) {
         var uppers = 0
         var lowers = 0
