@@ -166,8 +166,15 @@ struct FeedTests {
                 logger: Self.logger)
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [poller], logger: Self.logger))
             async let running: Void = group.run()
-            // The event: the request reached the server, so the poll is waiting on it.
-            while server.requests.isEmpty { await Task.yield() }
+            // The event: the request reached the server, so the poll is waiting on it. Polled with a sleep, not
+            // Task.yield: a yield loop kept a cooperative thread spinning for an hour when the request never came,
+            // and a bound makes that a failure instead of a hang.
+            var waited = 0
+            while server.requests.isEmpty, waited < 3_000 {
+                try await Task.sleep(for: .milliseconds(10))
+                waited += 1
+            }
+            try #require(!server.requests.isEmpty, "the poller never asked the server for the feed")
             await group.triggerGracefulShutdown()
             try await running
             #expect(server.requests.count == 1)

@@ -18,7 +18,9 @@ final class PostgresTestCluster: Sendable {
     }
 
     let folder: URL
-    let port: Int
+    /// Chosen again if another process takes it between finding it free and the server binding it.
+    private let chosenPort: Atomic<Int>
+    var port: Int { chosenPort.load(ordering: .relaxed) }
     let binaries: URL
     let socketFolder: URL
     private let databases = Atomic<Int>(0)
@@ -90,11 +92,24 @@ final class PostgresTestCluster: Sendable {
         if asPostgresUser {
             try await Self.run("/bin/chown", ["-R", "postgres:postgres", folder.path])
         }
-        port = try Self.freePort()
+        chosenPort = Atomic(try Self.freePort())
         let data = folder.appendingPathComponent("data").path
         try await run(
             "initdb", ["-D", data, "-U", "herald", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
-        try await restart()
+        // A port found free by binding port 0 can be taken by another test's server before PostgreSQL binds it
+        // (initdb takes seconds): then the start fails with "Address already in use", and a new port is tried.
+        var attempt = 1
+        while true {
+            do {
+                try await restart()
+                break
+            } catch {
+                let log = (try? String(contentsOf: folder.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
+                guard attempt < 5, log.contains("Address already in use") else { throw error }
+                attempt += 1
+                chosenPort.store(try Self.freePort(), ordering: .relaxed)
+            }
+        }
         let first = Self.started.withLock { started in
             started.append(self)
             return started.count == 1
