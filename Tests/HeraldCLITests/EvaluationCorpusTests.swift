@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 175 of 232 events found, at most 7 false alerts (P 0.962, R 0.754)")
+    @Test("development part: at least 176 of 232 events found, at most 7 false alerts (P 0.962, R 0.759)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 425)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 232)
-        #expect(score.found >= 175, "found \(score.found)")
+        #expect(score.found >= 176, "found \(score.found)")
         #expect(score.falseAlerts <= 7, "false alerts \(score.falseAlerts)")
     }
 

@@ -194,6 +194,11 @@ struct EventTests {
         #expect(try Self.fired("Zhixing Robotics, a Shenzhen start-up, builds robots. Zhixing has set up a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
         ])
+        // "called" between the noun and the name; a dateline's dash before an article opens no aside.
+        #expect(try Self.fired("A Shenzhen start-up called Feiyu Aero said it opened a lab in Sunnyvale.").first?.hasPrefix("firm=Feiyu Aero") == true)
+        #expect(try Self.fired("SUNNYVALE, April 30 (Wire) - A Shenzhen start-up called Feiyu Aero, which makes drones, said it opened a lab in Sunnyvale.")
+            .first?.hasPrefix("firm=Feiyu Aero") == true)
+        #expect(try Self.fired("A Shenzhen start-up, called by some Feiyu Aero, said it opened a lab in Sunnyvale.").first?.hasPrefix("firm=Feiyu Aero") != true)
         #expect(try Self.fired("Shenzhen-based drone maker Feiyu Aero said on Monday it opened a lab in Sunnyvale.") == [
             "firm=Feiyu Aero,place=Sunnyvale,factuality=asserted"
         ])

@@ -73,6 +73,12 @@ struct ClauseStructure {
         if let opener = keys.first, Self.frontedOpeners.contains(opener), let comma = keys.firstIndex(of: ",") {
             breaks[comma] = true
         }
+        // The dash that ends a dateline ("DALLAS, April 30 (Wire) - A Shenzhen start-up called …") opens the story,
+        // not an aside: "- A …" would otherwise read as an appositive set off up to the next comma.
+        var datelineDash = -1
+        if first <= 1, end > first, text.isDateline(first: first, end: first + 1) {
+            datelineDash = keys.indices.prefix(16).first { spacedDash[$0] } ?? -1
+        }
         var regions = [Int](repeating: 0, count: keys.count)
         var openers: [Int] = [-1]
         var offset = 0
@@ -90,7 +96,9 @@ struct ClauseStructure {
                 offset = inner + 1
                 continue
             }
-            if key == "," || spacedDash[offset], offset + 1 < keys.count, Self.setsOff(keys[offset + 1], keys, offset + 1) {
+            if key == "," || (spacedDash[offset] && offset != datelineDash), offset + 1 < keys.count,
+                Self.setsOff(keys[offset + 1], keys, offset + 1)
+            {
                 let number = openers.count
                 openers.append(first + offset)
                 var inner = offset

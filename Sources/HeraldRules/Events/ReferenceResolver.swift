@@ -222,6 +222,10 @@ final class ReferenceResolver {
                 if Self.organisationNouns.contains(word) { nounEnd = cursor }
             }
             var introduced: (Int, Int)?
+            // "A Shenzhen start-up called Yuanjing Intelligence": the name after "called" or "named".
+            if sawNoun, cursor == nounEnd + 1, ["called", "named", "dubbed"].contains(key(nounEnd)), cursor < count {
+                nounEnd = cursor
+            }
             if cursor < count, capitalized[cursor], (sawNoun && cursor == nounEnd) || cursor == originEnd + 2,
                 let span = nameSpan(from: cursor, key, capitalized, covered), !describesTrade(after: span.1, key, capitalized)
             {
