@@ -67,6 +67,9 @@ struct EventTests {
         // The firm's serving people act for it; its former ones do not.
         #expect(try Self.fired("Executives from Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired("Former executives of Alibaba opened a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba executives opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Former Alibaba executives opened a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
         // A fronted date without a comma: "In January" governs the month, not the firm after it.
         #expect(try Self.fired("In January the company Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired("In Apple Park the company Alibaba opened a lab in Sunnyvale.").isEmpty)

@@ -125,11 +125,16 @@ struct EventAnalysis {
         if s.key(next) == "-", next + 1 < s.end, text.textTokens[next].start == text.textTokens[next - 1].end {
             return "a modifier ('\(s.key(next + 1))')"
         }
-        if s.key(next) == "'s" || s.key(next) == "'", Self.possessedPeople.contains(s.key(next + 1)) {
+        // "XPeng executives cut the ribbon", "XPeng's officials opened": serving people act for the firm, unless
+        // they are former ones.
+        let formerly = ["former", "ex", "retired", "departed"].contains(s.key(firm.firstToken - 1))
+        if s.key(next) == "'s" || s.key(next) == "'", Self.possessedPeople.contains(s.key(next + 1)),
+            formerly || !Self.actingPeople.contains(s.key(next + 1))
+        {
             return "a possessive of '\(s.key(next + 1))'"
         }
         // "former Alibaba engineers": people from the firm, not the firm.
-        if Self.possessedPeople.contains(s.key(next)) {
+        if Self.possessedPeople.contains(s.key(next)), formerly || !Self.actingPeople.contains(s.key(next)) {
             return "a modifier of '\(s.key(next))'"
         }
         if let (preposition, _) = governingPreposition(firm) {
