@@ -197,6 +197,9 @@ struct EventTests {
         #expect(try Self.fired("Zhixing Robotics, a Shenzhen start-up, builds robots. Zhixing has set up a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
         ])
+        // A headline line and the paragraph under it are never one name.
+        #expect(try Self.fired("A Shenzhen newcomer in Midtown\n\nZhixing Robotics, a Shenzhen start-up, has set up a lab in Sunnyvale.")
+            == ["firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"])
         // "called" between the noun and the name; a dateline's dash before an article opens no aside.
         #expect(try Self.fired("A Shenzhen start-up called Feiyu Aero said it opened a lab in Sunnyvale.").first?.hasPrefix("firm=Feiyu Aero") == true)
         #expect(try Self.fired("SUNNYVALE, April 30 (Wire) - A Shenzhen start-up called Feiyu Aero, which makes drones, said it opened a lab in Sunnyvale.")

@@ -49,7 +49,9 @@ extension ReferenceResolver {
             !Self.notNames.contains(key(first))
         else { return nil }
         var end = first
-        while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end] {
+        while end < capitalized.count, end - first < 4, capitalized[end] || (key(end) == "." && end + 1 < capitalized.count && !capitalized[end + 1] && text.textTokens[end + 1].start == text.textTokens[end].end && text.textTokens[end + 1].kind == .word), !covered[end],
+            end == first || !lineBreak(before: end)
+        {
             if key(end) == "." { end += 2; continue }
             end += 1
         }
@@ -62,6 +64,15 @@ extension ReferenceResolver {
         return end > first ? (first, end) : nil
     }
 
+    /// Whether a line ends between token `index - 1` and token `index`: a headline ("A Beijing newcomer in
+    /// Midtown") and the paragraph after it are never one name.
+    func lineBreak(before index: Int) -> Bool {
+        guard index > 0, index < text.textTokens.count else { return false }
+        let from = text.textTokens[index - 1].byteEnd
+        let to = text.textTokens[index].byteStart
+        return from < to && text.utf8[from..<to].contains(10)
+    }
+
     /// A capitalised name ending just before `end`, with a short form in parentheses skipped: `Beijing Shuzhi
     /// Cognitive Technology ("Shuzhi"), a …`.
     func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {
@@ -72,7 +83,9 @@ extension ReferenceResolver {
             end = open
         }
         var first = end
-        while first - 1 >= 0, end - first < 4, capitalized[first - 1], !covered[first - 1], first - 1 >= sentenceStart[end - 1] {
+        while first - 1 >= 0, end - first < 4, capitalized[first - 1], !covered[first - 1], first - 1 >= sentenceStart[end - 1],
+            !lineBreak(before: first)
+        {
             first -= 1
         }
         while first < end, ["The", "In", "On", "At", "A", "An"].contains(text.text(ofToken: first)) { first += 1 }
