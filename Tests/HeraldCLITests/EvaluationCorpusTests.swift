@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 177 of 232 events found, at most 6 false alerts (P 0.967, R 0.763)")
+    @Test("development part: at least 178 of 232 events found, at most 6 false alerts (P 0.967, R 0.767)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 425)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 232)
-        #expect(score.found >= 177, "found \(score.found)")
+        #expect(score.found >= 178, "found \(score.found)")
         #expect(score.falseAlerts <= 6, "false alerts \(score.falseAlerts)")
     }
 

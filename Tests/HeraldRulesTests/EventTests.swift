@@ -197,6 +197,11 @@ struct EventTests {
         #expect(try Self.fired("Zhixing Robotics, a Shenzhen start-up, builds robots. Zhixing has set up a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
         ])
+        // "We" opening a quote is the firm of the speaker it is attributed to, not anyone else named after it.
+        #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, Tencent's chief scientist."#)
+            == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, a spokeswoman for Tencent."#).count == 1)
+        #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, who left Tencent last year."#).isEmpty)
         // A headline line and the paragraph under it are never one name.
         #expect(try Self.fired("A Shenzhen newcomer in Midtown\n\nZhixing Robotics, a Shenzhen start-up, has set up a lab in Sunnyvale.")
             == ["firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"])

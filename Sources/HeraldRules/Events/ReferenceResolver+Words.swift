@@ -36,6 +36,9 @@ extension ReferenceResolver {
     static let organisationNounSet = WordSet(organisationNouns)
     /// Verbs whose hearer comes between them and what was told: "told reporters it would open".
     static let tellingVerbs: Set<String> = ["told", "tells", "telling", "assured", "informed"]
+    /// Quotation marks as the tokenizer keys them.
+    static let openingQuotes: Set<String> = ["\"", "“"]
+    static let closingQuotes: Set<String> = ["\"", "”"]
     /// What a firm's part is called when it is introduced by its parent: "a unit of Midea Group".
     static let subsidiaryNouns: Set<String> = ["unit", "subsidiary", "division", "arm", "affiliate", "spinoff", "spin", "offshoot"]
     /// Words and marks a description ("the Hangzhou-based e-commerce giant") does not run across: a second "the"

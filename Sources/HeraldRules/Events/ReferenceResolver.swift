@@ -468,6 +468,11 @@ final class ReferenceResolver {
                         // "The Hangzhou-based giant" after Baidu (of Beijing) is a firm not named yet: nothing.
                         headquarters(of: referent).map { $0 == describedCity ? referent : nil } ?? referent
                     }
+            } else if key(index) == "we", Self.openingQuotes.contains(key(index - 1)),
+                let speaker = quotedSpeaker(after: index, mentions: mentions, key, sentenceStart: sentenceStart)
+            {
+                // "\"We are opening a research team in Bellevue,\" said Wen Qiaolin, StepFun's chief scientist".
+                found = speaker
             } else {
                 found = antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart)
             }
@@ -509,6 +514,31 @@ final class ReferenceResolver {
             if mention.isSubject { return mention.referent }
         }
         return last.referent
+    }
+
+    /// The firm of whoever a quote opening at `index` is attributed to in the same sentence: the quote closes, a
+    /// reporting verb follows at once ("…," said Wen Qiaolin, StepFun's chief scientist), and the first firm named
+    /// within a dozen words after it is a possessor ("StepFun's") or follows "at", "for" or "of" ("a spokeswoman for
+    /// StepFun"). Anyone else named there (a former employer, a rival) is not the speaker's firm.
+    private func quotedSpeaker(
+        after index: Int, mentions: [Mention], _ key: (Int) -> String, sentenceStart: [Int]
+    ) -> Referent? {
+        let sentence = sentenceStart[index]
+        var cursor = index + 1
+        while cursor < sentenceStart.count, sentenceStart[cursor] == sentence, !Self.closingQuotes.contains(key(cursor)) {
+            cursor += 1
+        }
+        guard cursor < sentenceStart.count, sentenceStart[cursor] == sentence,
+            ["said", "says", "explained", "added", "told"].contains(key(cursor + 1))
+        else { return nil }
+        let close = cursor
+        guard let mention = mentions.first(where: { $0.token > close && $0.token <= close + 14 && sentenceStart[$0.token] == sentence })
+        else { return nil }
+        var after = mention.token + 1
+        while after < mention.token + 5, after < sentenceStart.count, key(after) != "'s", key(after) != "," { after += 1 }
+        let possessor = key(after) == "'s"
+        let governed = ["at", "for", "of"].contains(key(mention.token - 1))
+        return possessor || governed ? mention.referent : nil
     }
 
     /// The last listed firm named before `index` whose head office is `city` ("the Suzhou-based robot-vacuum maker"
