@@ -218,6 +218,10 @@ struct EventTests {
             "firm=DJI,place=Sunnyvale,factuality=announced"
         ])
         #expect(try Self.fired("A Hangzhou company that makes drones will open a lab in Sunnyvale. A DJI spokesman declined to comment.").isEmpty)
+        // After a dateline as well.
+        #expect(try Self.fired("SUNNYVALE, Calif. - A Shenzhen company that makes drones will open a lab in Sunnyvale. A DJI spokesman confirmed it.") == [
+            "firm=DJI,place=Sunnyvale,factuality=announced"
+        ])
         #expect(try Self.fired("A Shenzhen company will open a lab in Sunnyvale. Rents rose. Prices fell. Buyers left. Sellers too. DJI fell.").isEmpty)
         // A description from elsewhere as the subject: "it" after it is that firm, not the Chinese one before.
         #expect(try Self.fired("Tencent supplies its models. The Austin firm said it has opened a lab in Sunnyvale.").isEmpty)

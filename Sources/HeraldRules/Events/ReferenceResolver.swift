@@ -379,7 +379,11 @@ final class ReferenceResolver {
         // Cataphora in a lede: "A Beijing company that makes voice assistants will open an office in Vancouver,
         // Washington… a Mobvoi spokeswoman said." A sentence opening with an indefinite description of a firm from a
         // known origin stands for the first firm from there that the next sentences name.
-        for index in capitals where index == sentenceStart[index] && (isWord(index, "a", "A") || isWord(index, "an", "An")) {
+        // The lede may follow its dateline: "ANN ARBOR, Mich. — A Chinese company that writes … has opened an office".
+        for index in capitals
+        where (index == sentenceStart[index] || (sentenceStart[index] <= 1 && key(index - 1) == "-"))
+            && (isWord(index, "a", "A") || isWord(index, "an", "An"))
+        {
             var cursor = index + 1
             var from: (city: String?, country: String)?
             var nounEnd: Int?
@@ -394,7 +398,8 @@ final class ReferenceResolver {
                 if Self.descriptionStoppers.contains(cursor, in: text) { break }
                 cursor += 1
             }
-            guard let from, let nounEnd, let sentence = text.sentences.firstIndex(where: { $0.firstToken == index }) else { continue }
+            guard let from, let nounEnd, let sentence = text.sentences.firstIndex(where: { $0.firstToken == sentenceStart[index] })
+            else { continue }
             let horizon = text.sentences[min(text.sentences.count - 1, sentence + 4)].endToken
             let named = mentions.first { mention in
                 guard mention.token >= nounEnd, mention.token < horizon else { return false }
