@@ -88,6 +88,9 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, B.C., last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ont.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, N.S.W., last week.").isEmpty)
+        // A suburb of a place is not the place; a likeness of a unit is not the unit.
+        #expect(try Self.fired("Alibaba opened a lab in a Sunnyvale suburb.").isEmpty)
+        #expect(try Self.fired("Alibaba opened its own version of a Sunnyvale lab in Beijing.").isEmpty)
         // The qualifier the article gives a name elsewhere, as in the dateline, settles it, unless a US one is given.
         #expect(try Self.fired("SUNNYVALE, B.C. - Alibaba opened a lab in Sunnyvale, it said.").isEmpty)
         #expect(try Self.fired("SUNNYVALE, Calif. - Alibaba opened a lab in Sunnyvale. It is not Sunnyvale, B.C.") == [

@@ -336,6 +336,10 @@ struct EventAnalysis {
         if s.isCapitalized(after), Self.namedFeatures.contains(s.key(after)) {
             return "part of the name '\(s.key(place.firstToken)) \(s.key(after))'"
         }
+        // "a Dallas suburb", "in Dallas Suburb": somewhere near the city, not the city.
+        if ["suburb", "suburbs", "exurb", "exurbs", "outskirts"].contains(s.key(after)) {
+            return "a suburb of '\(s.key(place.firstToken))', not the place itself"
+        }
         if s.key(after) == ",", Self.foreignQualifiers.contains(s.key(after + 1)) {
             return "qualified as outside the US ('\(s.key(after + 1))')"
         }
@@ -351,11 +355,15 @@ struct EventAnalysis {
         {
             return nil
         }
-        // A modifier of the unit: "its Seattle lab", "a U.S. AI research team".
+        // A modifier of the unit: "its Seattle lab", "a U.S. AI research team" — not a likeness of one ("its own
+        // version of a California campus in Beijing").
         if let team, place.endToken <= team.firstToken, team.firstWord - place.lastWord <= 4,
             place.firstToken >= verb.endToken || team.firstToken < verb.firstToken,
             !s.contains([",", "to", "from", "than", "for", "of", "and", "-", "in", "with"], from: place.endToken, to: team.firstToken)
         {
+            if let likeness = (max(s.first, place.firstToken - 4)..<place.firstToken).first(where: { Self.placeBlockers.contains(s.key($0)) }) {
+                return "after '\(s.key(likeness))'"
+            }
             return nil
         }
         guard let (preposition, at) = locatingPreposition(place) else {
