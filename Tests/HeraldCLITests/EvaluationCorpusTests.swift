@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 186 of 248 events found, at most 5 false alerts (P 0.974, R 0.750)")
+    @Test("development part: at least 187 of 248 events found, at most 5 false alerts (P 0.974, R 0.754)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 449)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 248)
-        #expect(score.found >= 186, "found \(score.found)")
+        #expect(score.found >= 187, "found \(score.found)")
         #expect(score.falseAlerts <= 5, "false alerts \(score.falseAlerts)")
     }
 

@@ -359,6 +359,10 @@ struct EventTests {
         let set = try TestRules.ruleSet(rules, lists: Self.lists)
         #expect(set.fired("Tencent, a games company that builds generative models, opened a lab in Sunnyvale.").count == 1)
         #expect(set.fired("Tencent, a games company, opened a lab in Sunnyvale.").isEmpty)
+        // A definite appositive says it as well, however long: "XtalPi, the Shenzhen-based drug discovery company that
+        // pairs automated laboratories with physics-based and machine-learning models, said…".
+        #expect(set.fired("Tencent, the Shenzhen games company whose studios pair hand-drawn art with physics-based and generative models, opened a lab in Sunnyvale.").count == 1)
+        #expect(set.fired("Tencent, the Shenzhen games company, opened a lab in Sunnyvale.").isEmpty)
         #expect(
             try Self.fired("A lab focused on predicting how experimental drugs behave in people has been set up in Sunnyvale by Alibaba.") == [
                 "firm=Alibaba,place=Sunnyvale,factuality=asserted"

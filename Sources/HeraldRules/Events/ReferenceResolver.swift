@@ -149,8 +149,10 @@ final class ReferenceResolver {
             var comma = hit.endToken
             while comma < count, comma < hit.endToken + 4, Self.registeredNameWords.contains(key(comma)) { comma += 1 }
             if key(comma) == "(", let close = (comma..<min(count, comma + 10)).first(where: { key($0) == ")" }) { comma = close + 1 }
-            guard text.tokenText(comma, equals: ","), isWord(comma + 1, "a", "A") || isWord(comma + 1, "an", "An") else { continue }
-            let aside = (comma + 1)..<min(count, comma + 16)
+            guard text.tokenText(comma, equals: ","),
+                isWord(comma + 1, "a", "A") || isWord(comma + 1, "an", "An") || isWord(comma + 1, "the", "The")
+            else { continue }
+            let aside = (comma + 1)..<min(count, comma + 24)
             guard let close = aside.first(where: { text.tokenText($0, equals: ",") }) ?? aside.last else { continue }
             let describesAI = (comma + 1..<close).contains { index in
                 let word = key(index)
