@@ -99,6 +99,14 @@ extension Broker {
         }
     }
 
+    /// Reads the silences from `store` and brings those held in line with them: when another node says it changed
+    /// them, and before `SILENCES` answers (the store is the cluster's truth; what is held is a cache of it).
+    func syncSilences(from store: any AlertStore) async throws {
+        let now = Date()
+        let since = min(oldestSilenceStart() ?? now, now)
+        syncSilences(try await store.silences(endingAfter: since), now: Date())
+    }
+
     /// The active silences, oldest first.
     func activeSilences(now: Date = Date()) -> [Silence] {
         state.withLockedValue { $0.silences.filter { $0.endsAt > now } }

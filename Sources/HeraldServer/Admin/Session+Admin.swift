@@ -126,10 +126,8 @@ extension Session {
         case .listSilences:
             // The store is the truth in a cluster: a silence another node started a moment ago is listed even
             // before its notification reaches this node.
-            let now = Date()
             do {
-                let since = min(context.broker.oldestSilenceStart() ?? now, now)
-                context.broker.syncSilences(try await context.engine.store.silences(endingAfter: since), now: now)
+                try await context.broker.syncSilences(from: context.engine.store)
             } catch {
                 logger.warning("cannot read the silences from the store; listing those held", metadata: ["error": "\(error)"])
             }

@@ -292,10 +292,8 @@ public final class HeraldServer: Service, Sendable {
 
     /// Brings the broker's silences in line with the store's.
     func syncSilences() async {
-        let now = Date()
-        let since = min(broker.oldestSilenceStart() ?? now, now)
         do {
-            broker.syncSilences(try await engine.store.silences(endingAfter: since), now: Date())
+            try await broker.syncSilences(from: engine.store)
         } catch {
             logger.warning("cannot read the silences from the store; keeping those held", metadata: ["error": "\(error)"])
         }
