@@ -64,13 +64,10 @@ extension ReferenceResolver {
         return end > first ? (first, end) : nil
     }
 
-    /// Whether a line ends between token `index - 1` and token `index`: a headline ("A Beijing newcomer in
+    /// Whether a line ends before token `index` (the tokenizer counts them): a headline ("A Beijing newcomer in
     /// Midtown") and the paragraph after it are never one name.
     func lineBreak(before index: Int) -> Bool {
-        guard index > 0, index < text.textTokens.count else { return false }
-        let from = text.textTokens[index - 1].byteEnd
-        let to = text.textTokens[index].byteStart
-        return from < to && text.utf8[from..<to].contains(10)
+        index < text.textTokens.count && text.textTokens[index].newlinesBefore > 0
     }
 
     /// A capitalised name ending just before `end`, with a short form in parentheses skipped: `Beijing Shuzhi

@@ -19,14 +19,14 @@
 /// holding the text, the hits and the lists retained and released all of them.
 final class ReferenceResolver {
     /// A firm found in the article, as a referent of later mentions.
-    private enum Referent: Equatable {
+    enum Referent: Equatable {
         case listed(list: Int32, entry: Int32)
         case introduced(list: Int32, index: Int)
         /// A firm of no list taking part (an American start-up): its anaphors resolve to nothing.
         case other(name: String)
     }
 
-    private struct Mention {
+    struct Mention {
         var token: Int
         var referent: Referent
         var isSubject: Bool
@@ -246,7 +246,7 @@ final class ReferenceResolver {
             // places the subject after its comma.
             // So does one right after a dateline's dash ("WALTHAM, Mass. -- Founded in Hangzhou in 2021, …").
             if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
-                index - 2 <= sentenceStart[index] + 1 || ["-", "—", "–"].contains(key(index - 3)),
+                index - 2 <= sentenceStart[index] + 1 || key(index - 3) == "-",
                 let comma = (index..<min(count, index + 16)).first(where: { key($0) == "," }),
                 comma + 1 < count, capitalized[comma + 1]
             {
@@ -496,82 +496,6 @@ final class ReferenceResolver {
             if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word[offset] { return false }
         }
         return true
-    }
-
-    /// The firm an anaphor at `index` refers to: the subject of the nearest earlier sentence that has one (its own
-    /// sentence included), else the last firm named.
-    private func antecedent(before index: Int, mentions: [Mention], sentenceStart: [Int]) -> Referent? {
-        // Mentions are sorted by token: the earlier ones are a prefix, walked backwards without copying it.
-        var low = 0
-        var high = mentions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if mentions[middle].token < index { low = middle + 1 } else { high = middle }
-        }
-        let earlier = mentions[..<low]
-        guard let last = earlier.last else { return nil }
-        var sentences = 0
-        var currentStart = sentenceStart[index]
-        for mention in earlier.reversed() {
-            if sentenceStart[mention.token] != currentStart {
-                currentStart = sentenceStart[mention.token]
-                sentences += 1
-                if sentences > 3 { break }
-            }
-            if mention.isSubject { return mention.referent }
-        }
-        return last.referent
-    }
-
-    /// The firm of whoever a quote opening at `index` is attributed to in the same sentence: the quote closes, a
-    /// reporting verb follows at once ("…," said Wen Qiaolin, StepFun's chief scientist), and the first firm named
-    /// within a dozen words after it is a possessor ("StepFun's") or follows "at", "for" or "of" ("a spokeswoman for
-    /// StepFun"). Anyone else named there (a former employer, a rival) is not the speaker's firm.
-    private func quotedSpeaker(
-        after index: Int, mentions: [Mention], _ key: (Int) -> String, sentenceStart: [Int]
-    ) -> Referent? {
-        let sentence = sentenceStart[index]
-        var cursor = index + 1
-        while cursor < sentenceStart.count, sentenceStart[cursor] == sentence, !Self.closingQuotes.contains(key(cursor)) {
-            cursor += 1
-        }
-        guard cursor < sentenceStart.count, sentenceStart[cursor] == sentence,
-            ["said", "says", "explained", "added", "told"].contains(key(cursor + 1))
-        else { return nil }
-        let close = cursor
-        guard let mention = mentions.first(where: { $0.token > close && $0.token <= close + 14 && sentenceStart[$0.token] == sentence })
-        else { return nil }
-        var after = mention.token + 1
-        while after < mention.token + 5, after < sentenceStart.count, key(after) != "'s", key(after) != "," { after += 1 }
-        let possessor = key(after) == "'s"
-        let governed = ["at", "for", "of"].contains(key(mention.token - 1))
-        return possessor || governed ? mention.referent : nil
-    }
-
-    /// The last listed firm named before `index` whose head office is `city` ("the Suzhou-based robot-vacuum maker"
-    /// after Ecovacs of Suzhou and Roborock of Beijing is Ecovacs, whichever was the subject).
-    private func antecedent(before index: Int, mentions: [Mention], basedIn city: String) -> Referent? {
-        mentions.last { $0.token < index && headquarters(of: $0.referent) == city }?.referent
-    }
-
-    /// The country of a listed firm, or of one this article introduced.
-    private func country(of referent: Referent, _ result: Result) -> String? {
-        switch referent {
-        case .listed(let list, let entry):
-            return lists[Int(list)].entries[Int(entry)].attributes["country"]
-        case .introduced(let list, let index):
-            let added = index - lists[Int(list)].entries.count
-            guard let entries = result.entries[list], added >= 0, added < entries.count else { return nil }
-            return entries[added].attributes["country"]
-        case .other:
-            return nil
-        }
-    }
-
-    /// A listed firm's head office (`hq`), lowercased; nil for other firms and for entries without one.
-    private func headquarters(of referent: Referent) -> String? {
-        guard case .listed(let list, let entry) = referent else { return nil }
-        return lists[Int(list)].entries[Int(entry)].attributes["hq"].map { $0.replacingOccurrences(of: "_", with: " ").lowercased() }
     }
 
     /// A mention is a sentence's subject when it opens the sentence, or follows a dateline ("BEIJING (Wire) -

@@ -18,12 +18,9 @@ extension RuleEvaluation {
         let reported = before.contains { Self.reportWords.contains(text.key(ofToken: $0)) }
         let planned = before.contains { Self.pastPlanWords.contains(text.key(ofToken: $0)) }
         guard reported || planned else { return nil }
-        let firm = agent.map { entries(of: $0)[Int($0.entry)].canonical }
         for later in text.sentences[(index + 1)..<min(text.sentences.count, index + 3)] {
             let hits = partHits(startingIn: later.firstToken..<later.endToken)
-            let namesFirm = firm.map { firm in
-                hits.contains { $0.list == agent?.list && entries(of: $0)[Int($0.entry)].canonical == firm }
-            } ?? true
+            let namesFirm = agent.map { names($0, in: hits) } ?? true
             let namesPlace = place.map { place in hits.contains { $0.list == place.list && $0.entry == place.entry } } ?? false
             if reported, namesFirm,
                 let word = (later.firstToken..<later.endToken).first(where: { Self.denialWords.contains(text.key(ofToken: $0)) })
@@ -49,14 +46,13 @@ extension RuleEvaluation {
     /// has one. Only plans: what a firm has opened is not undone by a plan for another site that was stopped.
     func planBlocked(verb: Hit, agent: Hit?, object: Hit?, place: Hit?) -> String? {
         guard part == .body, let agent, let index = sentenceIndex(of: verb.firstToken) else { return nil }
-        let firm = entries(of: agent)[Int(agent.entry)].canonical
         let lists = Set([verb.list] + (object.map { [$0.list] } ?? []))
         let placeIsCity = place.map { entries(of: $0)[Int($0.entry)].attributes["level"] == "city" } ?? false
         let nearby = max(0, index - 3)..<min(text.sentences.count, index + 4)
         for other in nearby where other != index {
             let sentence = text.sentences[other]
             let hits = partHits(startingIn: sentence.firstToken..<sentence.endToken)
-            guard hits.contains(where: { $0.list == agent.list && entries(of: $0)[Int($0.entry)].canonical == firm }) else { continue }
+            guard names(agent, in: hits) else { continue }
             if placeIsCity, let place,
                 hits.contains(where: {
                     $0.list == place.list && $0.entry != place.entry && entries(of: $0)[Int($0.entry)].attributes["level"] == "city"
@@ -71,6 +67,12 @@ extension RuleEvaluation {
             }
         }
         return nil
+    }
+
+    /// Whether `hits` name the firm `agent` is (by its canonical name: "Alibaba" and "Alibaba Group" are one).
+    private func names(_ agent: Hit, in hits: ArraySlice<Hit>) -> Bool {
+        let firm = entries(of: agent)[Int(agent.entry)].canonical
+        return hits.contains { $0.list == agent.list && entries(of: $0)[Int($0.entry)].canonical == firm }
     }
 
     /// Words that state a plan as past: what a filing said a firm would do.

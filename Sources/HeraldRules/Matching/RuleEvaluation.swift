@@ -139,7 +139,7 @@ struct RuleEvaluation {
 
     /// `term.accepts(hit, entries:)`, with the list compared before the hit's entries are fetched: most (hit, term)
     /// pairs differ in list, and fetching the entries array first cost a retain and a release for each.
-    private func accepts(_ term: TermReference, _ hit: Hit) -> Bool {
+    func accepts(_ term: TermReference, _ hit: Hit) -> Bool {
         guard hit.list == term.list else { return false }
         if term.conditions.isEmpty { return true }
         let entry = lists[Int(hit.list)].entries[Int(hit.entry)]
@@ -236,221 +236,6 @@ struct RuleEvaluation {
         candidates.append((target.ruleIndex, found))
     }
 
-    // MARK: Describing the unit in the next sentences
-
-    /// The index of the sentence holding `token` (the part's sentences are sorted and do not overlap).
-    func sentenceIndex(of token: Int) -> Int? {
-        let sentences = text.sentences
-        var low = 0
-        var high = sentences.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sentences[middle].endToken <= token { low = middle + 1 } else { high = middle }
-        }
-        return low < sentences.count && sentences[low].firstToken <= token ? low : nil
-    }
-
-    /// The hits of the `count` sentences after `unit`, for a `describing` binding: "a lab in Chicago. The lab builds
-    /// machine-learning models".
-    private func hitsAfter(_ unit: Segment, sentences count: Int) -> ArraySlice<Hit> {
-        guard part == .body, let index = sentenceIndex(of: unit.firstToken), text.sentences[index].endToken == unit.endToken,
-            index + 1 < text.sentences.count
-        else { return [] }
-        let first = text.sentences[index + 1].firstToken
-        let end = text.sentences[min(index + count, text.sentences.count - 1)].endToken
-        return partHits(startingIn: first..<end)
-    }
-
-    /// The part's hits that start in `tokens`, found by binary search (the hits are sorted by first token).
-    func partHits(startingIn tokens: Range<Int>) -> ArraySlice<Hit> {
-        let low = partHits.firstIndex(startingAtOrAfter: tokens.lowerBound)
-        var upper = low
-        while upper < partHits.count, partHits[upper].firstToken < tokens.upperBound { upper += 1 }
-        return partHits[low..<upper]
-    }
-
-    /// Whether `hit` stands in a sentence that opens by referring back to a unit like `unit`: "The lab …", "Its
-    /// Seattle team …", "The new centre …", within its first words, before `hit`.
-    /// With `owner`, the firm whose unit it is, "miHoYo's group, in Irvine, …" refers back as well.
-    private func describes(_ hit: Hit, _ unit: Hit, owner: Hit? = nil) -> Bool {
-        guard let index = sentenceIndex(of: hit.firstToken) else { return false }
-        let sentence = text.sentences[index]
-        // Before the hit: "Staffed by 34 engineers, the lab builds…" refers back as well as "The lab builds…".
-        let before = sentence.firstToken..<max(sentence.firstToken, hit.firstToken)
-        func isDefinite(_ token: Int) -> Bool {
-            (max(sentence.firstToken, token - 4)..<token).contains { index in
-                if Self.definite.contains(text.key(ofToken: index)) { return true }
-                guard let owner, text.key(ofToken: index) == "'s" else { return false }
-                return partHits(startingIn: max(sentence.firstToken, index - 6)..<index).contains {
-                    $0.endToken == index && $0.list == owner.list && $0.entry == owner.entry
-                }
-            }
-        }
-        if partHits(startingIn: before).contains(where: { $0.list == unit.list && isDefinite($0.firstToken) }) { return true }
-        // "a new perception software centre … The Ann Arbor centre will…": the unit's own head noun, or a noun any
-        // unit is called by later ("the site", "the facility"), though neither alone is a unit of the list.
-        let head = text.key(ofToken: unit.endToken - 1)
-        return before.contains { token in
-            let word = text.key(ofToken: token)
-            return (word == head || Self.unitBackReferences.contains(word)) && isDefinite(token) || isLocativeThere(token)
-        }
-    }
-
-    /// Whether `place`, in a sentence after the unit's, says where `unit` is: the sentence refers back to the unit
-    /// before the place ("The lab, in Pittsburgh's Strip District, …", "Its office occupies a floor in downtown
-    /// Bellevue"), the place locates something ("in", "at", "near"), nothing between says it is somewhere else
-    /// ("customers in", "moved from"), and no qualifier puts it abroad.
-    private func placesLater(_ place: Hit, _ unit: Hit, owner: Hit?) -> Bool {
-        guard describes(place, unit, owner: owner), locatesItsSentence(place), let index = sentenceIndex(of: place.firstToken) else {
-            return false
-        }
-        let sentence = text.sentences[index]
-        if (sentence.firstToken..<place.firstToken).contains(where: { EventAnalysis.placeBlockers.contains(text.key(ofToken: $0)) }) {
-            return false
-        }
-        return !(place.endToken + 1 < sentence.endToken && text.key(ofToken: place.endToken) == ","
-            && EventAnalysis.foreignQualifiers.contains(text.key(ofToken: place.endToken + 1)))
-    }
-
-    /// "there" pointing at a place named before ("eleven people work there", "is hiring 40 engineers there"), not the
-    /// existential "there is/are", which points at nothing.
-    private func isLocativeThere(_ token: Int) -> Bool {
-        guard text.key(ofToken: token) == "there" else { return false }
-        return token + 1 >= text.textTokens.count || !Self.existentialFollowers.contains(text.key(ofToken: token + 1))
-    }
-
-    /// Nouns a unit is called by when referred back to: "The site will employ…", "The facility houses…".
-    private static let unitBackReferences: Set<String> = ["site", "facility", "office", "centre", "center", "hub", "campus"]
-
-    private static let existentialFollowers: Set<String> = [
-        "is", "are", "was", "were", "will", "would", "has", "have", "had", "may", "might", "could", "should", "seems",
-        "seem", "appears", "appear", "remain", "remains", "'s", "’s", "be", "must", "can",
-    ]
-
-    // MARK: The setting the sentences before give
-
-    /// The places that set the scene of `unit` for an `or setting` binding: those of the nearest of the `count`
-    /// sentences before it that locates something in one ("…an office tower in Bellevue. The space will house…"),
-    /// or else the article's dateline ("BELLEVUE, Wash. —"). Nearest sentence first: a story that moves on to
-    /// another place has changed the scene.
-    private func setting(of unit: Segment, sentences count: Int, terms: [TermReference]) -> [Hit] {
-        guard part == .body, let index = sentenceIndex(of: unit.firstToken), text.sentences[index].firstToken == unit.firstToken
-        else { return [] }
-        func accepted(_ hit: Hit) -> Bool { terms.contains { accepts($0, hit) } }
-        var back = index - 1
-        while back >= 0, back >= index - count {
-            let sentence = text.sentences[back]
-            let located = partHits(startingIn: sentence.tokenRange).filter { accepted($0) && locatesItsSentence($0) }
-            if !located.isEmpty { return located.reversed() }
-            back -= 1
-        }
-        if let dateline = partHits.first, isDateline(dateline), dateline.endToken <= unit.firstToken, accepted(dateline) {
-            return [dateline]
-        }
-        return []
-    }
-
-    /// A dateline place: "NOVI, Mich. —" (``AnalyzedText/isDateline(first:end:)``).
-    private func isDateline(_ hit: Hit) -> Bool {
-        text.isDateline(first: hit.firstToken, end: hit.endToken)
-    }
-
-    /// Whether a place hit says where something in its sentence is: "in Bellevue", "at its Eastgate offices near
-    /// Bellevue", "working here" (the dateline's place), or the dateline itself — not a headquarters
-    /// ("Bellevue-based"), a destination or a passing mention.
-    private func locatesItsSentence(_ hit: Hit) -> Bool {
-        if isDateline(hit) { return true }
-        if hit.endToken - hit.firstToken == 1, text.key(ofToken: hit.firstToken) == "here" { return true }
-        if text.tokenText(hit.endToken, equals: "-") || text.tokenText(hit.endToken, equals: "$") { return false }
-        var cursor = hit.firstToken - 1
-        while cursor >= max(0, hit.firstToken - 5) {
-            let key = text.key(ofToken: cursor)
-            if Self.locatives.contains(key) { return true }
-            guard text.textTokens[cursor].kind == .word else { return false }
-            cursor -= 1
-        }
-        return false
-    }
-
-    /// The place a sentence gives its event itself, listed or not, which a setting must not override: a locative
-    /// after the verb or the unit ("opened a lab in Vancouver", "set up in Toronto") or a name modifying the unit
-    /// ("the Munich lab"). A purpose or a relative clause ends the search ("to serve customers in Canada").
-    private func ownPlace(verb: Hit, object: Hit?, unit: Segment) -> String? {
-        let unitHits = partHits(startingIn: unit.tokenRange)
-        func isName(_ index: Int) -> Bool {
-            guard index >= unit.firstToken, index < unit.endToken else { return false }
-            let shape = text.textTokens[index].shape
-            guard shape == .capitalized || shape == .upper, !Self.calendarWords.contains(text.key(ofToken: index)) else {
-                return false
-            }
-            // A listed word decides by its list: a place is one, a firm or a term ("an AI lab") is not.
-            guard let hit = unitHits.first(where: { $0.firstToken <= index && index < $0.endToken }) else { return true }
-            let list = lists[Int(hit.list)]
-            return !list.isReferable && list.entries[Int(hit.entry)].attributes["level"] != nil
-        }
-        // "In Singapore, the Group expanded its AI team": a place opening the sentence, before its comma, frames it.
-        if Self.locatives.contains(text.key(ofToken: unit.firstToken)), unit.firstToken + 1 < verb.firstToken,
-            isName(unit.firstToken + 1),
-            (unit.firstToken + 2..<min(unit.endToken, unit.firstToken + 5)).contains(where: { text.tokenText($0, equals: ",") })
-        {
-            return text.text(ofToken: unit.firstToken + 1)
-        }
-        for anchor in [verb.endToken, object?.endToken].compactMap({ $0 }) {
-            var index = anchor
-            while index < min(unit.endToken, anchor + 8), !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
-                if Self.locatives.contains(text.key(ofToken: index)) {
-                    let name = text.tokenText(index + 1, equals: "the") ? index + 2 : index + 1
-                    if isName(name) { return text.text(ofToken: name) }
-                }
-                index += 1
-            }
-        }
-        // "expanding research in China, where it has opened labs": a 'where' clause happens at its antecedent.
-        if let whereIndex = (unit.firstToken..<verb.firstToken).last(where: { text.key(ofToken: $0) == "where" }),
-            whereIndex - 2 >= unit.firstToken, text.tokenText(whereIndex - 1, equals: ","), isName(whereIndex - 2)
-        {
-            return text.text(ofToken: whereIndex - 2)
-        }
-        if let object {
-            var index = object.firstToken - 1
-            while index > unit.firstToken, index >= object.firstToken - 3, !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
-                if isName(index) { return text.text(ofToken: index) }
-                index -= 1
-            }
-        }
-        return nil
-    }
-
-    /// Why a place a next sentence gives the unit cannot be its place, or nil when it can: the unit's own sentence
-    /// may name no place, or a wider one that holds it ("a US subsidiary … The subsidiary is located in Santa
-    /// Clara"; "in Southern California … The team works from an office in Irvine"), but not another one ("a lab in
-    /// Vancouver, British Columbia … customers, most of them in the United States").
-    private func laterPlaceConflict(_ place: Hit, verb: Hit, object: Hit?, unit: Segment) -> String? {
-        let own = partHits(startingIn: unit.tokenRange).filter { $0.list == place.list }
-        if !own.isEmpty {
-            let inner = entries(of: place)[Int(place.entry)].attributes
-            let holds = own.contains { outer in
-                let attributes = entries(of: outer)[Int(outer.entry)].attributes
-                guard let outerRank = attributes["level"].flatMap(Self.levelRank), let innerRank = inner["level"].flatMap(Self.levelRank)
-                else { return false }
-                return outerRank < innerRank && (outerRank == 0 || attributes["state"] == inner["state"])
-            }
-            if holds { return nil }
-            let name = text.text(from: text.textTokens[own[0].firstToken].start, to: text.textTokens[own[0].endToken - 1].end)
-            return "the unit's sentence places it in '\(name)'"
-        }
-        if let named = ownPlace(verb: verb, object: object, unit: unit) { return "the unit's sentence places it in '\(named)'" }
-        return nil
-    }
-
-    /// How wide a place is, by its list's `level`: a country holds states, a state regions and cities.
-    private static func levelRank(_ level: String) -> Int? {
-        ["country": 0, "state": 1, "region": 2, "city": 3][level]
-    }
-
-    /// Words that end the search for a sentence's own place: clause ends, purposes, relatives.
-    private static let ownPlaceStops: Set<String> = [",", ";", ".", ":", "(", "that", "which", "who", "to", "for", "and"]
-
     /// The firm a place is paired with when a sentence shares an event out: "have each set up teams — Lenovo in
     /// Raleigh and Hisense in Durham". A firm of the agent's list right before "in"/"at" (and "downtown", "the")
     /// owns the place; the place locates no other firm's event.
@@ -465,18 +250,6 @@ struct RuleEvaluation {
         let owners = partHits(startingIn: max(0, index - 6)..<index)
         return owners.last { $0.endToken == index && $0.list == agent.list }
     }
-
-    /// Prepositions that locate: "in", "at", "near".
-    private static let locatives: Set<String> = ["in", "at", "near", "outside", "inside", "around", "across", "throughout"]
-    /// Capitalised words after "in" that are times, not places.
-    private static let calendarWords: Set<String> = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-        "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar",
-        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "q1", "q2", "q3", "q4",
-    ]
-
-    /// Words that make a noun phrase refer back to something named before.
-    private static let definite: Set<String> = ["the", "its", "this", "that", "their", "our"]
 
     /// Why an assignment is not the rule's event.
     private struct EventFailure: Error {
@@ -505,15 +278,6 @@ struct RuleEvaluation {
         let placedLater = place.map { $0.firstToken >= unit.endToken } ?? false
         if let place, placedLater, let conflict = laterPlaceConflict(place, verb: verb, object: object, unit: unit) {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(conflict)"))
-        }
-        // "The lab would most likely be in San Diego or Austin": the next sentence must say it as it says a fact.
-        if let place, placedLater, let index = sentenceIndex(of: place.firstToken) {
-            let there = EventAnalysis(
-                structure: structures.structure(of: text.sentences[index], in: text), text: text, publishedYear: publishedYear)
-            let (reading, cue) = there.factuality(of: place, agent: nil)
-            if reading != .asserted && reading != .announced {
-                return .failure(EventFailure(reason: "\(quoted(place)) is \(reading.rawValue) in its sentence (cue \(cue ?? "none"))"))
-            }
         }
         if let place, place.firstToken < unit.firstToken, let own = ownPlace(verb: verb, object: object, unit: unit) {
             return .failure(EventFailure(reason: "the setting \(quoted(place)) does not locate the event: the sentence names '\(own)'"))
