@@ -88,6 +88,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, B.C., last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ont.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, N.S.W., last week.").isEmpty)
+        // So does a foreign region an aside right after the name puts it in; a US state there does not.
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, in the north-east of England, last week.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, in northern California, last week.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         // A suburb of a place is not the place; a likeness of a unit is not the unit.
         #expect(try Self.fired("Alibaba opened a lab in a Sunnyvale suburb.").isEmpty)
         #expect(try Self.fired("Alibaba opened its own version of a Sunnyvale lab in Beijing.").isEmpty)

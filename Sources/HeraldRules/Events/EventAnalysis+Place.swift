@@ -72,6 +72,22 @@ extension EventAnalysis {
         return foreign
     }
 
+    /// A foreign region an aside right after the place puts it in: "Durham, in the north-east of England",
+    /// "Richmond, in British Columbia". Only up to the aside's end, so "Durham, in North Carolina, near …" is not read.
+    func foreignRegionAfter(_ place: Hit) -> String? {
+        let s = structure
+        guard s.key(place.endToken) == ",", s.key(place.endToken + 1) == "in" else { return nil }
+        var index = place.endToken + 2
+        while index < min(s.end, place.endToken + 9) {
+            let key = s.key(index)
+            if [",", ".", ";", ":", "(", ")", "—", "–"].contains(key) { return nil }
+            if Self.foreignQualifiers.contains(key) { return key }
+            if Self.usQualifiers.contains(key), s.isCapitalized(index) { return nil }
+            index += 1
+        }
+        return nil
+    }
+
     /// Whether `place` locates the event of `verb` (and its `team`), or why not.
     func placeReason(place: Hit, verb: Hit, team: Hit?) -> String? {
         let s = structure
@@ -107,6 +123,9 @@ extension EventAnalysis {
         }
         if s.key(after) == ",", Self.foreignQualifiers.contains(s.key(after + 1)) {
             return "qualified as outside the US ('\(s.key(after + 1))')"
+        }
+        if let qualifier = foreignRegionAfter(place) {
+            return "qualified as outside the US ('in … \(qualifier)')"
         }
         if let qualifier = foreignQualifierElsewhere(of: place) {
             return "the article places '\(s.key(place.firstToken))' outside the US ('\(qualifier)')"
