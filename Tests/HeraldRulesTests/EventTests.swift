@@ -15,13 +15,16 @@ struct EventTests {
         scrap
         list FRESH
         new
+        list MOVE inflect=verb
+        relocate
+        move
         """
 
     static let rules = """
         rule opens
             title "A firm opens a US team"
             let firm  = @FIRM | @ORIGIN_FIRM
-            let verb  = @VERB | @FRESH near firm within 30
+            let verb  = @VERB | @FRESH | @MOVE near firm within 30
             let team  = @TEAM near verb within 12
             let place = @PLACE
             reject @RETREAT near verb within clause
@@ -88,6 +91,16 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, B.C., last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ont.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, N.S.W., last week.").isEmpty)
+        // A unit that moves is located where it goes, not where it was.
+        #expect(try Self.fired("Alibaba is relocating its lab from Hangzhou to Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba is moving its team into a rented workshop in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba is moving its Sunnyvale team to Toronto.").isEmpty)
+        #expect(try Self.fired("Alibaba is relocating its lab in Sunnyvale to Toronto.").isEmpty)
+        #expect(try Self.fired("Alibaba moved its lab out of Sunnyvale.").isEmpty)
         // So does a foreign region an aside right after the name puts it in; a US state there does not.
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, in the north-east of England, last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, in northern California, last week.") == [

@@ -19,6 +19,17 @@ extension EventAnalysis {
         "mirroring", "modeled", "modelled", "version", "equivalent", "counterpart", "counterparts", "sell", "selling",
         "exports", "export", "shipping", "ship", "listing", "listed", "ipo", "investors", "court", "lawmakers",
     ]
+    /// Verbs that move a unit: its place is where it goes ("relocating its team from Hangzhou to Austin"), not
+    /// where it is ("moving its Seattle team to Vancouver").
+    static let motionVerbs: Set<String> = [
+        "move", "moves", "moved", "moving", "relocate", "relocates", "relocated", "relocating", "shift", "shifts",
+        "shifted", "shifting", "transfer", "transfers", "transferred", "transferring",
+    ]
+    /// Words that say where a moving unit goes: "to Austin", "into a rented workshop in East Austin".
+    static let destinations: Set<String> = ["to", "into"]
+    /// Place blockers a moving unit's own route holds: "from Hangzhou to Austin".
+    static let motionRoute: Set<String> = ["from", "moved", "moving", "move", "relocated", "relocating", "relocate"]
+
     /// Capitalised words after a place name that make it part of another name.
     static let namedFeatures: Set<String> = [
         "river", "lake", "street", "avenue", "road", "boulevard", "airport", "harbor", "harbour", "bridge", "tunnel",
@@ -130,6 +141,7 @@ extension EventAnalysis {
         if let qualifier = foreignQualifierElsewhere(of: place) {
             return "the article places '\(s.key(place.firstToken))' outside the US ('\(qualifier)')"
         }
+        let motion = Self.motionVerbs.contains(s.key(verb.firstToken))
         let anchorEnd = max(verb.endToken, team?.endToken ?? verb.endToken)
         let anchorFirst = min(verb.firstToken, team?.firstToken ?? verb.firstToken)
         // "…moved several members to Seattle, where it is doubling its AI team": a "where" clause right after the
@@ -141,6 +153,10 @@ extension EventAnalysis {
         }
         // A modifier of the unit: "its Seattle lab", "a U.S. AI research team" — not a likeness of one ("its own
         // version of a California campus in Beijing").
+        // A moving unit is located where it goes, after the verb and the unit: "its Seattle team" is where it was.
+        if motion, place.firstToken < anchorEnd {
+            return "not where the unit moves to"
+        }
         if let team, place.endToken <= team.firstToken, team.firstWord - place.lastWord <= 4,
             place.firstToken >= verb.endToken || team.firstToken < verb.firstToken,
             !s.contains([",", "to", "from", "than", "for", "of", "and", "-", "in", "with"], from: place.endToken, to: team.firstToken)
@@ -153,13 +169,20 @@ extension EventAnalysis {
         guard let (preposition, at) = locatingPreposition(place) else {
             return "not after 'in', 'at' or 'near'"
         }
-        if place.firstToken >= anchorEnd || (place.firstToken > anchorFirst && preposition != "to") {
+        if place.firstToken >= anchorEnd || (place.firstToken > anchorFirst && !Self.destinations.contains(preposition)) {
             if place.firstWord - text.textTokens[anchorEnd - 1].wordIndex > 16 { return "too far from the event" }
             let from = place.firstToken >= anchorEnd ? anchorEnd : anchorFirst
             // The preposition before the event's own words: "in Midea's new Columbus, Ohio, AI lab" — the place
             // stands inside the phrase that names the unit, with nothing between to block it.
+            if motion {
+                guard place.firstToken >= anchorEnd, (from...at).contains(where: { Self.destinations.contains(s.key($0)) }) else {
+                    return "not where the unit moves to"
+                }
+            }
             if at < from { return nil }
-            if let blocker = (from..<at).first(where: { Self.placeBlockers.contains(s.key($0)) }) {
+            if let blocker = (from..<at).first(where: {
+                Self.placeBlockers.contains(s.key($0)) && !(motion && Self.motionRoute.contains(s.key($0)))
+            }) {
                 return "after '\(s.key(blocker))'"
             }
             if let cut = s.breaks(from: from, to: at, inRegion: 0).first(where: { s.region($0) == 0 }) {
@@ -182,7 +205,7 @@ extension EventAnalysis {
         while index >= s.first, steps < 7 {
             let key = s.key(index)
             if Self.locative.contains(key) { return (key, index) }
-            if key == "to" { return ("to", index) }
+            if key == "to" || key == "into" { return (key, index) }
             // "ten miles north of Boston": near it.
             if key == "of", ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"]
                 .contains(s.key(index - 1)), ["miles", "mile", "kilometres", "kilometers", "km", "minutes", "hour"].contains(s.key(index - 2))
