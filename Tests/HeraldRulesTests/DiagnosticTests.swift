@@ -42,6 +42,14 @@ struct DiagnosticTests {
         #expect(outcome.warnings.contains { $0.message == "no entry of @FIRM has country=CM" && $0.hint == "did you mean 'CN'?" })
     }
 
+    @Test("in a string, \\n is a line break and \\\" a quote; any other escaped character stands for itself")
+    func escapes() throws {
+        let outcome = TestRules.load(
+            "rule r1\n    title \"T\"\n    let firm = @FIRM\n    expect nomatch \"Q: \\\"Why?\\\"\\n\\nA: \\\\o\"\n")
+        let rule = try #require(outcome.ruleSet?.rules.first)
+        #expect(rule.expectations.map(\.text) == ["Q: \"Why?\"\n\nA: \\o"])
+    }
+
     @Test("unterminated string")
     func unterminated() throws {
         let diagnostic = try only(TestRules.load("rule r1\n    title \"Chinese firm\n    let firm = @FIRM\n"))

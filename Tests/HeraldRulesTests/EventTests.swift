@@ -223,6 +223,18 @@ struct EventTests {
             == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, a spokeswoman for Tencent."#).count == 1)
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, who left Tencent last year."#).isEmpty)
+        // In an interview's answers, "we" and "our" are the firm the introduction gives the interviewee a post at.
+        let interview = "Tencent sells games. We spoke to its head of research, Li Wei.\n\nQ: Why here?\n\nA: The people.\n\n"
+        #expect(try Self.fired(interview + "Q: And now?\n\nA: Hiring is going well, and we have opened a lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired(interview + "Q: And now?\n\nA: Our new Sunnyvale lab opens in May.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        // Not in a question, and not when the introduction ties the interviewee to no firm.
+        #expect(try Self.fired(interview + "Q: We hear you have opened a lab in Sunnyvale?\n\nA: No comment.").isEmpty)
+        let professor = "Tencent sells games. We spoke to Li Wei, a professor who studies it.\n\nQ: Why here?\n\nA: The people.\n\n"
+        #expect(try Self.fired(professor + "Q: And now?\n\nA: We have opened a lab in Sunnyvale.").isEmpty)
         // A headline line and the paragraph under it are never one name.
         #expect(try Self.fired("A Shenzhen newcomer in Midtown\n\nZhixing Robotics, a Shenzhen start-up, has set up a lab in Sunnyvale.")
             == ["firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"])

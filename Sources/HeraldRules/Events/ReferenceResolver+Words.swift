@@ -64,6 +64,7 @@ extension ReferenceResolver {
     static let it = Array("it".utf8)
     static let its = Array("its".utf8)
     static let we = Array("we".utf8)
+    static let our = Array("our".utf8)
     static let the = Array("the".utf8)
     static let here = Array("here".utf8)
 }

@@ -98,7 +98,7 @@ final class ReferenceResolver {
             switch token.byteEnd - token.byteStart {
             case 2 where asciiLower(token.byteStart, is: Self.it) || asciiLower(token.byteStart, is: Self.we): pronouns.append(index)
             case 3 where asciiLower(token.byteStart, is: Self.the): articles.append(index)
-            case 3 where asciiLower(token.byteStart, is: Self.its): pronouns.append(index)
+            case 3 where asciiLower(token.byteStart, is: Self.its) || asciiLower(token.byteStart, is: Self.our): pronouns.append(index)
             case 4 where token.shape == .lower && asciiLower(token.byteStart, is: Self.here): heres.append(index)
             default: break
             }
@@ -411,10 +411,28 @@ final class ReferenceResolver {
             if let named, let hit = hit(for: named.referent, first: index, end: nounEnd) { result.hits.append(hit) }
         }
 
+        // In an interview's answers, "we" and "our" are the interviewee's firm wherever they stand.
+        let interview = pronouns.isEmpty ? nil : interviewTurns(key)
+        let interviewFirm = interview.flatMap { interviewee($0, mentions: mentions, key) }
+
         // Anaphors.
         for index in (articles + pronouns) where !covered[index] {
             var end: Int?
             var describedCity: String?
+            let pronoun = key(index)
+            if pronoun == "we" || pronoun == "our" {
+                if let interview {
+                    // The interviewee's firm in an answer; the publication in the introduction and the questions,
+                    // and whoever the interviewee is when the introduction ties them to no firm.
+                    if let interviewFirm, interview.isAnswer(index),
+                        let hit = hit(for: interviewFirm, first: index, end: index + 1)
+                    {
+                        result.hits.append(hit)
+                    }
+                    continue
+                }
+                if pronoun == "our" { continue }
+            }
             if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3, asciiLower(text.textTokens[index].byteStart, is: Self.the) {
                 var cursor = index + 1
                 var steps = 0

@@ -50,7 +50,9 @@ struct LineLexer {
                 while cursor < characters.count {
                     let current = characters[cursor]
                     if current == "\\", cursor + 1 < characters.count {
-                        value.append(characters[cursor + 1])
+                        // "\n" is a line break, so that an example can hold paragraphs; any other escaped character
+                        // stands for itself ("\"").
+                        value.append(characters[cursor + 1] == "n" ? "\n" : characters[cursor + 1])
                         cursor += 2
                         continue
                     }
@@ -118,7 +120,7 @@ struct LineLexer {
                 while cursor < bytes.count {
                     let current = bytes[cursor]
                     if current == UInt8(ascii: "\\"), cursor + 1 < bytes.count {
-                        value.append(bytes[cursor + 1])
+                        value.append(bytes[cursor + 1] == UInt8(ascii: "n") ? UInt8(ascii: "\n") : bytes[cursor + 1])
                         cursor += 2
                         continue
                     }

@@ -53,6 +53,13 @@ extension RuleEvaluation {
             }
         }
         if partHits(startingIn: before).contains(where: { $0.list == unit.list && isDefinite($0.firstToken) }) { return true }
+        // "Our new Alpharetta office opens in January. It will employ …": "It" opening the next sentence is the
+        // subject of the one before, and that is the unit when the unit opens it.
+        if index > 0, text.key(ofToken: sentence.firstToken) == "it", opensItsSentence(unit),
+            let unitSentence = sentenceIndex(of: unit.firstToken), unitSentence == index - 1
+        {
+            return true
+        }
         // "a new perception software centre … The Ann Arbor centre will…": the unit's own head noun, or a noun any
         // unit is called by later ("the site", "the facility"), though neither alone is a unit of the list.
         let head = text.key(ofToken: unit.endToken - 1)
@@ -61,6 +68,22 @@ extension RuleEvaluation {
             return (word == head || Self.unitBackReferences.contains(word)) && isDefinite(token) || isLocativeThere(token)
         }
     }
+
+    /// Whether `unit` is what its sentence opens with, as its subject: nothing before it but determiners,
+    /// possessives, "new" and names ("Our new Alpharetta office opens…", "The Seattle lab, …"), not a verb
+    /// ("Alibaba opened a lab").
+    func opensItsSentence(_ unit: Hit) -> Bool {
+        guard let index = sentenceIndex(of: unit.firstToken) else { return false }
+        let first = text.sentences[index].firstToken
+        guard unit.firstToken - first <= 6 else { return false }
+        return (first..<unit.firstToken).allSatisfy { token in
+            let key = text.key(ofToken: token)
+            return Self.subjectOpeners.contains(key) || text.textTokens[token].shape != .lower
+        }
+    }
+
+    /// Words before a unit that opens its sentence as its subject.
+    static let subjectOpeners: Set<String> = ["the", "its", "our", "their", "this", "that", "new", "'s", "-", "u.s.", "us"]
 
     /// Whether `place`, in a sentence after the unit's, says where `unit` is: the sentence refers back to the unit
     /// before the place ("The lab, in Pittsburgh's Strip District, …", "Its office occupies a floor in downtown
