@@ -46,6 +46,16 @@ struct EventTests {
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        // Asides between the subject and its verb do not count towards its distance, and "not yet" breaks no clause.
+        let longAside = ", the Hangzhou company whose software runs shops, warehouses and banks in every province of the country,"
+            + " which has sold almost only at home for two decades, and whose founder has not yet visited America,"
+        let wide = Self.rules.replacingOccurrences(of: "near firm within 30", with: "near firm within 60")
+        #expect(try Self.fired("Alibaba" + longAside + " has opened a lab in Sunnyvale.", rules: wide) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba met many clients, partners, investors and officials in every province of the country and"
+            + " in several cities abroad over the two decades since its founder first said he had seen America, and then a rival"
+            + " has opened a lab in Sunnyvale.", rules: wide).isEmpty)
         #expect(try Self.fired("An Alibaba-backed start-up opened a lab in Sunnyvale.").isEmpty)
         #expect(try Self.fired("Major firms, including Alibaba and Apple, set up teams in Sunnyvale.").count == 2)
         #expect(try Self.fired("A lab set up in Sunnyvale by Alibaba has started hiring.") == [

@@ -58,6 +58,12 @@ struct ClauseStructure {
         var breaks = [Bool](repeating: false, count: keys.count)
         for (offset, key) in keys.enumerated() {
             if Self.breakWords.contains(key) { breaks[offset] = true }
+            // "has not yet sat", "is yet to open": the adverb, not the conjunction.
+            if key == "yet", offset > 0, ["not", "n't", "never", "is", "are", "was", "were", "has", "have"].contains(keys[offset - 1])
+                || (offset + 1 < keys.count && keys[offset + 1] == "to")
+            {
+                breaks[offset] = false
+            }
             // "that" opens a clause after a verb or noun ("said that", "a lab that"), but not as a determiner
             // ("that lab"): a break only when the next word is not a unit-like noun is beyond a shallow reading, so
             // every "that" breaks, and checks that must cross it (factuality) do.

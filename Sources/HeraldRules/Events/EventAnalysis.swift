@@ -67,9 +67,15 @@ struct EventAnalysis {
         }
         if firm.endToken <= verb.firstToken {
             if let reason = nonSubjectReason(firm) { return reason }
-            if verb.firstWord - firm.lastWord > 30 { return "too far from the verb" }
             let firmRegion = s.region(firm.firstToken)
             let verbRegion = s.region(verb.firstToken)
+            // Asides do not part a subject from its verb: "iFlytek, the Hefei company whose engines …, which spent
+            // …, and whose founder …, is now hiring" counts only the words outside them.
+            if verb.firstWord - firm.lastWord > 30,
+                (firm.endToken..<verb.firstToken).count(where: { [firmRegion, verbRegion].contains(s.region($0)) }) > 30
+            {
+                return "too far from the verb"
+            }
             var onLine = firmRegion
             if firmRegion != verbRegion {
                 // The antecedent of a set-off relative clause: "Alibaba, which opened a lab in Seattle, …".
@@ -97,9 +103,10 @@ struct EventAnalysis {
             {
                 return nil
             }
-            // "Qingyu Robotics, a start-up from Hangzhou, that writes AI software for warehouses, will open…": a
-            // relative clause set off by commas inside the firm's appositive, the main verb after its closing comma.
-            if breaks.count == 1, ["which", "who", "that"].contains(s.key(last)), s.key(last - 1) == ",",
+            // "Qingyu Robotics, a start-up from Hangzhou, that writes AI software for warehouses, will open…",
+            // "iFlytek, the Hefei company whose engines …, which spent …, and whose founder …, is now hiring": relative
+            // clauses inside the firm's appositive, the main verb after the closing comma.
+            if breaks.allSatisfy({ ["which", "who", "whose", "that"].contains(s.key($0)) }),
                 s.key(firm.endToken) == ",", let closing = (last + 1..<verb.firstToken).last(where: { s.key($0) == "," })
             {
                 // Nothing but auxiliaries between the closing comma and the verb: the main clause's verb group.
