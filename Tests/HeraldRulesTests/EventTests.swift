@@ -46,6 +46,9 @@ struct EventTests {
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        // A co-agent: "Along with Tencent, Alibaba has set up…".
+        #expect(try Self.fired("Along with Tencent, Alibaba has set up a lab in Sunnyvale.").count == 2)
+        #expect(try Self.fired("Alibaba has set up a lab in Sunnyvale with Tencent.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         // Asides between the subject and its verb do not count towards its distance, and "not yet" breaks no clause.
         let longAside = ", the Hangzhou company whose software runs shops, warehouses and banks in every province of the country,"
             + " which has sold almost only at home for two decades, and whose founder has not yet visited America,"
@@ -76,7 +79,7 @@ struct EventTests {
         #expect(try Self.fired("Alibaba said it would not open an office in Austin, but opened a lab in Sunnyvale instead.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"
         ])
-        #expect(try Self.fired("Along with Apple, Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Along with Apple, Alibaba opened a lab in Sunnyvale.").count == 2)
         // The firm's serving people act for it; its former ones do not.
         #expect(try Self.fired("Executives from Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired("Former executives of Alibaba opened a lab in Sunnyvale.").isEmpty)
@@ -478,6 +481,10 @@ struct EventTests {
         // The firm's own possessive refers back too; another firm's does not.
         #expect(try Self.fired("Alibaba opened a lab. Alibaba's lab is in Sunnyvale.", rules: rules).count == 1)
         #expect(try Self.fired("Alibaba opened a lab. Apple's lab is in Sunnyvale.", rules: rules).isEmpty)
+        // Also with its noun left out: "Alibaba's, in Sunnyvale, …".
+        #expect(try Self.fired("Apple and Alibaba opened labs. Apple's is in Toronto; Alibaba's, in Sunnyvale, is larger.", rules: rules) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         // A place the unit's sentence gives that does not hold the later one stands: a foreign one, a narrower one.
         #expect(try Self.fired("Alibaba opened a lab in Vancouver. The lab works for companies in the US.", rules: rules).isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale. The lab works with partners in California.", rules: rules) == [

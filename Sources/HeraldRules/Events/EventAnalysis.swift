@@ -147,7 +147,9 @@ struct EventAnalysis {
         if Self.possessedPeople.contains(s.key(next)), formerly || !Self.actingPeople.contains(s.key(next)) {
             return "a modifier of '\(s.key(next))'"
         }
-        if let (preposition, _) = governingPreposition(firm) {
+        if let (preposition, at) = governingPreposition(firm) {
+            // "Along with Lilith Games, miHoYo has set up…", "Apple, together with Alibaba, opened…": a co-agent.
+            if preposition == "with", ["along", "together"].contains(s.key(at - 1)) { return nil }
             return "the object of '\(preposition)'"
         }
         return nil

@@ -53,6 +53,9 @@ extension RuleEvaluation {
             }
         }
         if partHits(startingIn: before).contains(where: { $0.list == unit.list && isDefinite($0.firstToken) }) { return true }
+        // "miHoYo's group, in Irvine, … Lilith's, in a converted hangar in Playa Vista, …": the owner's possessive
+        // with its noun left out stands for the unit named before.
+        if let owner, elidedPossessive(of: owner, in: before) { return true }
         // "Our new Alpharetta office opens in January. It will employ …": "It" opening the next sentence is the
         // subject of the one before, and that is the unit when the unit opens it.
         if index > 0, text.key(ofToken: sentence.firstToken) == "it", opensItsSentence(unit),
@@ -66,6 +69,18 @@ extension RuleEvaluation {
         return before.contains { token in
             let word = text.key(ofToken: token)
             return (word == head || Self.unitBackReferences.contains(word)) && isDefinite(token) || isLocativeThere(token)
+        }
+    }
+
+    /// Whether the possessive nearest the end of `tokens` is `owner`'s with its noun left out ("Alibaba's, in
+    /// Sunnyvale, …", "Alibaba's is larger"): the nearest, because "Apple's is in Toronto; Alibaba's, in
+    /// Sunnyvale" gives Sunnyvale to Alibaba's unit only.
+    func elidedPossessive(of owner: Hit, in tokens: Range<Int>) -> Bool {
+        guard let possessive = tokens.last(where: { text.key(ofToken: $0) == "'s" }),
+            [",", "is", "was", "has", "sits"].contains(text.key(ofToken: possessive + 1))
+        else { return false }
+        return partHits(startingIn: max(tokens.lowerBound, possessive - 6)..<possessive).contains {
+            $0.endToken == possessive && $0.list == owner.list && $0.entry == owner.entry
         }
     }
 
