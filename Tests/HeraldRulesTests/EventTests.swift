@@ -33,8 +33,10 @@ struct EventTests {
             dedup firm
         """
 
-    static func fired(_ text: String, rules: String = EventTests.rules, published: String? = nil) throws -> [String] {
-        try TestRules.ruleSet(rules, lists: lists).match(title: nil, body: text, published: published).matches.map { match in
+    static func fired(
+        _ text: String, title: String? = nil, rules: String = EventTests.rules, lists: String = EventTests.lists, published: String? = nil
+    ) throws -> [String] {
+        try TestRules.ruleSet(rules, lists: lists).match(title: title, body: text, published: published).matches.map { match in
             match.fields.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
         }
     }
@@ -236,6 +238,17 @@ struct EventTests {
             == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, a spokeswoman for Tencent."#).count == 1)
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, who left Tencent last year."#).isEmpty)
+        // A description with an origin before the body names any firm is the headline's firm from there; "it" is not.
+        #expect(try Self.fired("The Shenzhen-based game maker said it would open a lab in Sunnyvale.", title: "Tencent in America") == [
+            "firm=Tencent,place=Sunnyvale,factuality=announced"
+        ])
+        #expect(try Self.fired("The Hangzhou-based game maker said it would open a lab in Sunnyvale.", title: "Tencent in America").isEmpty)
+        #expect(try Self.fired("It said it would open a lab in Sunnyvale.", title: "Tencent in America").isEmpty)
+        // The words that stand for the agent are not also its object: "The Group" of a filing is no unit "group".
+        let groups = Self.rules.replacingOccurrences(of: "let team  = @TEAM", with: "let team  = @TEAM | @GROUPS")
+            .replacingOccurrences(of: "let firm  = @FIRM | @ORIGIN_FIRM", with: "let firm  = @FIRM | @ORIGIN_FIRM | @GROUPS")
+        #expect(try Self.fired("The Group opened in Sunnyvale.", rules: groups, lists: Self.lists + "\nlist GROUPS kind=entity\nGroup    country=CN\n").isEmpty)
+        #expect(try Self.fired("The Group opened a Group in Sunnyvale.", rules: groups, lists: Self.lists + "\nlist GROUPS kind=entity\nGroup    country=CN\n").count == 1)
         // In an interview's answers, "we" and "our" are the firm the introduction gives the interviewee a post at.
         let interview = "Tencent sells games. We spoke to its head of research, Li Wei.\n\nQ: Why here?\n\nA: The people.\n\n"
         #expect(try Self.fired(interview + "Q: And now?\n\nA: Hiring is going well, and we have opened a lab in Sunnyvale.") == [

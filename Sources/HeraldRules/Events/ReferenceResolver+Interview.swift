@@ -22,7 +22,8 @@ extension ReferenceResolver {
     static let roleWords: Set<String> = [
         "chief", "head", "heads", "lead", "leads", "leader", "president", "vice-president", "director", "founder",
         "co-founder", "cofounder", "executive", "officer", "ceo", "cto", "cfo", "coo", "manager", "scientist",
-        "spokesperson", "spokeswoman", "spokesman", "chairman", "chairwoman", "runs", "oversees", "joining", "joined",
+        "spokesperson", "spokeswoman", "spokesman", "chairman", "chairwoman", "run", "runs", "oversees", "joining",
+        "joined",
     ]
 
     /// The interview's turns, when at least two questions and two answers follow an introduction.
@@ -58,6 +59,8 @@ extension ReferenceResolver {
     /// someone's post at a firm ("its head of product", "who heads the company's …", "president of Hisense USA").
     /// Without such a post the interviewee may be anyone — a professor on a firm's new lab — and "we" is theirs.
     func interviewee(_ turns: InterviewTurns, mentions: [Mention], _ key: (Int) -> String) -> Referent? {
+        // "Q&A: Mobvoi's new US chief on voice AI": the headline says whose person answers.
+        if let firm = headline.first(where: \.hasPost) { return .listed(list: firm.list, entry: firm.entry) }
         let intro = 0..<turns.introEnd
         guard let subject = mentions.first(where: { intro.contains($0.token) && $0.isSubject }) ?? mentions.first(where: {
             intro.contains($0.token)
@@ -76,5 +79,19 @@ extension ReferenceResolver {
             }
         }
         return tied ? subject.referent : nil
+    }
+
+    /// The firms of `refer=context` lists a headline names, and whether it gives someone a post at each
+    /// ("Mobvoi's new US chief", "DeepRoute.ai's new US site lead").
+    static func headlineFirms(in title: AnalyzedText, hits: [Hit], model: Model) -> [HeadlineFirm] {
+        hits.compactMap { hit in
+            guard model.lists.contains(where: { $0.list == hit.list }) else { return nil }
+            let count = title.textTokens.count
+            let possessive = hit.endToken < count && title.key(ofToken: hit.endToken) == "'s"
+            let hasPost = possessive && (hit.endToken + 1..<min(count, hit.endToken + 6)).contains {
+                roleWords.contains(title.key(ofToken: $0))
+            }
+            return HeadlineFirm(list: hit.list, entry: hit.entry, hasPost: hasPost)
+        }
     }
 }

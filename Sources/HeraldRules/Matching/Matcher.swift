@@ -19,13 +19,19 @@ extension RuleSet {
         var selectedInBody: [Int] = []
         let parts: [(String, TextPart)] = [(title ?? "", .title), (body, .body)]
         var analyzedParts: [AnalyzedText?] = [nil, nil]
+        var headline: [ReferenceResolver.HeadlineFirm] = []
         for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
             let analyzed = AnalyzedText(text, vocabulary: index.vocabulary)
             analyzedParts[partIndex] = analyzed
             var hits = HitResolver.resolve(index.scan(analyzed), entityLists: entityLists, maskLists: maskLists)
             var articleLists = lists
+            if part == .title, let referenceModel {
+                headline = ReferenceResolver.headlineFirms(in: analyzed, hits: hits, model: referenceModel)
+            }
             if part == .body, let referenceModel, referenceGates.mayNeedReferences(hits) {
-                let references = ReferenceResolver(model: referenceModel, lists: lists, text: analyzed, hits: hits).resolve()
+                let references = ReferenceResolver(
+                    model: referenceModel, lists: lists, text: analyzed, hits: hits, headline: headline
+                ).resolve()
                 if !references.remapped.isEmpty {
                     for position in hits.indices {
                         if let entry = references.remapped[ReferenceResolver.Result.key(hits[position].list, hits[position].entry)] {

@@ -271,6 +271,10 @@ struct RuleEvaluation {
             return .failure(EventFailure(reason: "\(quoted(agent)) is not the agent of \(quoted(verb)): \(reason)"))
         }
         let object = event.object.flatMap { assignment[$0] }
+        // "The Group launched …" in a filing: the words that stand for the agent are not also what it acts on.
+        if let agent, let object, agent.firstToken < object.endToken, object.firstToken < agent.endToken {
+            return .failure(EventFailure(reason: "\(quoted(object)) is the agent \(quoted(agent)) itself, not its object"))
+        }
         if let object, let reason = analysis.objectReason(team: object, verb: verb) {
             return .failure(EventFailure(reason: "\(quoted(object)) is not the object of \(quoted(verb)): \(reason)"))
         }
