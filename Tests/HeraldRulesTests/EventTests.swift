@@ -116,6 +116,8 @@ struct EventTests {
         #expect(try Self.fired("Alibaba is moving its Sunnyvale team to Toronto.").isEmpty)
         #expect(try Self.fired("Alibaba is relocating its lab in Sunnyvale to Toronto.").isEmpty)
         #expect(try Self.fired("Alibaba moved its lab out of Sunnyvale.").isEmpty)
+        // A street named after a place is not the place.
+        #expect(try Self.fired("Alibaba opened a lab near the corner of Sunnyvale and Dundas streets in Toronto.").isEmpty)
         // So does a foreign region an aside right after the name puts it in; a US state there does not.
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, in the north-east of England, last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, in northern California, last week.") == [
@@ -238,6 +240,12 @@ struct EventTests {
             == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, a spokeswoman for Tencent."#).count == 1)
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, who left Tencent last year."#).isEmpty)
+        // A firm of no list, introduced with its registered suffix or after a long dateline, is the subject that
+        // "the company" and "the new …" stand for, not a firm named after it in passing.
+        #expect(try Self.fired("Velcora, Inc., a developer of chips, raised money from Tencent. The company opened a lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Velcora raised money from Tencent. The company opened a lab in Sunnyvale.").count == 1)
+        #expect(try Self.fired("SUNNYVALE, Calif., March 3, 2026 /Wire/ -- Velcora, a developer of chips, said it raised money led by Tencent. The new lab in Sunnyvale will hire.").isEmpty)
+        #expect(try Self.fired("SUNNYVALE, Calif. -- Tencent led a round. The new lab in Sunnyvale will hire.").count == 1)
         // A description with an origin before the body names any firm is the headline's firm from there; "it" is not.
         #expect(try Self.fired("The Shenzhen-based game maker said it would open a lab in Sunnyvale.", title: "Tencent in America") == [
             "firm=Tencent,place=Sunnyvale,factuality=announced"
@@ -503,6 +511,8 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale. The lab works with partners in California.", rules: rules) == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"
         ])
+        // "in downtown Toronto" is the unit's own place as much as "in Toronto".
+        #expect(try Self.fired("Alibaba opened a lab in downtown Toronto. The lab, in Sunnyvale, hires engineers.", rules: rules).isEmpty)
         // Not a fact in its sentence, or not where the unit is.
         #expect(try Self.fired("Alibaba opened a lab. The lab would most likely be in Sunnyvale or California.", rules: rules).isEmpty)
         #expect(try Self.fired("Alibaba opened a lab. The lab serves customers in Sunnyvale.", rules: rules).isEmpty)
@@ -533,6 +543,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba said in March that it would open a lab in Sunnyvale. Regulators cheered.").count == 1)
         #expect(try Self.fired("Alibaba has opened a lab in Sunnyvale. Regulators blocked Alibaba from opening a second lab.").count == 1)
         #expect(try Self.fired("Alibaba will open a lab in Sunnyvale. Regulators blocked Apple from opening a lab.").count == 1)
+        // The plan itself, referred to after it: "shelved it", "dropped the plan".
+        #expect(try Self.fired("Last year Alibaba said it would open a lab in Sunnyvale. Alibaba has since shelved it.").isEmpty)
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Alibaba later dropped the plan.").isEmpty)
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Apple shelved its own plan.").count == 1)
+        #expect(try Self.fired("Alibaba has opened a lab in Sunnyvale. Alibaba shelved it once before.").count == 1)
     }
 
     @Test("texts that stop in the middle of a pattern are read without a crash")

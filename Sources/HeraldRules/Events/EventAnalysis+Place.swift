@@ -83,6 +83,23 @@ extension EventAnalysis {
         return foreign
     }
 
+    /// Street words that follow two names joined by "and": "the corner of Richmond and Dundas streets".
+    static let streetWords: Set<String> = ["street", "streets", "avenue", "avenues", "road", "roads", "boulevard", "boulevards", "st", "ave"]
+
+    /// Whether `place` names a street, not the place: "at the corner of Richmond and Dundas streets", "on Richmond
+    /// and Dundas", "Seattle Street" (a capitalised street word right after, see ``namedFeatures``).
+    static func namesAStreet(_ place: Hit, in text: AnalyzedText) -> Bool {
+        let count = text.textTokens.count
+        func key(_ index: Int) -> String { index >= 0 && index < count ? text.key(ofToken: index) : "" }
+        // "Richmond and Dundas streets", "Dundas and Richmond streets".
+        if key(place.endToken) == "and", streetWords.contains(key(place.endToken + 2)) { return true }
+        if streetWords.contains(key(place.endToken)), key(place.endToken).hasSuffix("s"), key(place.firstToken - 2) == "and" {
+            return true
+        }
+        // "the corner of Richmond and Dundas", "the intersection of Richmond".
+        return key(place.firstToken - 1) == "of" && ["corner", "corners", "intersection"].contains(key(place.firstToken - 2))
+    }
+
     /// A foreign region an aside right after the place puts it in: "Durham, in the north-east of England",
     /// "Richmond, in British Columbia". Only up to the aside's end, so "Durham, in North Carolina, near …" is not read.
     func foreignRegionAfter(_ place: Hit) -> String? {
@@ -128,6 +145,7 @@ extension EventAnalysis {
         if s.isCapitalized(after), Self.namedFeatures.contains(s.key(after)) {
             return "part of the name '\(s.key(place.firstToken)) \(s.key(after))'"
         }
+        if Self.namesAStreet(place, in: text) { return "a street name" }
         // "a Dallas suburb", "in Dallas Suburb": somewhere near the city, not the city.
         if ["suburb", "suburbs", "exurb", "exurbs", "outskirts"].contains(s.key(after)) {
             return "a suburb of '\(s.key(place.firstToken))', not the place itself"

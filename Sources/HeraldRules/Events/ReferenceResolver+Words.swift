@@ -48,7 +48,7 @@ extension ReferenceResolver {
         nameStoppers.subtracting(["and"]).union([",", ".", "of", ":", ";", "\"", "\u{201C}", "\u{201D}", "(", ")", "\u{2014}"]))
     /// Tokens after which "It" / "it" opens a clause as its subject.
     static let clauseOpeners: Set<String> = [",", "that", "and", "but", "said", "says", "because", "as", "when", "where", "after", "so", "while", ";", ":", "\""]
-    static let abbreviatedSuffixes: Set<String> = ["co", "inc", "ltd", "corp", "plc", "bhd"]
+    static let abbreviatedSuffixes: Set<String> = ["co", "inc", "ltd", "corp", "plc", "bhd", "llc"]
     static let foundingWords: Set<String> = ["founded", "based", "headquartered", "established", "incorporated", "started"]
     /// Capitalised words that start no firm's name.
     static let notNames: Set<String> = [

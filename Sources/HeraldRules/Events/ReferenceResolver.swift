@@ -333,8 +333,15 @@ final class ReferenceResolver {
                 if Self.organisationNounSet.contains(cursor, in: text) { noun = true }
                 cursor += 1
             }
-            guard noun, !(max(0, index - 4)..<index).contains(where: { mentioned.contains($0) }),
-                let (first, end) = nameSpanBefore(index, key, capitalized, covered, sentenceStart),
+            // "Redwood Lattice, Inc., a developer of …": the name before its registered suffix.
+            var nameEnd = index
+            if key(index - 1) == ".", Self.abbreviatedSuffixes.contains(key(index - 2)), key(index - 3) == "," {
+                nameEnd = index - 3
+            } else if Self.abbreviatedSuffixes.contains(key(index - 1)), key(index - 2) == "," {
+                nameEnd = index - 2
+            }
+            guard noun, !(max(0, nameEnd - 4)..<nameEnd).contains(where: { mentioned.contains($0) }),
+                let (first, end) = nameSpanBefore(nameEnd, key, capitalized, covered, sentenceStart),
                 !introducedNames.contains(where: { $0.tokens.first == text.text(ofToken: first) })
             else { continue }
             introduceOther(first, end)
@@ -541,6 +548,8 @@ final class ReferenceResolver {
         let start = sentenceStart[token]
         if token == start { return true }
         if ["the", "chinese"].contains(key(token - 1)), token - 1 == start { return true }
+        // A press release's dateline runs long: "BOULDER, Colo., March 3, 2026 /BizNewsLink/ -- Redwood Lattice…".
+        if ["-", "--"].contains(key(token - 1)), token - start <= 24, text.isDateline(first: start, end: start + 1) { return true }
         guard token - start <= 12 else { return false }
         return ["-", "--", ":", ","].contains(key(token - 1)) && !EventAnalysis.prepositions.contains(key(token - 2))
     }

@@ -65,9 +65,23 @@ extension RuleEvaluation {
                 let (factuality, cue) = analysis.factuality(of: hit, agent: nil)
                 if factuality == .blocked { return "\(cue ?? "a block") in another sentence" }
             }
+            // After the plan, the plan itself referred to: "We have shelved it", "XPeng has since dropped the plan".
+            guard other > index else { continue }
+            for token in sentence.firstToken..<sentence.endToken where Self.planWords.contains(text.key(ofToken: token)) {
+                var mention = verb
+                mention.firstToken = token
+                mention.endToken = token + 1
+                mention.firstWord = text.textTokens[token].wordIndex
+                mention.lastWord = mention.firstWord
+                let (factuality, cue) = analysis.factuality(of: mention, agent: nil)
+                if factuality == .blocked { return "'\(text.text(ofToken: token))' in a later sentence, \(cue ?? "blocked")" }
+            }
         }
         return nil
     }
+
+    /// Words that refer back to a plan: "shelved it", "dropped the plan".
+    private static let planWords: Set<String> = ["it", "plan", "plans", "project", "idea", "proposal", "them"]
 
     /// Whether `hits` name the firm `agent` is (by its canonical name: "Alibaba" and "Alibaba Group" are one).
     private func names(_ agent: Hit, in hits: ArraySlice<Hit>) -> Bool {

@@ -166,6 +166,7 @@ extension RuleEvaluation {
         if isDateline(hit) { return true }
         if hit.endToken - hit.firstToken == 1, text.key(ofToken: hit.firstToken) == "here" { return true }
         if text.tokenText(hit.endToken, equals: "-") || text.tokenText(hit.endToken, equals: "$") { return false }
+        if EventAnalysis.namesAStreet(hit, in: text) { return false }
         var cursor = hit.firstToken - 1
         while cursor >= max(0, hit.firstToken - 5) {
             let key = text.key(ofToken: cursor)
@@ -203,7 +204,9 @@ extension RuleEvaluation {
             var index = anchor
             while index < min(unit.endToken, anchor + 8), !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
                 if Self.locatives.contains(text.key(ofToken: index)) {
-                    let name = text.tokenText(index + 1, equals: "the") ? index + 2 : index + 1
+                    // Past "the" and words such as "downtown": "in downtown London, Ontario".
+                    var name = index + 1
+                    while name < index + 4, Self.placeDeterminers.contains(text.key(ofToken: name)) { name += 1 }
                     if isName(name) { return text.text(ofToken: name) }
                 }
                 index += 1
@@ -260,6 +263,12 @@ extension RuleEvaluation {
     static func levelRank(_ level: String) -> Int? {
         ["country": 0, "state": 1, "region": 2, "city": 3][level]
     }
+
+    /// Words between a locative and the name of its place: "in the heart of", "in downtown".
+    static let placeDeterminers: Set<String> = [
+        "the", "downtown", "central", "greater", "northern", "southern", "eastern", "western", "suburban", "metro",
+        "metropolitan", "uptown", "midtown", "rural", "coastal", "nearby",
+    ]
 
     /// Words that end the search for a sentence's own place: clause ends, purposes, relatives.
     static let ownPlaceStops: Set<String> = [",", ";", ".", ":", "(", "that", "which", "who", "to", "for", "and"]
