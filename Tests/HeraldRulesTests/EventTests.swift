@@ -536,6 +536,17 @@ struct EventTests {
         #expect(try Self.fired("Apple closed its office in 2025, when Alibaba set up a team in Sunnyvale.", published: published).count == 1)
     }
 
+    @Test("a name the article qualifies once is that place where it stands bare, unless it is also put abroad")
+    func qualifiedNames() throws {
+        let lists = Self.lists + "\nlist TOWN kind=entity\nTroy, Michigan | Troy, Mich.    level=city state=MI\n"
+        let rules = Self.rules.replacingOccurrences(of: "let place = @PLACE", with: "let place = @PLACE | @TOWN")
+        #expect(try Self.fired("Alibaba opened a lab in Troy. The site, in Troy, Mich., will hire.", rules: rules, lists: lists) == [
+            "firm=Alibaba,place=Troy, Michigan,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba opened a lab in Troy.", rules: rules, lists: lists).isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Troy. It is Troy, England, not Troy, Mich.", rules: rules, lists: lists).isEmpty)
+    }
+
     @Test("a plan another sentence near it says was blocked is no plan; what was opened stays opened")
     func planBlockedElsewhere() throws {
         #expect(try Self.fired("Regulators blocked Alibaba from opening a lab in Sunnyvale. Alibaba said in March that it would open the lab in Sunnyvale.").isEmpty)

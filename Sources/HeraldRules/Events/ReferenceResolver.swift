@@ -263,6 +263,11 @@ final class ReferenceResolver {
             {
                 introduced = nameSpan(from: comma + 1, key, capitalized, covered)
             }
+            // "Lingbo Vision, founded in Suzhou in 2024 by two former researchers, said…": a founding participle set
+            // off after the name.
+            if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in", key(index - 3) == "," {
+                introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
+            }
             // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an".
             if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an", key(index - 2) == "," {
                 introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)

@@ -58,6 +58,13 @@ extension RuleSet {
                     articleLists[Int(list)] = extended
                 }
             }
+            if part == .body {
+                let bare = QualifiedNames.hits(in: analyzed, hits: hits, entityLists: entityLists)
+                if !bare.isEmpty {
+                    hits += bare
+                    hits.sort(by: Hit.inTextOrder)
+                }
+            }
             if !sequences.isEmpty {
                 let sequenceHits = sequences.flatMap { $0.hits(in: hits, lists: articleLists, sentences: analyzed.sentences) }
                 if !sequenceHits.isEmpty {

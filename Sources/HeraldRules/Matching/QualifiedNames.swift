@@ -1,0 +1,62 @@
+/// A name an article qualifies once and then uses bare: "Troy, Mich." settles which Troy "leased space in Troy" means.
+///
+/// Gazetteers leave out bare names that many places share (Troy, Springfield, Portland) and list them only with a
+/// qualifier ("Troy, Michigan", "Troy, Mich."). A reporter qualifies such a name once — in the dateline or at first
+/// or second mention — and writes it bare elsewhere. Within that article the bare name is the same place, so it
+/// gets a hit of the qualified entry. Only capitalised words that no entity hit already covers are taken, only
+/// names the article itself qualified, and only when it never qualifies them otherwise ("Portland, Maine" and
+/// "Portland, Ore."; "Cambridge, England").
+enum QualifiedNames {
+    /// Hits for the bare uses of names that `hits` of entity lists qualify with a comma ("Troy, Mich.").
+    static func hits(in text: AnalyzedText, hits: [Hit], entityLists: [Bool]) -> [Hit] {
+        let count = text.textTokens.count
+        var names: [(tokens: [String], hit: Hit)] = []
+        for hit in hits where entityLists[Int(hit.list)] && hit.endToken - hit.firstToken >= 3 {
+            guard let comma = (hit.firstToken + 1..<hit.endToken - 1).first(where: { text.tokenText($0, equals: ",") }) else {
+                continue
+            }
+            let tokens = (hit.firstToken..<comma).map { text.text(ofToken: $0) }
+            guard tokens.allSatisfy({ $0.first?.isUppercase == true }),
+                !names.contains(where: { $0.tokens == tokens && ($0.hit.list != hit.list || $0.hit.entry != hit.entry) })
+            else {
+                // One name qualified two ways ("Portland, Maine" and "Portland, Ore."): neither settles it.
+                names.removeAll { $0.tokens == tokens }
+                continue
+            }
+            if !names.contains(where: { $0.tokens == tokens }) { names.append((tokens, hit)) }
+        }
+        guard !names.isEmpty else { return [] }
+        var covered = [Bool](repeating: false, count: count)
+        for hit in hits where entityLists[Int(hit.list)] {
+            for index in hit.firstToken..<min(hit.endToken, count) { covered[index] = true }
+        }
+        var added: [Hit] = []
+        names: for (tokens, qualified) in names {
+            // An article that also puts the name abroad ("Cambridge, England, not Cambridge, Massachusetts") leaves
+            // the bare name unsettled.
+            var probe = 0
+            while probe + tokens.count + 1 < count {
+                defer { probe += 1 }
+                guard text.tokenText(probe, equals: tokens[0]), tokens.indices.allSatisfy({ text.tokenText(probe + $0, equals: tokens[$0]) }),
+                    text.tokenText(probe + tokens.count, equals: ",")
+                else { continue }
+                if EventAnalysis.foreignQualifiers.contains(text.key(ofToken: probe + tokens.count + 1)) { continue names }
+            }
+            var start = 0
+            while start + tokens.count <= count {
+                defer { start += 1 }
+                guard !covered[start], text.tokenText(start, equals: tokens[0]),
+                    tokens.indices.dropFirst().allSatisfy({ !covered[start + $0] && text.tokenText(start + $0, equals: tokens[$0]) })
+                else { continue }
+                // A longer capitalised name that starts with it ("Troy Aikman") is someone else.
+                let end = start + tokens.count
+                if end < count, text.textTokens[end].kind == .word, text.textTokens[end].shape != .lower { continue }
+                added.append(
+                    Hit(
+                        list: qualified.list, entry: qualified.entry, firstToken: start, endToken: end,
+                        firstWord: text.textTokens[start].wordIndex, lastWord: text.textTokens[end - 1].wordIndex))
+            }
+        }
+        return added
+    }
+}
