@@ -252,6 +252,12 @@ struct EventTests {
         ])
         #expect(try Self.fired("The Hangzhou-based game maker said it would open a lab in Sunnyvale.", title: "Tencent in America").isEmpty)
         #expect(try Self.fired("It said it would open a lab in Sunnyvale.", title: "Tencent in America").isEmpty)
+        // A filing's defined term, or "The new …", before the body names any firm is the filer the headline names.
+        #expect(try Self.fired("In June the Group opened a lab in Sunnyvale.", title: "Tencent - Interim Results") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("In June the group opened a lab in Sunnyvale.", title: "Tencent - Interim Results").isEmpty)
+        #expect(try Self.fired("Velcora, a Seattle start-up, reported results. In June the Group opened a lab in Sunnyvale.", title: "Tencent - Interim Results").isEmpty)
         // The words that stand for the agent are not also its object: "The Group" of a filing is no unit "group".
         let groups = Self.rules.replacingOccurrences(of: "let team  = @TEAM", with: "let team  = @TEAM | @GROUPS")
             .replacingOccurrences(of: "let firm  = @FIRM | @ORIGIN_FIRM", with: "let firm  = @FIRM | @ORIGIN_FIRM | @GROUPS")
