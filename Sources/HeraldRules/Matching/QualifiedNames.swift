@@ -11,19 +11,22 @@ enum QualifiedNames {
     static func hits(in text: AnalyzedText, hits: [Hit], entityLists: [Bool]) -> [Hit] {
         let count = text.textTokens.count
         var names: [(tokens: [String], hit: Hit)] = []
-        for hit in hits where entityLists[Int(hit.list)] && hit.endToken - hit.firstToken >= 3 {
-            guard let comma = (hit.firstToken + 1..<hit.endToken - 1).first(where: { text.tokenText($0, equals: ",") }) else {
-                continue
-            }
-            let tokens = (hit.firstToken..<comma).map { text.text(ofToken: $0) }
-            guard tokens.allSatisfy({ $0.first?.isUppercase == true }),
-                !names.contains(where: { $0.tokens == tokens && ($0.hit.list != hit.list || $0.hit.entry != hit.entry) })
+        let textTokens = text.textTokens
+        for hit in hits where hit.endToken - hit.firstToken >= 3 && entityLists[Int(hit.list)] {
+            // Marks are compared as code points: this runs over every entity hit of every article.
+            guard let comma = (hit.firstToken + 1..<hit.endToken - 1).first(where: {
+                textTokens[$0].kind == .punctuation && textTokens[$0].mark == 0x2C
+            })
+            else { continue }
+            let name = (hit.firstToken..<comma).map { text.text(ofToken: $0) }
+            guard name.allSatisfy({ $0.first?.isUppercase == true }),
+                !names.contains(where: { $0.tokens == name && ($0.hit.list != hit.list || $0.hit.entry != hit.entry) })
             else {
                 // One name qualified two ways ("Portland, Maine" and "Portland, Ore."): neither settles it.
-                names.removeAll { $0.tokens == tokens }
+                names.removeAll { $0.tokens == name }
                 continue
             }
-            if !names.contains(where: { $0.tokens == tokens }) { names.append((tokens, hit)) }
+            if !names.contains(where: { $0.tokens == name }) { names.append((name, hit)) }
         }
         guard !names.isEmpty else { return [] }
         var covered = [Bool](repeating: false, count: count)
@@ -32,12 +35,16 @@ enum QualifiedNames {
         }
         var added: [Hit] = []
         names: for (tokens, qualified) in names {
+            // A name's words are in the phrase index's vocabulary, whose id is the same for every spelling of a key:
+            // comparing ids first makes no string for the article's other tokens.
+            let firstID = textTokens[qualified.firstToken].id
             // An article that also puts the name abroad ("Cambridge, England, not Cambridge, Massachusetts") leaves
             // the bare name unsettled.
             var probe = 0
             while probe + tokens.count + 1 < count {
                 defer { probe += 1 }
-                guard text.tokenText(probe, equals: tokens[0]), tokens.indices.allSatisfy({ text.tokenText(probe + $0, equals: tokens[$0]) }),
+                guard firstID < 0 || textTokens[probe].id == firstID, text.tokenText(probe, equals: tokens[0]),
+                    tokens.indices.allSatisfy({ text.tokenText(probe + $0, equals: tokens[$0]) }),
                     text.tokenText(probe + tokens.count, equals: ",")
                 else { continue }
                 if EventAnalysis.foreignQualifiers.contains(text.key(ofToken: probe + tokens.count + 1)) { continue names }
@@ -45,16 +52,16 @@ enum QualifiedNames {
             var start = 0
             while start + tokens.count <= count {
                 defer { start += 1 }
-                guard !covered[start], text.tokenText(start, equals: tokens[0]),
+                guard !covered[start], firstID < 0 || textTokens[start].id == firstID, text.tokenText(start, equals: tokens[0]),
                     tokens.indices.dropFirst().allSatisfy({ !covered[start + $0] && text.tokenText(start + $0, equals: tokens[$0]) })
                 else { continue }
                 // A longer capitalised name that starts with it ("Troy Aikman") is someone else.
                 let end = start + tokens.count
-                if end < count, text.textTokens[end].kind == .word, text.textTokens[end].shape != .lower { continue }
+                if end < count, textTokens[end].kind == .word, textTokens[end].shape != .lower { continue }
                 added.append(
                     Hit(
                         list: qualified.list, entry: qualified.entry, firstToken: start, endToken: end,
-                        firstWord: text.textTokens[start].wordIndex, lastWord: text.textTokens[end - 1].wordIndex))
+                        firstWord: textTokens[start].wordIndex, lastWord: textTokens[end - 1].wordIndex))
             }
         }
         return added
