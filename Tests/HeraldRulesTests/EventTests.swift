@@ -48,6 +48,14 @@ struct EventTests {
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        // A firm's unit in a passive's "by" phrase acts for it; the "by" phrase is never what is set up.
+        #expect(try Self.fired("The lab, set up in January by a US subsidiary of Alibaba, works in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba was set up by a team of engineers in Sunnyvale.").isEmpty)
+        // An "-ing" form after a determiner, or after a name that follows one, is a noun.
+        #expect(try Self.fired("Alibaba attended the opening at its lab in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba is opening a lab in Sunnyvale.").count == 1)
         // A co-agent: "Along with Tencent, Alibaba has set up…".
         #expect(try Self.fired("Along with Tencent, Alibaba has set up a lab in Sunnyvale.").count == 2)
         #expect(try Self.fired("Alibaba has set up a lab in Sunnyvale with Tencent.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])

@@ -57,6 +57,22 @@ struct EventAnalysis {
     static let anaphors: Set<String> = ["it", "they", "we", "company", "firm", "group", "giant", "startup", "start",
         "business", "conglomerate", "maker", "unit", "subsidiary", "operator", "developer", "platform", "owner"]
 
+    /// Why an "-ing" form bound as the verb is a noun, if it is: after a determiner or a name ("the building",
+    /// "the Perimeter Park West building") and not opening an "of" phrase ("the opening of its lab" is an event).
+    func nounReading(of verb: Hit) -> String? {
+        let s = structure
+        guard verb.endToken - verb.firstToken == 1, s.key(verb.firstToken).hasSuffix("ing"), verb.firstToken > s.first,
+            s.key(verb.endToken) != "of"
+        else { return nil }
+        let before = verb.firstToken - 1
+        if ["the", "a", "an", "this", "that", "its", "their"].contains(s.key(before)) { return "after '\(s.key(before))'" }
+        // "the Perimeter Park West building": a name after a determiner; "DJI hiring for …" stays a verb.
+        var start = before
+        while start > s.first, verb.firstToken - start <= 5, s.isCapitalized(start) { start -= 1 }
+        if start < before, ["the", "a", "an"].contains(s.key(start)) { return "after the name '\(s.key(before))'" }
+        return nil
+    }
+
     /// Whether `firm` is the one doing `verb`, or why not.
     func agentReason(firm: Hit, verb: Hit) -> String? {
         let s = structure
@@ -119,8 +135,10 @@ struct EventAnalysis {
             }
             return "in another clause than the verb (after '\(s.key(last))')"
         }
-        // The verb first: a passive or reduced relative with the firm in its "by" phrase ("a centre set up by Ant").
-        guard let (preposition, at) = governingPreposition(firm), preposition == "by", at >= verb.endToken,
+        // The verb first: a passive or reduced relative with the firm in its "by" phrase ("a centre set up by Ant"),
+        // or its unit there ("set up in January by a US subsidiary of Ant Group").
+        guard let (preposition, at) = governingPreposition(firm) ?? governingPreposition(ofUnitAround: firm), preposition == "by",
+            at >= verb.endToken,
             s.breaks(from: verb.endToken, to: at, inRegion: s.region(verb.firstToken)).isEmpty,
             firm.firstWord - verb.lastWord <= 10
         else { return "after the verb and not its 'by' agent" }
@@ -169,7 +187,7 @@ struct EventAnalysis {
             if key == ",", !inList { return nil }
             if Self.prepositions.contains(key) {
                 // "a unit of Alibaba", "part of Tencent" speak of the firm itself.
-                if key == "of", ["unit", "subsidiary", "arm", "division", "affiliate", "part", "branch"].contains(s.key(index - 1)) {
+                if key == "of", Self.unitNouns.contains(s.key(index - 1)) {
                     return nil
                 }
                 // "Executives from the Guangzhou company cut the ribbon on…": the firm's serving people act for it
@@ -188,6 +206,22 @@ struct EventAnalysis {
         }
         return nil
     }
+
+    /// The preposition governing the phrase that names a unit of `firm` ("by a US subsidiary of Ant Group"): the
+    /// unit acts for its parent.
+    func governingPreposition(ofUnitAround firm: Hit) -> (String, Int)? {
+        let s = structure
+        guard s.key(firm.firstToken - 1) == "of", Self.unitNouns.contains(s.key(firm.firstToken - 2)) else { return nil }
+        var start = firm.firstToken - 2
+        while start > s.first, firm.firstToken - 2 - start < 4, !["a", "an", "its", "the"].contains(s.key(start)) { start -= 1 }
+        guard ["a", "an", "its", "the"].contains(s.key(start)) else { return nil }
+        var phrase = firm
+        phrase.firstToken = start
+        return governingPreposition(phrase)
+    }
+
+    /// Nouns for a firm's part that acts for it: "a unit of Alibaba", "a US subsidiary of Ant Group".
+    static let unitNouns: Set<String> = ["unit", "subsidiary", "arm", "division", "affiliate", "part", "branch"]
 
     // MARK: Object
 
@@ -219,6 +253,12 @@ struct EventAnalysis {
             let hiringFor = (max(verb.endToken, team.firstToken - 8)..<team.firstToken).contains { s.key($0) == "for" }
                 || s.key(verb.endToken) == "for"
             if team.firstWord - verb.lastWord > (hiringFor ? 45 : 12) { return "too far after the verb" }
+            // "set up in January by a US subsidiary of Ant Group": the passive's agent, not what it sets up.
+            if let by = (verb.endToken..<team.firstToken).first(where: { s.key($0) == "by" }),
+                !s.contains([",", "for", "to"], from: by, to: team.firstToken)
+            {
+                return "in the verb's 'by' phrase"
+            }
             let breaks = s.breaks(from: verb.endToken, to: team.firstToken, inRegion: s.region(verb.firstToken))
             // "recruiting for what job listings describe as a new … group", "set up what it calls an applied
             // research group": a free relative that only names the object.

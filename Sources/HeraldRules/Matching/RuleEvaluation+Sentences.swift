@@ -171,7 +171,8 @@ extension RuleEvaluation {
         while cursor >= max(0, hit.firstToken - 5) {
             let key = text.key(ofToken: cursor)
             if Self.locatives.contains(key) { return true }
-            guard text.textTokens[cursor].kind == .word else { return false }
+            // "in January by a US subsidiary": another preposition governs the place.
+            guard text.textTokens[cursor].kind == .word, !EventAnalysis.prepositions.contains(key) else { return false }
             cursor -= 1
         }
         return false

@@ -266,6 +266,9 @@ struct RuleEvaluation {
         func quoted(_ hit: Hit) -> String {
             "'" + text.text(from: text.textTokens[hit.firstToken].start, to: text.textTokens[hit.endToken - 1].end) + "'"
         }
+        if let noun = analysis.nounReading(of: verb) {
+            return .failure(EventFailure(reason: "\(quoted(verb)) is a noun here (\(noun))"))
+        }
         let agent = event.agent.flatMap { assignment[$0] }
         if let agent, let reason = analysis.agentReason(firm: agent, verb: verb) {
             return .failure(EventFailure(reason: "\(quoted(agent)) is not the agent of \(quoted(verb)): \(reason)"))
