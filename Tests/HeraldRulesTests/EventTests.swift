@@ -56,6 +56,11 @@ struct EventTests {
         // An "-ing" form after a determiner, or after a name that follows one, is a noun.
         #expect(try Self.fired("Alibaba attended the opening at its lab in Sunnyvale.").isEmpty)
         #expect(try Self.fired("Alibaba is opening a lab in Sunnyvale.").count == 1)
+        // A unit as the subject, and the firm that reports it at the sentence's end as its owner.
+        #expect(try Self.fired("A lab opened in Sunnyvale this week, Alibaba said.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("A lab opened in Sunnyvale this week, according to Alibaba.").count == 1)
+        #expect(try Self.fired("Apple's lab opened in Sunnyvale this week, Alibaba said.").allSatisfy { !$0.hasPrefix("firm=Alibaba") })
+        #expect(try Self.fired("A lab opened in Sunnyvale this week, said Alibaba, which supplies it.").isEmpty)
         // A co-agent: "Along with Tencent, Alibaba has set up…".
         #expect(try Self.fired("Along with Tencent, Alibaba has set up a lab in Sunnyvale.").count == 2)
         #expect(try Self.fired("Alibaba has set up a lab in Sunnyvale with Tencent.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])

@@ -74,7 +74,7 @@ struct EventAnalysis {
     }
 
     /// Whether `firm` is the one doing `verb`, or why not.
-    func agentReason(firm: Hit, verb: Hit) -> String? {
+    func agentReason(firm: Hit, verb: Hit, object: Hit? = nil) -> String? {
         let s = structure
         // "Midea's new Columbus lab": the owner of a unit described as new is its opener, wherever the phrase stands.
         if Self.attributive.contains(s.key(verb.firstToken)), firm.endToken <= verb.firstToken {
@@ -135,6 +135,9 @@ struct EventAnalysis {
             }
             return "in another clause than the verb (after '\(s.key(last))')"
         }
+        // "A group of 20 engineers … has started work here, the Beijing-based carmaker said": the unit is the
+        // subject, and the firm that reports its start at the sentence's end is its owner.
+        if let object, isTrailingSayer(firm, after: verb, unit: object) { return nil }
         // The verb first: a passive or reduced relative with the firm in its "by" phrase ("a centre set up by Ant"),
         // or its unit there ("set up in January by a US subsidiary of Ant Group").
         guard let (preposition, at) = governingPreposition(firm) ?? governingPreposition(ofUnitAround: firm), preposition == "by",
@@ -205,6 +208,25 @@ struct EventAnalysis {
             steps += 1
         }
         return nil
+    }
+
+    /// Whether `firm` reports, at the end of the sentence, an event whose subject is `unit`: "…, the carmaker said",
+    /// "…, said Alibaba", "…, according to Alibaba". The unit must open the clause as its subject and belong to no
+    /// one named ("Apple's lab opened, Alibaba said" is Apple's).
+    func isTrailingSayer(_ firm: Hit, after verb: Hit, unit: Hit) -> Bool {
+        let s = structure
+        guard unit.endToken <= verb.firstToken, firm.firstToken >= verb.endToken else { return false }
+        let before = s.key(firm.firstToken - 1)
+        let after = s.key(firm.endToken)
+        let reporting: Set<String> = ["said", "says", "confirmed", "announced", "added"]
+        let says = (before == "," && (reporting.contains(after) || (after == "on" && reporting.contains(s.key(firm.endToken + 2)))))
+            || (reporting.contains(before) && s.key(firm.firstToken - 2) == ",")
+            || (before == "to" && s.key(firm.firstToken - 2) == "according")
+        guard says else { return false }
+        // Nothing after the report but its time: the firm's words end the sentence.
+        guard (firm.endToken..<s.end).filter({ s.key($0) == "," || s.key($0) == ";" }).isEmpty else { return false }
+        // The unit owned by nobody named: no possessive before it in its clause but "its" and "their".
+        return !(s.first..<unit.firstToken).contains { s.key($0) == "'s" }
     }
 
     /// The preposition governing the phrase that names a unit of `firm` ("by a US subsidiary of Ant Group"): the

@@ -270,7 +270,7 @@ struct RuleEvaluation {
             return .failure(EventFailure(reason: "\(quoted(verb)) is a noun here (\(noun))"))
         }
         let agent = event.agent.flatMap { assignment[$0] }
-        if let agent, let reason = analysis.agentReason(firm: agent, verb: verb) {
+        if let agent, let reason = analysis.agentReason(firm: agent, verb: verb, object: event.object.flatMap { assignment[$0] }) {
             return .failure(EventFailure(reason: "\(quoted(agent)) is not the agent of \(quoted(verb)): \(reason)"))
         }
         let object = event.object.flatMap { assignment[$0] }
