@@ -202,6 +202,9 @@ struct EventTests {
         ] {
             #expect(try Self.fired(sentence).isEmpty, "\(sentence)")
         }
+        // A cue in a relative clause on another noun speaks of that noun; on the unit or its place, of the event.
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale and hired people from start-ups that later closed.").count == 1)
+        #expect(try Self.fired("Alibaba opened a lab in Sunnyvale that later closed.").isEmpty)
         // Dated two or more years before the article: history.
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale in 2019.", published: "2026-03-01T00:00:00Z").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale in 2019.").count == 1, "no date, no history")

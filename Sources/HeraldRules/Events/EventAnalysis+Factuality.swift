@@ -2,7 +2,7 @@
 /// time frames that make it history.
 extension EventAnalysis {
     /// What the sentence says of the event at `verb`, and the cue that says it (nil for plain assertion).
-    func factuality(of verb: Hit, agent: Hit?) -> (Factuality, cue: String?) {
+    func factuality(of verb: Hit, agent: Hit?, object: Hit? = nil) -> (Factuality, cue: String?) {
         let s = structure
         var best: (Factuality, String?) = (.asserted, nil)
         func consider(_ kind: Factuality, _ cue: String) {
@@ -22,7 +22,9 @@ extension EventAnalysis {
             index += longest.words.count
             if longest.kind == nil { continue }
             for cue in found where cue.kind != nil {
-                if let reading = reading(of: cue, at: index - longest.words.count, verb: verb) { consider(reading.0, reading.1) }
+                if let reading = reading(of: cue, at: index - longest.words.count, verb: verb, object: object) {
+                    consider(reading.0, reading.1)
+                }
             }
         }
         if best.0.strength < Factuality.historical.strength, let year = oldYear(near: verb) {
@@ -35,7 +37,7 @@ extension EventAnalysis {
     }
 
     /// What one cue at `index` says of the event at `verb`, if it reaches it.
-    private func reading(of cue: FactualityCues.Cue, at index: Int, verb: Hit) -> (Factuality, String)? {
+    private func reading(of cue: FactualityCues.Cue, at index: Int, verb: Hit, object: Hit?) -> (Factuality, String)? {
         let s = structure
         let cueEnd = index + cue.words.count
         guard var kind = cue.kind else { return nil }
@@ -69,6 +71,16 @@ extension EventAnalysis {
             // across other terminators ("opened a lab in Austin, while a plan for Boston was shelved").
             let between = verb.endToken..<index
             if between.contains(where: { FactualityCues.terminators.contains(s.key($0)) && s.key($0) != "but" }) { return nil }
+            // "hired people from start-ups that have folded": a relative clause on the object of a preposition such
+            // as "from" speaks of that noun; on the unit or its place ("opened a lab in Austin that it later
+            // closed") it speaks of the event.
+            if let object, let relative = between.last(where: { ["that", "which", "who", "whose"].contains(s.key($0)) }),
+                relative > object.endToken,
+                let preposition = (max(object.endToken, relative - 8)..<relative).last(where: { Self.prepositions.contains(s.key($0)) }),
+                !Self.locative.contains(s.key(preposition)), s.key(preposition) != "in"
+            {
+                return nil
+            }
             return (kind, "'\(phrase)' after the verb, reaching back to it")
         }
     }

@@ -307,7 +307,7 @@ struct RuleEvaluation {
         if let agent, let place, let owner, owner.entry != agent.entry {
             return .failure(EventFailure(reason: "\(quoted(place)) is the place of \(quoted(owner)), not of \(quoted(agent))"))
         }
-        let (factuality, cue) = analysis.factuality(of: verb, agent: agent)
+        let (factuality, cue) = analysis.factuality(of: verb, agent: agent, object: object)
         guard event.accepted.contains(factuality) else {
             return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue \(cue ?? "none"))"))
         }
