@@ -256,6 +256,16 @@ struct EventTests {
             == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, a spokeswoman for Tencent."#).count == 1)
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, who left Tencent last year."#).isEmpty)
+        // "NAME is a Shenzhen company" introduces it too, reported by the fullest form the article writes.
+        #expect(try Self.fired("I visited Zhixing Robotics today. Zhixing is a Shenzhen company. The firm has opened a lab in Sunnyvale.") == [
+            "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"
+        ])
+        // A description whose origin has two words ("The Hong Kong firm") is no firm from elsewhere.
+        let hongKong = Self.lists + "\nlist HK_FIRM kind=entity refer=context\nAlpha Harbour    country=HK hq=Hong_Kong\nBeta Harbour    country=HK hq=Hong_Kong\n"
+        let hongKongRules = Self.rules.replacingOccurrences(of: "let firm  = @FIRM | @ORIGIN_FIRM", with: "let firm  = @FIRM | @ORIGIN_FIRM | @HK_FIRM")
+        #expect(try Self.fired("Alpha Harbour makes software. The Hong Kong firm has opened a lab in Sunnyvale.", rules: hongKongRules, lists: hongKong) == [
+            "firm=Alpha Harbour,place=Sunnyvale,factuality=asserted"
+        ])
         // A firm of no list, introduced with its registered suffix or after a long dateline, is the subject that
         // "the company" and "the new …" stand for, not a firm named after it in passing.
         #expect(try Self.fired("Velcora, Inc., a developer of chips, raised money from Tencent. The company opened a lab in Sunnyvale.").isEmpty)

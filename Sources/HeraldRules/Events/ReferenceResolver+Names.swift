@@ -88,4 +88,24 @@ extension ReferenceResolver {
         while first < end, ["The", "In", "On", "At", "A", "An"].contains(text.text(ofToken: first)) { first += 1 }
         return first < end ? (first, end) : nil
     }
+
+    /// The longest form the article writes a one-word name in, with words of the trade after it ("Harbourline" →
+    /// "Harbourline AI", "Kexin" → "Kexin Robotics"): the span of that form's first occurrence, or the name's own.
+    func fullForm(_ first: Int, _ end: Int, _ capitalized: [Bool]) -> (Int, Int) {
+        guard end - first == 1 else { return (first, end) }
+        let count = text.textTokens.count
+        let id = text.textTokens[first].id
+        var best = (first, end)
+        for index in 0..<count where index != first && (id < 0 || text.textTokens[index].id == id) {
+            guard text.tokenText(index, equals: text.text(ofToken: first)) else { continue }
+            var stop = index + 1
+            while stop < count, stop - index <= 3, capitalized[stop], text.textTokens[stop].newlinesBefore == 0,
+                Self.genericNameWords.contains(text.key(ofToken: stop))
+            {
+                stop += 1
+            }
+            if stop - index > best.1 - best.0 { best = (index, stop) }
+        }
+        return best
+    }
 }

@@ -190,8 +190,11 @@ final class ReferenceResolver {
             let name = (first..<end).map { text.text(ofToken: $0) }
             let referent: Referent
             if let country {
+                // "the new office of Harbourline AI … Harbourline is a Hong Kong company": a short name introduced
+                // after its full form, which the alert reports.
+                let full = fullForm(first, end, capitalized)
                 let entry = GazetteerEntry(
-                    canonical: text.text(from: text.textTokens[first].start, to: text.textTokens[end - 1].end),
+                    canonical: text.text(from: text.textTokens[full.0].start, to: text.textTokens[full.1 - 1].end),
                     attributes: ["country": country, "found": "context"].merging(describesAI ? ["sector": "ai"] : [:]) { a, _ in a },
                     location: nil)
                 var added = result.entries[list, default: []]
@@ -268,9 +271,14 @@ final class ReferenceResolver {
             if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in", key(index - 3) == "," {
                 introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
             }
-            // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an".
-            if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an", key(index - 2) == "," {
-                introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
+            // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an"; "Harbourline is a Hong Kong
+            // company that makes …": before "is a/an".
+            if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an" {
+                if key(index - 2) == "," {
+                    introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
+                } else if ["is", "was"].contains(key(index - 2)) {
+                    introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
+                }
             }
             // "Qingyu Robotics, a start-up from Hangzhou", "…, a chipmaker based in Shanghai": the origin after the
             // organisation noun. The noun must stand right before the preposition, so "a company with offices in
@@ -467,11 +475,15 @@ final class ReferenceResolver {
                 var foreign = false
                 while cursor < count, steps < 8 {
                     // "the Suzhou-based robot-vacuum maker": the city says which of the firms named before is meant.
-                    if describedCity == nil, text.textTokens[cursor].shape == .capitalized,
-                        let (_, originEnd, country) = origin(at: cursor, key), country != nil
+                    if text.textTokens[cursor].shape == .capitalized, let (_, originEnd, country) = origin(at: cursor, key),
+                        country != nil
                     {
                         let phrase = (cursor..<originEnd).map(key).joined(separator: " ")
-                        if !Model.isDemonym(phrase) { describedCity = phrase }
+                        if describedCity == nil, !Model.isDemonym(phrase) { describedCity = phrase }
+                        // Past the origin's other words: "Kong" of "The Hong Kong firm" is no name of its own.
+                        steps += originEnd - cursor - 1
+                        cursor = originEnd
+                        continue
                     }
                     // "The Osaka group": a description with an origin no firm of the list has is another firm.
                     if text.textTokens[cursor].shape == .capitalized, !Self.anaphorNounSet.contains(cursor, in: text),
