@@ -62,7 +62,7 @@ struct EnglishRulesTests {
         #expect(explanation.outcome.errors.isEmpty)
         let text = try #require(explanation.text)
         #expect(text.hasPrefix("# when a Chinese firm opens a US AI team\nrule cn-us-ai-team-en\n"))
-        #expect(text.contains("    let subject  = @CN_FIRM[country=CN|HK]\n    let verb     = @OPEN_VERB | @NEW_UNIT near subject within 30\n"))
+        #expect(text.contains("    let subject  = @CN_FIRM[country=CN|HK]\n    let verb     = @OPEN_VERB | @NEW_UNIT near subject within 50\n"))
         #expect(text.contains("    event    verb agent subject object object at place\n"))
         #expect(text.contains("    require  subject and verb and object and place and (ai or ai_after or ai_main or ai_later or subject[sector=ai|autonomous] or object[ai=yes])"))
         #expect(!text.contains("\n    when "), "the printed rule states its condition with let/require/reject")

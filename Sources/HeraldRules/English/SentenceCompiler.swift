@@ -4,7 +4,7 @@
 /// `when a Chinese firm opens a US AI team` becomes
 ///
 ///     let subject = @CN_FIRM[country=CN|HK]
-///     let verb    = @OPEN_VERB near subject within 30
+///     let verb    = @OPEN_VERB near subject within 50
 ///     let object  = @TEAM near verb within 12
 ///     let ai      = @AI_TERM near object within clause
 ///     let place   = @US_PLACE or setting or describing object
