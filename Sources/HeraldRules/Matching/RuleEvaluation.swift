@@ -133,6 +133,17 @@ struct RuleEvaluation {
         /// What the last assignment lacked, for --explain ("no 'ai', 'about' or firm[sector=ai|autonomous]").
         var requireDetail: String?
         var deepestFailure: Int?
+        /// The event checks made so far in this unit, by the hits the event binds: assignments that differ only
+        /// in bindings the event does not name (the AI words) share one check.
+        var checked: [EventRoles: Result<(factuality: Factuality, description: String), EventFailure>] = [:]
+    }
+
+    /// The hits an event check reads.
+    private struct EventRoles: Hashable {
+        var verb: Hit?
+        var agent: Hit?
+        var object: Hit?
+        var place: Hit?
     }
 
     func entries(of hit: Hit) -> [GazetteerEntry] { lists[Int(hit.list)].entries }
@@ -219,7 +230,12 @@ struct RuleEvaluation {
         }
         var factuality: Factuality?
         if let event = rule.event {
-            switch check(event, assignment, target.unit) {
+            let roles = EventRoles(
+                verb: assignment[event.verb], agent: event.agent.flatMap { assignment[$0] },
+                object: event.object.flatMap { assignment[$0] }, place: event.place.flatMap { assignment[$0] })
+            let outcome = state.checked[roles] ?? check(event, assignment, target.unit)
+            state.checked[roles] = outcome
+            switch outcome {
             case .success(let reading):
                 factuality = reading.factuality
                 if explain {
