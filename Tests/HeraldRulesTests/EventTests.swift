@@ -256,6 +256,16 @@ struct EventTests {
             == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, a spokeswoman for Tencent."#).count == 1)
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, who left Tencent last year."#).isEmpty)
+        // More ways news introduces a firm by its origin.
+        for sentence in [
+            "Zhixing Robotics, which is based in Shenzhen, has opened a lab in Sunnyvale.",
+            "Shenzhen's Zhixing Robotics has opened a lab in Sunnyvale.",
+            "Zhixing Robotics, one of Shenzhen's fastest-growing robot makers, has opened a lab in Sunnyvale.",
+            "Zhixing Robotics, the Shenzhen robot maker, has opened a lab in Sunnyvale.",
+        ] {
+            #expect(try Self.fired(sentence) == ["firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"], "\(sentence)")
+        }
+        #expect(try Self.fired("Shenzhen's Nanshan district drew Apple. It has opened a lab in Sunnyvale.").isEmpty)
         // "NAME is a Shenzhen company" introduces it too, reported by the fullest form the article writes.
         #expect(try Self.fired("I visited Zhixing Robotics today. Zhixing is a Shenzhen company. The firm has opened a lab in Sunnyvale.") == [
             "firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"

@@ -230,12 +230,14 @@ final class ReferenceResolver {
             while cursor < count, steps < 6, !capitalized[cursor] || key(cursor) == "ai" {
                 let word = key(cursor)
                 if word == "ai" || word == "artificial" || word == "intelligence" || word == "machine" || word == "learning" { describesAI = true }
-                if Self.organisationNouns.contains(word) { sawNoun = true }
+                // "one of China's fastest-growing robot makers": the plural names the firm's kind as well.
+                let noun = Self.organisationNouns.contains(word) || (word.hasSuffix("s") && Self.organisationNouns.contains(String(word.dropLast())))
+                if noun { sawNoun = true }
                 if word == "," || word == "." || word == "the" || word == "and" || word == "of" { break }
                 if word == "start" && key(cursor + 1) == "-" && key(cursor + 2) == "up" { cursor += 2 }
                 cursor += 1
                 steps += 1
-                if Self.organisationNouns.contains(word) { nounEnd = cursor }
+                if noun { nounEnd = cursor }
             }
             var introduced: (Int, Int)?
             // "A Shenzhen start-up called Yuanjing Intelligence": the name after "called" or "named".
@@ -244,6 +246,14 @@ final class ReferenceResolver {
             }
             if cursor < count, capitalized[cursor], (sawNoun && cursor == nounEnd) || cursor == originEnd + 2,
                 let span = nameSpan(from: cursor, key, capitalized, covered), !describesTrade(after: span.1, key, capitalized)
+            {
+                introduced = span
+            }
+            // "Shenzhen's Lingxi Robotics": a city's possessive before a name that ends in a word of the trade (not
+            // "Shanghai's Pudong district").
+            if introduced == nil, key(originEnd) == "'s", cursor == originEnd + 1, cursor < count, capitalized[cursor],
+                let span = nameSpan(from: cursor, key, capitalized, covered), Self.genericNameWords.contains(key(span.1 - 1)),
+                key(span.1 - 1) != "the"
             {
                 introduced = span
             }
@@ -271,6 +281,12 @@ final class ReferenceResolver {
             if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in", key(index - 3) == "," {
                 introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
             }
+            // "Lingxi Robotics, which is based in Shenzhen, …".
+            if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
+                ["is", "was"].contains(key(index - 3)), key(index - 4) == "which", key(index - 5) == ","
+            {
+                introduced = nameSpanBefore(index - 5, key, capitalized, covered, sentenceStart)
+            }
             // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an"; "Harbourline is a Hong Kong
             // company that makes …": before "is a/an".
             if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an" {
@@ -279,6 +295,13 @@ final class ReferenceResolver {
                 } else if ["is", "was"].contains(key(index - 2)) {
                     introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
                 }
+            }
+            // "Lingxi Robotics, the Chinese robot maker, …" and "…, one of China's fastest-growing robot makers, …".
+            if introduced == nil, sawNoun, key(index - 1) == "the", key(index - 2) == "," {
+                introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
+            }
+            if introduced == nil, sawNoun, key(index - 1) == "of", key(index - 2) == "one", key(index - 3) == "," {
+                introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
             }
             // "Qingyu Robotics, a start-up from Hangzhou", "…, a chipmaker based in Shanghai": the origin after the
             // organisation noun. The noun must stand right before the preposition, so "a company with offices in
