@@ -129,6 +129,15 @@ struct EventTests {
         #expect(try Self.fired("Alibaba is moving its Sunnyvale team to Toronto.").isEmpty)
         #expect(try Self.fired("Alibaba is relocating its lab in Sunnyvale to Toronto.").isEmpty)
         #expect(try Self.fired("Alibaba moved its lab out of Sunnyvale.").isEmpty)
+        // A street address before the city; a landmark a few blocks away in the city; a place in a name is none.
+        #expect(try Self.fired("Alibaba opened a lab at 400 Fairview Avenue North, Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba opened a lab a few blocks from the old harbor in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba opened a lab a short drive from the border in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab on the University of California lab grounds.").isEmpty)
         // A street named after a place is not the place.
         #expect(try Self.fired("Alibaba opened a lab near the corner of Sunnyvale and Dundas streets in Toronto.").isEmpty)
         // So does a foreign region an aside right after the name puts it in; a US state there does not.

@@ -37,6 +37,12 @@ extension EventAnalysis {
         "journal", "tribune", "chronicle", "magazine", "seahawks", "mariners", "giants", "warriors", "kings", "fc",
         "county", "parish",
     ]
+    /// Capitalised words before "of PLACE" that make the place part of a name: "University of Washington".
+    static let namesBeforeOf: Set<String> = ["university", "bank", "institute", "college", "state", "city", "port", "republic", "museum"]
+    /// Distances before "from" that make a place a landmark nearby, not an origin: "a few blocks from Pike Place".
+    /// Only walking distances: "a short drive from San Diego" may be another country (Tijuana).
+    static let distanceWords: Set<String> = ["blocks", "block", "steps", "doors", "yards", "walk"]
+
     /// Regions and countries outside the United States that follow a same-named city: "Richmond, British Columbia".
     static let foreignQualifiers: Set<String> = [
         "british", "ontario", "quebec", "alberta", "manitoba", "saskatchewan", "nova", "canada", "england",
@@ -145,6 +151,12 @@ extension EventAnalysis {
         if s.isCapitalized(after), Self.namedFeatures.contains(s.key(after)) {
             return "part of the name '\(s.key(place.firstToken)) \(s.key(after))'"
         }
+        // "the University of Washington campus", "Bank of America": so does a place after "of" in a name.
+        if s.key(place.firstToken - 1) == "of", s.isCapitalized(place.firstToken - 2),
+            Self.namedFeatures.contains(s.key(place.firstToken - 2)) || Self.namesBeforeOf.contains(s.key(place.firstToken - 2))
+        {
+            return "part of the name '\(s.key(place.firstToken - 2)) of \(s.key(place.firstToken))'"
+        }
         if Self.namesAStreet(place, in: text) { return "a street name" }
         // "a Dallas suburb", "in Dallas Suburb": somewhere near the city, not the city.
         if ["suburb", "suburbs", "exurb", "exurbs", "outskirts"].contains(s.key(after)) {
@@ -200,6 +212,7 @@ extension EventAnalysis {
             if at < from { return nil }
             if let blocker = (from..<at).first(where: {
                 Self.placeBlockers.contains(s.key($0)) && !(motion && Self.motionRoute.contains(s.key($0)))
+                    && !(s.key($0) == "from" && Self.distanceWords.contains(s.key($0 - 1)) && preposition == "in")
             }) {
                 return "after '\(s.key(blocker))'"
             }
@@ -244,7 +257,8 @@ extension EventAnalysis {
                 steps += 2
                 continue
             }
-            guard Self.placeModifiers.contains(key) || s.isCapitalized(index) else { return nil }
+            // "at 400 Fairview Avenue North, Seattle": a street address before the city.
+            guard Self.placeModifiers.contains(key) || s.isCapitalized(index) || text.textTokens[index].kind == .number else { return nil }
             index -= 1
             steps += 1
         }
