@@ -208,12 +208,17 @@ struct EventTests {
             "Alibaba opened a lab in Sunnyvale in 2015 and closed it in 2019.",
             "Alibaba was barred from opening a lab in Sunnyvale.",
             "Analysts doubt that Alibaba will open a lab in Sunnyvale.",
+            "Alibaba has not yet opened a lab in Sunnyvale.",
+            "Alibaba, which has a lab in Sunnyvale, has not opened a lab in Sunnyvale.",
+            "Alibaba walked back plans to open a lab in Sunnyvale.",
         ] {
             #expect(try Self.fired(sentence).isEmpty, "\(sentence)")
         }
         // A cue in a relative clause on another noun speaks of that noun; on the unit or its place, of the event.
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale and hired people from start-ups that later closed.").count == 1)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale that later closed.").isEmpty)
+        // A cue in a relative clause ends with it.
+        #expect(try Self.fired("Alibaba, whose founder has never visited America, has opened a lab in Sunnyvale.").count == 1)
         // Dated two or more years before the article: history.
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale in 2019.", published: "2026-03-01T00:00:00Z").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale in 2019.").count == 1, "no date, no history")

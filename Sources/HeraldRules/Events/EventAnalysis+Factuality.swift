@@ -54,6 +54,14 @@ extension EventAnalysis {
             let window = ["denied", "denies", "deny", "denying", "dismissed", "refuted"].contains(phrase) ? 24 : 14
             if text.textTokens[verb.firstToken].wordIndex - text.textTokens[cueEnd - 1].wordIndex > window { return nil }
             if (cueEnd..<verb.firstToken).contains(where: { FactualityCues.terminators.contains(s.key($0)) }) { return nil }
+            // "…, and whose founder has not yet visited America, has opened": a cue in a relative clause ends with
+            // it, at its comma.
+            if let relative = (s.first..<index).last(where: { ["which", "who", "whose"].contains(s.key($0)) }),
+                !(relative..<index).contains(where: { s.key($0) == "," }),
+                (cueEnd..<verb.firstToken).contains(where: { s.key($0) == "," })
+            {
+                return nil
+            }
             // "said it would open" reports a plan; "would" on its own supposes one.
             // So does "said on Thursday that the Guangzhou-based company would open": the reporting verb just
             // before the "that" whose clause "would" is in.

@@ -46,6 +46,8 @@ enum FactualityCues {
             "haven't", "hadn't", "neither", "nor", "no such", "without opening", "false", "declined to confirm",
             "played down", "pushed back on", "contrary to", "nothing to", "no truth", "has no", "have no", "had no", "none",
             "nobody", "no one", "dispute", "disputes", "disputed", "disputing",
+            // "has not yet opened": "yet" here ends no scope.
+            "not yet", "n't yet",
         ])
         add(.negated, .backward, [
             "was false", "were false", "is false", "are false", "untrue", "inaccurate", "was denied", "were denied",
@@ -59,6 +61,7 @@ enum FactualityCues {
             "called off", "gave up", "give up", "backed away from", "backed off", "walked away from", "pulled out of",
             "decided against", "decision against", "failed to", "was unable to", "were unable to", "unable to",
             "refused", "rejected", "denial of", "blocking", "ban on", "moratorium",
+            "walked back", "walks back", "walking back", "walk back",
         ])
         add(.blocked, .backward, [
             "was blocked", "were blocked", "has been blocked", "blocked by", "was rejected", "were rejected",
