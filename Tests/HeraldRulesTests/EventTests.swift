@@ -137,6 +137,9 @@ struct EventTests {
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("Alibaba opened a lab a short drive from the border in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab a few blocks from downtown Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         #expect(try Self.fired("Alibaba opened a lab on the University of California lab grounds.").isEmpty)
         // A street named after a place is not the place.
         #expect(try Self.fired("Alibaba opened a lab near the corner of Sunnyvale and Dundas streets in Toronto.").isEmpty)

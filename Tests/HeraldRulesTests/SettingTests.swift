@@ -33,6 +33,12 @@ struct SettingTests {
         // The nearest scene wins over an older one.
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Apple grew in Silicon Valley. Alibaba opened a lab.")
             == ["r:firm=Alibaba,place=Silicon Valley,factuality=asserted"])
+        // A wider place of the sentence's own that locates the event is refined by the setting.
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab, its first in the United States.")
+            .contains("r:firm=Alibaba,place=Sunnyvale,factuality=asserted"))
+        // A sentence with a dateline and a place of its own sets the scene by its own place.
+        #expect(ruleSet.fired("SUNNYVALE, Calif. - Apple grew in Silicon Valley. Alibaba opened a lab.")
+            == ["r:firm=Alibaba,place=Silicon Valley,factuality=asserted"])
         // A place of the sentence's own is used as before.
         #expect(ruleSet.fired("Rents rose in California. Alibaba opened a lab in Sunnyvale.")
             == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
@@ -54,6 +60,8 @@ struct SettingTests {
         #expect(ruleSet.fired("Sunnyvale rents rose - a lot. Sales fell. Prices rose. Alibaba opened a lab.").isEmpty)
         // A dateline without its dash is a sentence like any other.
         #expect(ruleSet.fired("Sunnyvale. Rents rose. Prices fell. Alibaba opened a lab.").isEmpty)
+        // Customers somewhere set no scene.
+        #expect(ruleSet.fired("Apple serves customers across Silicon Valley. Alibaba opened a lab.").isEmpty)
         // A place the sentence names but does not locate the event by keeps the setting out too.
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab to serve Silicon Valley clients.").isEmpty)
     }

@@ -249,6 +249,8 @@ extension EventAnalysis {
                 steps += 2
                 continue
             }
+            // "a few blocks from downtown Ann Arbor": near it.
+            if key == "from", Self.distanceWords.contains(s.key(index - 1)) { return ("near", index) }
             if key == "from" || key == "than" || key == "of" { return nil }
             // "in Manhattan's Flatiron District", "in the city's Sorrento Valley district": past the possessive of
             // the place around it.

@@ -56,6 +56,7 @@ extension RuleEvaluation {
             if placeIsCity, let place,
                 hits.contains(where: {
                     $0.list == place.list && $0.entry != place.entry && entries(of: $0)[Int($0.entry)].attributes["level"] == "city"
+                        && !isDateline($0)
                 })
             {
                 continue

@@ -144,7 +144,10 @@ extension RuleEvaluation {
         var back = index - 1
         while back >= 0, back >= index - count {
             let sentence = text.sentences[back]
-            let located = partHits(startingIn: sentence.tokenRange).filter { accepted($0) && locatesItsSentence($0) }
+            var located = partHits(startingIn: sentence.tokenRange).filter { accepted($0) && locatesItsSentence($0) }
+            // "AUSTIN, Texas (Wire) - … from leasing office space in Dallas …": the sentence's own place is the
+            // scene, not the dateline that opens it.
+            if located.contains(where: { !isDateline($0) }) { located.removeAll(where: isDateline) }
             if !located.isEmpty { return located.reversed() }
             back -= 1
         }
@@ -170,7 +173,8 @@ extension RuleEvaluation {
         var cursor = hit.firstToken - 1
         while cursor >= max(0, hit.firstToken - 5) {
             let key = text.key(ofToken: cursor)
-            if Self.locatives.contains(key) { return true }
+            // "customers across the United States", "clients in Texas": a market, not where something is.
+            if Self.locatives.contains(key) { return !EventAnalysis.placeBlockers.contains(text.key(ofToken: cursor - 1)) }
             // "in January by a US subsidiary": another preposition governs the place.
             guard text.textTokens[cursor].kind == .word, !EventAnalysis.prepositions.contains(key) else { return false }
             cursor -= 1
@@ -250,7 +254,7 @@ extension RuleEvaluation {
                 let attributes = entries(of: outer)[Int(outer.entry)].attributes
                 guard let outerRank = attributes["level"].flatMap(Self.levelRank), let innerRank = inner["level"].flatMap(Self.levelRank)
                 else { return false }
-                return outerRank < innerRank && (outerRank == 0 || attributes["state"] == inner["state"])
+                return outerRank < innerRank && Self.sameArea(attributes, inner, outerRank: outerRank)
             }
             if holds { return nil }
             let name = text.text(from: text.textTokens[own[0].firstToken].start, to: text.textTokens[own[0].endToken - 1].end)
@@ -258,6 +262,33 @@ extension RuleEvaluation {
         }
         if let named = ownPlace(verb: verb, object: object, unit: unit) { return "the unit's sentence places it in '\(named)'" }
         return nil
+    }
+
+    /// Whether the unit's own places of `place`'s list all hold it (a country its states and cities, a state its
+    /// regions and cities), and there is at least one.
+    func ownPlacesHold(_ place: Hit, unit: Segment) -> Bool {
+        let own = partHits(startingIn: unit.tokenRange).filter { $0.list == place.list }
+        guard !own.isEmpty else { return false }
+        let inner = entries(of: place)[Int(place.entry)].attributes
+        return own.allSatisfy { outer in
+            let attributes = entries(of: outer)[Int(outer.entry)].attributes
+            guard let outerRank = attributes["level"].flatMap(Self.levelRank), let innerRank = inner["level"].flatMap(Self.levelRank)
+            else { return false }
+            return outerRank < innerRank && Self.sameArea(attributes, inner, outerRank: outerRank)
+        }
+    }
+
+    /// Whether an outer place of rank `outerRank` is the one holding `inner`: a country holds what has its
+    /// `country` (or says none), anything narrower what has its `state`.
+    static func sameArea(_ outer: [String: String], _ inner: [String: String], outerRank: Int) -> Bool {
+        if outerRank == 0 { return outer["country"] == nil || inner["country"] == nil || outer["country"] == inner["country"] }
+        return outer["state"] == inner["state"]
+    }
+
+    /// Whether a place is a country or a state: a place a setting may refine.
+    func isWide(_ hit: Hit) -> Bool {
+        guard let rank = entries(of: hit)[Int(hit.entry)].attributes["level"].flatMap(Self.levelRank) else { return false }
+        return rank <= 1
     }
 
     /// How wide a place is, by its list's `level`: a country holds states, a state regions and cities.

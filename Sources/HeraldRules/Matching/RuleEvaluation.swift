@@ -63,8 +63,10 @@ struct RuleEvaluation {
                 }
             } else {
                 for hit in hits where terms.contains(where: { accepts($0, hit) }) { options.hits.append(hit) }
+                // The setting, when the sentence names no place of the binding's lists, or only wider ones that
+                // locate ("its first research unit in the United States"), which a setting may refine.
                 if let sentences = bindings[index].settingSentences,
-                    !hits.contains(where: { hit in terms.contains { $0.list == hit.list } })
+                    !hits.contains(where: { hit in terms.contains { $0.list == hit.list } && !(isWide(hit) && locatesItsSentence(hit)) })
                 {
                     options.hits.append(contentsOf: setting(of: unit, sentences: sentences, terms: terms))
                 }
@@ -302,7 +304,11 @@ struct RuleEvaluation {
         if let place, placedLater, let conflict = laterPlaceConflict(place, verb: verb, object: object, unit: unit) {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(conflict)"))
         }
-        if let place, place.firstToken < unit.firstToken, let own = ownPlace(verb: verb, object: object, unit: unit) {
+        // The setting never overrides the sentence's own place, but it may refine a wider one that holds it ("in
+        // Atlanta's Tech Square … its first research unit in the United States").
+        if let place, place.firstToken < unit.firstToken, let own = ownPlace(verb: verb, object: object, unit: unit),
+            !ownPlacesHold(place, unit: unit)
+        {
             return .failure(EventFailure(reason: "the setting \(quoted(place)) does not locate the event: the sentence names '\(own)'"))
         }
         // "— Lenovo in Raleigh and Hisense in Durham": a place paired with the agent's list belongs to that firm; it
