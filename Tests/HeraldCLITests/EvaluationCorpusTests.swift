@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 235 of 294 events found, at most 5 false alerts (P 0.979, R 0.799)")
+    @Test("development part: at least 236 of 294 events found, at most 5 false alerts (P 0.979, R 0.803)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 539)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 294)
-        #expect(score.found >= 235, "found \(score.found)")
+        #expect(score.found >= 236, "found \(score.found)")
         #expect(score.falseAlerts <= 5, "false alerts \(score.falseAlerts)")
     }
 

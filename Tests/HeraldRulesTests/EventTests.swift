@@ -61,6 +61,8 @@ struct EventTests {
         #expect(try Self.fired("A lab opened in Sunnyvale this week, according to Alibaba.").count == 1)
         #expect(try Self.fired("Apple's lab opened in Sunnyvale this week, Alibaba said.").allSatisfy { !$0.hasPrefix("firm=Alibaba") })
         #expect(try Self.fired("A lab opened in Sunnyvale this week, said Alibaba, which supplies it.").isEmpty)
+        // Coordinated firms, each with an aside: the first one's "as" governs nothing of the second.
+        #expect(try Self.fired("Apple, the phone maker known abroad as Ringo, and Alibaba, the Hangzhou group, have each set up a lab in Sunnyvale.").count == 2)
         // A co-agent: "Along with Tencent, Alibaba has set up…".
         #expect(try Self.fired("Along with Tencent, Alibaba has set up a lab in Sunnyvale.").count == 2)
         #expect(try Self.fired("Alibaba has set up a lab in Sunnyvale with Tencent.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])

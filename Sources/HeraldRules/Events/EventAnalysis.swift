@@ -184,7 +184,19 @@ struct EventAnalysis {
         // A comma before the firm ends a fronted phrase ("In Seattle, Alibaba opened…") unless the firm is in a
         // list ("from Alibaba, Tencent and Baidu").
         var inList = ["," , "and", "or", "&"].contains(s.key(firm.endToken))
+        let firmRegion = s.region(firm.firstToken)
         while index >= s.first, steps < 7 {
+            // "Xiaohongshu, the lifestyle app known abroad as RedNote, and Bilibili": the aside of the firm before
+            // in the list is no phrase of this one; its own "as" governs nothing here.
+            let region = s.region(index)
+            if region != 0, region != firmRegion {
+                let opener = s.opener(ofRegion: region)
+                if opener >= s.first, opener < index, s.key(opener) == "," {
+                    index = opener - 1
+                    steps += 1
+                    continue
+                }
+            }
             let key = s.key(index)
             if key == "and" || key == "or" || key == "&" { inList = true }
             if key == ",", !inList { return nil }
