@@ -563,6 +563,12 @@ struct EventTests {
         // The firm's own possessive refers back too; another firm's does not.
         #expect(try Self.fired("Alibaba opened a lab. Alibaba's lab is in Sunnyvale.", rules: rules).count == 1)
         #expect(try Self.fired("Alibaba opened a lab. Apple's lab is in Sunnyvale.", rules: rules).isEmpty)
+        // A place naming the unit referred back to: "The Sunnyvale lab …", "its Sunnyvale team".
+        #expect(try Self.fired("Alibaba opened a lab. The Sunnyvale lab builds models.", rules: rules) == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba opened a lab in Toronto. The Sunnyvale lab builds models.", rules: rules).isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab. A Sunnyvale lab builds models.", rules: rules).isEmpty)
         // Also with its noun left out: "Alibaba's, in Sunnyvale, …".
         #expect(try Self.fired("Apple and Alibaba opened labs. Apple's is in Toronto; Alibaba's, in Sunnyvale, is larger.", rules: rules) == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

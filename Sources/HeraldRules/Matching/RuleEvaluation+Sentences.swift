@@ -105,7 +105,10 @@ extension RuleEvaluation {
     /// Bellevue"), the place locates something ("in", "at", "near"), nothing between says it is somewhere else
     /// ("customers in", "moved from"), and no qualifier puts it abroad.
     func placesLater(_ place: Hit, _ unit: Hit, owner: Hit?) -> Bool {
-        guard describes(place, unit, owner: owner), locatesItsSentence(place), let index = sentenceIndex(of: place.firstToken) else {
+        let naming = modifiesBackReference(place, unit)
+        guard naming || (describes(place, unit, owner: owner) && locatesItsSentence(place)),
+            let index = sentenceIndex(of: place.firstToken)
+        else {
             return false
         }
         let sentence = text.sentences[index]
@@ -114,6 +117,19 @@ extension RuleEvaluation {
         }
         return !(place.endToken + 1 < sentence.endToken && text.key(ofToken: place.endToken) == ","
             && EventAnalysis.foreignQualifiers.contains(text.key(ofToken: place.endToken + 1)))
+    }
+
+    /// Whether `place` names the unit referred back to: "the Pittsburgh group would work on…", "its Seattle team" —
+    /// right after "the" or "its" and right before a word of the unit's list or a noun units are called by.
+    func modifiesBackReference(_ place: Hit, _ unit: Hit) -> Bool {
+        guard place.firstToken > 0, Self.definite.contains(text.key(ofToken: place.firstToken - 1)),
+            place.endToken < text.textTokens.count
+        else { return false }
+        let next = place.endToken
+        if Self.unitBackReferences.contains(text.key(ofToken: next)) || text.key(ofToken: next) == text.key(ofToken: unit.endToken - 1) {
+            return true
+        }
+        return partHits(startingIn: next..<next + 1).contains { $0.list == unit.list }
     }
 
     /// "there" pointing at a place named before ("eleven people work there", "is hiring 40 engineers there"), not the
