@@ -143,6 +143,10 @@ struct EventTests {
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("Alibaba opened a lab on the University of California lab grounds.").isEmpty)
+        // Where a unit works from, and its own seat right after it.
+        #expect(try Self.fired("Alibaba set up a lab operating from Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Alibaba set up a lab headquartered in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(try Self.fired("Alibaba, headquartered in Sunnyvale, set up a lab.").isEmpty)
         // A street named after a place is not the place.
         #expect(try Self.fired("Alibaba opened a lab near the corner of Sunnyvale and Dundas streets in Toronto.").isEmpty)
         // So does a foreign region an aside right after the name puts it in; a US state there does not.

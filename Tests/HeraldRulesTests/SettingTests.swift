@@ -39,6 +39,8 @@ struct SettingTests {
         // A sentence with a dateline and a place of its own sets the scene by its own place.
         #expect(ruleSet.fired("SUNNYVALE, Calif. - Apple grew in Silicon Valley. Alibaba opened a lab.")
             == ["r:firm=Alibaba,place=Silicon Valley,factuality=asserted"])
+        // A body that opens with its place ("In Sunnyvale, …") is read without a fault.
+        #expect(ruleSet.fired("In Sunnyvale, rents rose. Alibaba opened a lab.") == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         // A place of the sentence's own is used as before.
         #expect(ruleSet.fired("Rents rose in California. Alibaba opened a lab in Sunnyvale.")
             == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])

@@ -40,6 +40,16 @@ extension EventAnalysis {
     /// Capitalised words before "of PLACE" that make the place part of a name: "University of Washington".
     static let namesBeforeOf: Set<String> = ["university", "bank", "institute", "college", "state", "city", "port", "republic", "museum"]
     /// Distances before "from" that make a place a landmark nearby, not an origin: "a few blocks from Pike Place".
+    /// Verbs of where a unit works, before "from" or "out of": "operating from Austin", "works out of Austin".
+    static let workingVerbs: Set<String> = [
+        "work", "works", "working", "worked", "operate", "operates", "operating", "operated", "run", "runs", "running",
+    ]
+
+    /// Whether `key` ("from", or "of" of "out of") after `previous` (and `beforePrevious`) says where a unit works.
+    static func workingFrom(_ previous: String, _ key: String, _ beforePrevious: String) -> Bool {
+        (key == "from" && workingVerbs.contains(previous)) || (key == "of" && previous == "out" && workingVerbs.contains(beforePrevious))
+    }
+
     /// Only walking distances: "a short drive from San Diego" may be another country (Tijuana).
     static let distanceWords: Set<String> = ["blocks", "block", "steps", "doors", "yards", "walk"]
 
@@ -213,6 +223,9 @@ extension EventAnalysis {
             if let blocker = (from..<at).first(where: {
                 Self.placeBlockers.contains(s.key($0)) && !(motion && Self.motionRoute.contains(s.key($0)))
                     && !(s.key($0) == "from" && Self.distanceWords.contains(s.key($0 - 1)) && preposition == "in")
+                    // "an AI team headquartered in Austin": right after the unit, its own seat.
+                    && !($0 == team?.endToken && s.key($0) == "headquartered")
+                    && !(s.key($0) == "from" && Self.workingVerbs.contains(s.key($0 - 1)))
             }) {
                 return "after '\(s.key(blocker))'"
             }
@@ -251,6 +264,8 @@ extension EventAnalysis {
             }
             // "a few blocks from downtown Ann Arbor": near it.
             if key == "from", Self.distanceWords.contains(s.key(index - 1)) { return ("near", index) }
+            // "a team that works out of Austin", "operating from Austin": where the unit works.
+            if Self.workingFrom(s.key(index - 1), key, s.key(index - 2)) { return ("in", index) }
             if key == "from" || key == "than" || key == "of" { return nil }
             // "in Manhattan's Flatiron District", "in the city's Sorrento Valley district": past the possessive of
             // the place around it.

@@ -186,11 +186,15 @@ extension RuleEvaluation {
         if hit.endToken - hit.firstToken == 1, text.key(ofToken: hit.firstToken) == "here" { return true }
         if text.tokenText(hit.endToken, equals: "-") || text.tokenText(hit.endToken, equals: "$") { return false }
         if EventAnalysis.namesAStreet(hit, in: text) { return false }
+        // Tokens before the text's first are no words ("In Seattle, …" opening the body).
+        func word(_ index: Int) -> String { index >= 0 ? text.key(ofToken: index) : "" }
         var cursor = hit.firstToken - 1
         while cursor >= max(0, hit.firstToken - 5) {
-            let key = text.key(ofToken: cursor)
+            let key = word(cursor)
             // "customers across the United States", "clients in Texas": a market, not where something is.
-            if Self.locatives.contains(key) { return !EventAnalysis.placeBlockers.contains(text.key(ofToken: cursor - 1)) }
+            if Self.locatives.contains(key) { return !EventAnalysis.placeBlockers.contains(word(cursor - 1)) }
+            // "works out of Austin", "operating from Austin".
+            if EventAnalysis.workingFrom(word(cursor - 1), key, word(cursor - 2)) { return true }
             // "in January by a US subsidiary": another preposition governs the place.
             guard text.textTokens[cursor].kind == .word, !EventAnalysis.prepositions.contains(key) else { return false }
             cursor -= 1
