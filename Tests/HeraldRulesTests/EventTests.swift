@@ -279,6 +279,10 @@ struct EventTests {
             == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, a spokeswoman for Tencent."#).count == 1)
         #expect(try Self.fired(#""We are opening a lab in Sunnyvale," said Li Wei, who left Tencent last year."#).isEmpty)
+        // The speaker's name and post before "said", and "our" opening the quote.
+        #expect(try Self.fired(#""We are opening a lab in Sunnyvale," Li Wei, Tencent's chief scientist, said."#).count == 1)
+        #expect(try Self.fired(#""Our new lab in Sunnyvale is open," said Li Wei, chief scientist at Tencent."#).count == 1)
+        #expect(try Self.fired(#""We are opening a lab in Sunnyvale," Li Wei, who left Tencent last year, said."#).isEmpty)
         // More ways news introduces a firm by its origin.
         for sentence in [
             "Zhixing Robotics, which is based in Shenzhen, has opened a lab in Sunnyvale.",

@@ -38,10 +38,16 @@ extension ReferenceResolver {
         while cursor < sentenceStart.count, sentenceStart[cursor] == sentence, !Self.closingQuotes.contains(key(cursor)) {
             cursor += 1
         }
-        guard cursor < sentenceStart.count, sentenceStart[cursor] == sentence,
-            ["said", "says", "explained", "added", "told"].contains(key(cursor + 1))
-        else { return nil }
+        let reporting = Self.quoteReporting
+        guard cursor < sentenceStart.count, sentenceStart[cursor] == sentence else { return nil }
         let close = cursor
+        // '…," said Li Wei, Alibaba's chief scientist' or '…," Li Wei, Alibaba's chief scientist, said': the reporting
+        // verb right after the quote, or after the speaker's name and post.
+        if !reporting.contains(key(close + 1)) {
+            guard let verb = (close + 1..<min(sentenceStart.count, close + 15)).first(where: { reporting.contains(key($0)) }),
+                sentenceStart[verb] == sentence, key(verb - 1) == ","
+            else { return nil }
+        }
         guard let mention = mentions.first(where: { $0.token > close && $0.token <= close + 14 && sentenceStart[$0.token] == sentence })
         else { return nil }
         var after = mention.token + 1

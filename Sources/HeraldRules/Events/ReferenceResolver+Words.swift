@@ -36,6 +36,8 @@ extension ReferenceResolver {
     static let organisationNounSet = WordSet(organisationNouns)
     /// Verbs whose hearer comes between them and what was told: "told reporters it would open".
     static let tellingVerbs: Set<String> = ["told", "tells", "telling", "assured", "informed"]
+    /// Verbs that attribute a quote to its speaker.
+    static let quoteReporting: Set<String> = ["said", "says", "explained", "added", "told"]
     /// Quotation marks as the tokenizer keys them.
     static let openingQuotes: Set<String> = ["\"", "“"]
     static let closingQuotes: Set<String> = ["\"", "”"]

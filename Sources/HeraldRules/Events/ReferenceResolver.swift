@@ -490,7 +490,8 @@ final class ReferenceResolver {
                     }
                     continue
                 }
-                if pronoun == "our" { continue }
+                // "Our new lab in Seattle is open," said …: "our" opening a quote, like "we".
+                if pronoun == "our", !Self.openingQuotes.contains(key(index - 1)) { continue }
             }
             if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3, asciiLower(text.textTokens[index].byteStart, is: Self.the) {
                 var cursor = index + 1
@@ -558,7 +559,7 @@ final class ReferenceResolver {
                     }
                     // "The Beijing-based maker of voice assistants" under a headline that names only Mobvoi, of Beijing.
                     ?? headlineFirm.flatMap { headquarters(of: $0) == describedCity ? $0 : nil }
-            } else if key(index) == "we", Self.openingQuotes.contains(key(index - 1)),
+            } else if pronoun == "we" || pronoun == "our", Self.openingQuotes.contains(key(index - 1)),
                 let speaker = quotedSpeaker(after: index, mentions: mentions, key, sentenceStart: sentenceStart)
             {
                 // "\"We are opening a research team in Bellevue,\" said Wen Qiaolin, StepFun's chief scientist".
