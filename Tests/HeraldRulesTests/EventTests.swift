@@ -289,6 +289,9 @@ struct EventTests {
             "Shenzhen's Zhixing Robotics has opened a lab in Sunnyvale.",
             "Zhixing Robotics, one of Shenzhen's fastest-growing robot makers, has opened a lab in Sunnyvale.",
             "Zhixing Robotics, the Shenzhen robot maker, has opened a lab in Sunnyvale.",
+            "Zhixing Robotics, a leading Shenzhen developer of robots, has opened a lab in Sunnyvale.",
+            "Zhixing Robotics (Shenzhen) has opened a lab in Sunnyvale.",
+            "Zhixing Robotics has opened a lab in Sunnyvale. Zhixing is headquartered in Shenzhen.",
         ] {
             #expect(try Self.fired(sentence) == ["firm=Zhixing Robotics,place=Sunnyvale,factuality=asserted"], "\(sentence)")
         }

@@ -100,7 +100,7 @@ extension ReferenceResolver {
             guard text.tokenText(index, equals: text.text(ofToken: first)) else { continue }
             var stop = index + 1
             while stop < count, stop - index <= 3, capitalized[stop], text.textTokens[stop].newlinesBefore == 0,
-                Self.genericNameWords.contains(text.key(ofToken: stop))
+                Self.genericNameWords.contains(text.key(ofToken: stop)), !Self.abbreviatedSuffixes.contains(text.key(ofToken: stop))
             {
                 stop += 1
             }

@@ -281,6 +281,16 @@ final class ReferenceResolver {
             if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in", key(index - 3) == "," {
                 introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
             }
+            // "Lingxi is headquartered in Beijing."
+            if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
+                ["is", "was"].contains(key(index - 3))
+            {
+                introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
+            }
+            // "Lingxi Robotics (Beijing) has opened…": the origin in parentheses after the name.
+            if introduced == nil, key(index - 1) == "(", key(originEnd) == ")" {
+                introduced = nameSpanBefore(index - 1, key, capitalized, covered, sentenceStart)
+            }
             // "Lingxi Robotics, which is based in Shenzhen, …".
             if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
                 ["is", "was"].contains(key(index - 3)), key(index - 4) == "which", key(index - 5) == ","
@@ -289,11 +299,16 @@ final class ReferenceResolver {
             }
             // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an"; "Harbourline is a Hong Kong
             // company that makes …": before "is a/an".
-            if introduced == nil, sawNoun, key(index - 1) == "a" || key(index - 1) == "an" {
-                if key(index - 2) == "," {
-                    introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
-                } else if ["is", "was"].contains(key(index - 2)) {
-                    introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
+            // The article may be a few words back: "Lingxi Robotics, a leading Chinese developer of …".
+            var article = index - 1
+            while article > index - 4, article > 0, !capitalized[article], !["a", "an", ",", "."].contains(key(article)) {
+                article -= 1
+            }
+            if introduced == nil, sawNoun, key(article) == "a" || key(article) == "an" {
+                if key(article - 1) == "," {
+                    introduced = nameSpanBefore(article - 1, key, capitalized, covered, sentenceStart)
+                } else if ["is", "was"].contains(key(article - 1)) {
+                    introduced = nameSpanBefore(article - 1, key, capitalized, covered, sentenceStart)
                 }
             }
             // "Lingxi Robotics, the Chinese robot maker, …" and "…, one of China's fastest-growing robot makers, …".
