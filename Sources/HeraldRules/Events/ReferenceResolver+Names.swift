@@ -70,6 +70,41 @@ extension ReferenceResolver {
         index < text.textTokens.count && text.textTokens[index].newlinesBefore > 0
     }
 
+    /// The name an origin at `index` introduces when the name stands before it, or nil: after a founding participle
+    /// ("Lingbo Vision, founded in Suzhou in 2024,", "Lingxi is headquartered in Beijing", "Lingxi Robotics, which is
+    /// based in Shenzhen,"), in parentheses ("Lingxi Robotics (Beijing)"), or, with an organisation noun after the
+    /// origin, in an appositive or a copula ("Lianyun Dynamics, a Shenzhen robot maker", "…, a leading Chinese
+    /// developer of", "Harbourline is a Hong Kong company", "…, the Chinese robot maker,", "…, one of China's
+    /// fastest-growing robot makers,").
+    func nameBefore(
+        origin index: Int, originEnd: Int, sawNoun: Bool, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool],
+        _ sentenceStart: [Int]
+    ) -> (Int, Int)? {
+        func name(endingAt end: Int) -> (Int, Int)? { nameSpanBefore(end, key, capitalized, covered, sentenceStart) }
+        if Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in" {
+            if key(index - 3) == ",", let span = name(endingAt: index - 3) { return span }
+            if ["is", "was"].contains(key(index - 3)) {
+                if let span = name(endingAt: index - 3) { return span }
+                if key(index - 4) == "which", key(index - 5) == ",", let span = name(endingAt: index - 5) { return span }
+            }
+        }
+        if key(index - 1) == "(", key(originEnd) == ")", let span = name(endingAt: index - 1) { return span }
+        guard sawNoun else { return nil }
+        // The article may be a few words back: "a leading Chinese developer".
+        var article = index - 1
+        while article > index - 4, article > 0, !capitalized[article], !["a", "an", ",", "."].contains(key(article)) {
+            article -= 1
+        }
+        if key(article) == "a" || key(article) == "an", key(article - 1) == "," || ["is", "was"].contains(key(article - 1)),
+            let span = name(endingAt: article - 1)
+        {
+            return span
+        }
+        if key(index - 1) == "the", key(index - 2) == "," { return name(endingAt: index - 2) }
+        if key(index - 1) == "of", key(index - 2) == "one", key(index - 3) == "," { return name(endingAt: index - 3) }
+        return nil
+    }
+
     /// A capitalised name ending just before `end`, with a short form in parentheses skipped: `Beijing Shuzhi
     /// Cognitive Technology ("Shuzhi"), a …`.
     func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {

@@ -276,47 +276,10 @@ final class ReferenceResolver {
             {
                 introduced = nameSpan(from: comma + 1, key, capitalized, covered)
             }
-            // "Lingbo Vision, founded in Suzhou in 2024 by two former researchers, said…": a founding participle set
-            // off after the name.
-            if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in", key(index - 3) == "," {
-                introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
-            }
-            // "Lingxi is headquartered in Beijing."
-            if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
-                ["is", "was"].contains(key(index - 3))
-            {
-                introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
-            }
-            // "Lingxi Robotics (Beijing) has opened…": the origin in parentheses after the name.
-            if introduced == nil, key(index - 1) == "(", key(originEnd) == ")" {
-                introduced = nameSpanBefore(index - 1, key, capitalized, covered, sentenceStart)
-            }
-            // "Lingxi Robotics, which is based in Shenzhen, …".
-            if introduced == nil, Self.foundingWords.contains(key(index - 2)), key(index - 1) == "in",
-                ["is", "was"].contains(key(index - 3)), key(index - 4) == "which", key(index - 5) == ","
-            {
-                introduced = nameSpanBefore(index - 5, key, capitalized, covered, sentenceStart)
-            }
-            // "Lianyun Dynamics, a Shenzhen robot maker": the name before ", a/an"; "Harbourline is a Hong Kong
-            // company that makes …": before "is a/an".
-            // The article may be a few words back: "Lingxi Robotics, a leading Chinese developer of …".
-            var article = index - 1
-            while article > index - 4, article > 0, !capitalized[article], !["a", "an", ",", "."].contains(key(article)) {
-                article -= 1
-            }
-            if introduced == nil, sawNoun, key(article) == "a" || key(article) == "an" {
-                if key(article - 1) == "," {
-                    introduced = nameSpanBefore(article - 1, key, capitalized, covered, sentenceStart)
-                } else if ["is", "was"].contains(key(article - 1)) {
-                    introduced = nameSpanBefore(article - 1, key, capitalized, covered, sentenceStart)
-                }
-            }
-            // "Lingxi Robotics, the Chinese robot maker, …" and "…, one of China's fastest-growing robot makers, …".
-            if introduced == nil, sawNoun, key(index - 1) == "the", key(index - 2) == "," {
-                introduced = nameSpanBefore(index - 2, key, capitalized, covered, sentenceStart)
-            }
-            if introduced == nil, sawNoun, key(index - 1) == "of", key(index - 2) == "one", key(index - 3) == "," {
-                introduced = nameSpanBefore(index - 3, key, capitalized, covered, sentenceStart)
+            // The name before its origin: "Lingbo Vision, founded in Suzhou", "Harbourline is a Hong Kong company",
+            // "Lianyun Dynamics, a Shenzhen robot maker" (ReferenceResolver+Names.swift).
+            if introduced == nil {
+                introduced = nameBefore(origin: index, originEnd: originEnd, sawNoun: sawNoun, key, capitalized, covered, sentenceStart)
             }
             // "Qingyu Robotics, a start-up from Hangzhou", "…, a chipmaker based in Shanghai": the origin after the
             // organisation noun. The noun must stand right before the preposition, so "a company with offices in
