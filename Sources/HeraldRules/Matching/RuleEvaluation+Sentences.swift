@@ -269,14 +269,7 @@ extension RuleEvaluation {
         }
         let own = partHits(startingIn: unit.tokenRange).filter { $0.list == place.list }
         if !own.isEmpty {
-            let inner = entries(of: place)[Int(place.entry)].attributes
-            let holds = own.contains { outer in
-                let attributes = entries(of: outer)[Int(outer.entry)].attributes
-                guard let outerRank = attributes["level"].flatMap(Self.levelRank), let innerRank = inner["level"].flatMap(Self.levelRank)
-                else { return false }
-                return outerRank < innerRank && Self.sameArea(attributes, inner, outerRank: outerRank)
-            }
-            if holds { return nil }
+            if own.contains(where: { holds($0, place) }) { return nil }
             let name = text.text(from: text.textTokens[own[0].firstToken].start, to: text.textTokens[own[0].endToken - 1].end)
             return "the unit's sentence places it in '\(name)'"
         }
@@ -288,21 +281,22 @@ extension RuleEvaluation {
     /// regions and cities), and there is at least one.
     func ownPlacesHold(_ place: Hit, unit: Segment) -> Bool {
         let own = partHits(startingIn: unit.tokenRange).filter { $0.list == place.list }
-        guard !own.isEmpty else { return false }
-        let inner = entries(of: place)[Int(place.entry)].attributes
-        return own.allSatisfy { outer in
-            let attributes = entries(of: outer)[Int(outer.entry)].attributes
-            guard let outerRank = attributes["level"].flatMap(Self.levelRank), let innerRank = inner["level"].flatMap(Self.levelRank)
-            else { return false }
-            return outerRank < innerRank && Self.sameArea(attributes, inner, outerRank: outerRank)
-        }
+        return !own.isEmpty && own.allSatisfy { holds($0, place) }
     }
 
-    /// Whether an outer place of rank `outerRank` is the one holding `inner`: a country holds what has its
-    /// `country` (or says none), anything narrower what has its `state`.
-    static func sameArea(_ outer: [String: String], _ inner: [String: String], outerRank: Int) -> Bool {
-        if outerRank == 0 { return outer["country"] == nil || inner["country"] == nil || outer["country"] == inner["country"] }
-        return outer["state"] == inner["state"]
+    /// Whether the place `outer` holds the place `inner`, by their list's `level`: a country holds what has its
+    /// `country` (or says none), a state or region what has its `state`.
+    func holds(_ outer: Hit, _ inner: Hit) -> Bool {
+        let outerAttributes = entries(of: outer)[Int(outer.entry)].attributes
+        let innerAttributes = entries(of: inner)[Int(inner.entry)].attributes
+        guard let outerRank = outerAttributes["level"].flatMap(Self.levelRank),
+            let innerRank = innerAttributes["level"].flatMap(Self.levelRank), outerRank < innerRank
+        else { return false }
+        if outerRank == 0 {
+            return outerAttributes["country"] == nil || innerAttributes["country"] == nil
+                || outerAttributes["country"] == innerAttributes["country"]
+        }
+        return outerAttributes["state"] == innerAttributes["state"]
     }
 
     /// Whether a place is a country or a state: a place a setting may refine.
