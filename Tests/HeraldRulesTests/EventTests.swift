@@ -210,6 +210,7 @@ struct EventTests {
             "Neither Alibaba nor Apple has opened a lab in Sunnyvale.",
             "Alibaba considered opening a lab in Sunnyvale but decided against it.",
             "Plans by Alibaba to open a lab in Sunnyvale were blocked by regulators.",
+            "Alibaba's plan to open a lab in Sunnyvale has been stopped by a new state law.",
             "Alibaba is in talks to open a lab in Sunnyvale.",
             "Alibaba may open a lab in Sunnyvale.",
             "Analysts say Alibaba should open a lab in Sunnyvale.",

@@ -41,6 +41,11 @@ struct SettingTests {
             == ["r:firm=Alibaba,place=Silicon Valley,factuality=asserted"])
         // A body that opens with its place ("In Sunnyvale, …") is read without a fault.
         #expect(ruleSet.fired("In Sunnyvale, rents rose. Alibaba opened a lab.") == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        // The dateline sets the scene of its own sentence too, when that sentence gives the event no place; a unit
+        // with a name of its own ("a Hybrid AI Lab") is no place given.
+        #expect(ruleSet.fired("SUNNYVALE, Calif. — Alibaba opened a lab.") == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        #expect(ruleSet.fired("SUNNYVALE, Calif., March 3, 2026 — Alibaba today opened a new Hybrid Systems Lab.")
+            == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         // A place of the sentence's own is used as before.
         #expect(ruleSet.fired("Rents rose in California. Alibaba opened a lab in Sunnyvale.")
             == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
@@ -54,6 +59,10 @@ struct SettingTests {
         #expect(ruleSet.fired("Alibaba opened a lab.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab in Toronto.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its Toronto lab.").isEmpty)
+        // Nor does the dateline over its own sentence's place, listed or not, or after the event's words.
+        #expect(ruleSet.fired("SUNNYVALE, Calif. — Alibaba opened a lab in Toronto.").isEmpty)
+        #expect(ruleSet.fired("SUNNYVALE, Calif. — Alibaba opened its Toronto lab.").isEmpty)
+        #expect(ruleSet.fired("SUNNYVALE, Calif. — Alibaba opened a lab in Silicon Valley.") == ["r:firm=Alibaba,place=Silicon Valley,factuality=asserted"])
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba grew in Toronto, where it opened a lab.").isEmpty)
         // The place after the event is no setting for it.
         #expect(ruleSet.fired("Alibaba opened a lab. Rents rose in Sunnyvale.").isEmpty)

@@ -72,6 +72,8 @@ enum FactualityCues {
             "was called off", "put on hold", "on hold", "was halted", "stalled", "came to nothing", "went nowhere",
             "was cancelled", "was canceled", "cancelled", "canceled", "pulled the plug", "was barred", "was denied",
             "did not proceed", "didn't proceed", "never opened", "never happened",
+            "was stopped", "were stopped", "has been stopped", "have been stopped", "had been stopped",
+            "has been halted", "had been halted", "has been barred", "had been blocked",
         ])
         add(.hypothetical, .forward, [
             "if", "unless", "would", "should", "ought to", "suppose", "supposing", "imagine",

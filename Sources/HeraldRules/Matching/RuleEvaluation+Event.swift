@@ -31,7 +31,7 @@ extension RuleEvaluation {
 
     /// Whether the bound hits play their roles in one event the text reports with an accepted factuality.
     func check(
-        _ event: CompiledEvent, _ assignment: [Hit?], _ unit: Segment
+        _ event: CompiledEvent, _ assignment: [Hit?], _ unit: Segment, placeTakesSetting: Bool
     ) -> Result<(factuality: Factuality, description: String), EventFailure> {
         guard let verb = assignment[event.verb] else { return .failure(EventFailure(reason: "no verb bound")) }
         let analysis = EventAnalysis(
@@ -76,7 +76,10 @@ extension RuleEvaluation {
         {
             return .failure(EventFailure(reason: "\(quoted(place)) names the place around \(quoted(inner))"))
         }
-        if !pairedWithAgent, !placedLater, let place, place.firstToken >= unit.firstToken,
+        // "MORRISVILLE, N.C. — Lenovo today opened a new AI lab.": the dateline sets the scene of its own sentence
+        // as it does of the next ones, when the sentence gives its event no place of its own.
+        let datelineSetting = placeTakesSetting && place.map { datelineSets($0, verb: verb, agent: agent, object: object, unit: unit) } == true
+        if !pairedWithAgent, !placedLater, !datelineSetting, let place, place.firstToken >= unit.firstToken,
             let reason = analysis.placeReason(place: place, verb: verb, team: object)
         {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(reason)"))
@@ -100,7 +103,7 @@ extension RuleEvaluation {
         if let object { parts.append("object \(quoted(object))") }
         if let place {
             parts.append(
-                place.firstToken < unit.firstToken
+                place.firstToken < unit.firstToken || datelineSetting
                     ? "located by the setting \(quoted(place))"
                     : placedLater ? "located by \(quoted(place)), in a next sentence about the unit" : "located by \(quoted(place))")
         }

@@ -173,6 +173,16 @@ extension RuleEvaluation {
         return []
     }
 
+    /// Whether `place`, the dateline that opens the event's own sentence, sets its scene: the sentence gives the event
+    /// no place of its own, listed or not ("MORRISVILLE, N.C. — Lenovo today opened a new AI lab."), and the dateline
+    /// stands before the event's words. "SEATTLE — … opened a lab in Toronto" keeps Toronto.
+    func datelineSets(_ place: Hit, verb: Hit, agent: Hit?, object: Hit?, unit: Segment) -> Bool {
+        guard isDateline(place), place.endToken <= min(verb.firstToken, agent?.firstToken ?? verb.firstToken) else { return false }
+        let others = partHits(startingIn: unit.tokenRange).filter { $0.list == place.list && $0.firstToken != place.firstToken }
+        if others.contains(where: { locatesItsSentence($0) }) { return false }
+        return ownPlace(verb: verb, object: object, unit: unit) == nil
+    }
+
     /// A dateline place: "NOVI, Mich. —" (``AnalyzedText/isDateline(first:end:)``).
     func isDateline(_ hit: Hit) -> Bool {
         text.isDateline(first: hit.firstToken, end: hit.endToken)
@@ -243,7 +253,9 @@ extension RuleEvaluation {
         {
             return text.text(ofToken: whereIndex - 2)
         }
-        if let object {
+        // "a new Hybrid AI Engineering Lab": a unit with a name of its own; the capitalised words before it are that
+        // name, and only a listed place among them places it ("the Seattle AI Lab").
+        if let object, !isTitled(object) {
             var index = object.firstToken - 1
             while index > unit.firstToken, index >= object.firstToken - 3, !Self.ownPlaceStops.contains(text.key(ofToken: index)) {
                 if isName(index) { return text.text(ofToken: index) }
@@ -251,6 +263,15 @@ extension RuleEvaluation {
             }
         }
         return nil
+    }
+
+    /// Whether a unit is written as a name ("the Hybrid AI Engineering Lab"): capitalised inside its sentence.
+    func isTitled(_ object: Hit) -> Bool {
+        guard let index = sentenceIndex(of: object.firstToken), text.sentences[index].firstToken < object.firstToken else {
+            return false
+        }
+        let shape = text.textTokens[object.firstToken].shape
+        return shape == .capitalized
     }
 
     /// Why a place a next sentence gives the unit cannot be its place, or nil when it can: the unit's own sentence

@@ -227,7 +227,9 @@ struct RuleEvaluation {
             let roles = EventRoles(
                 verb: assignment[event.verb], agent: event.agent.flatMap { assignment[$0] },
                 object: event.object.flatMap { assignment[$0] }, place: event.place.flatMap { assignment[$0] })
-            let outcome = state.checked[roles] ?? check(event, assignment, target.unit)
+            let outcome = state.checked[roles] ?? check(
+                event, assignment, target.unit,
+                placeTakesSetting: event.place.map { rule.bindings[$0].settingSentences != nil } ?? false)
             state.checked[roles] = outcome
             switch outcome {
             case .success(let reading):
