@@ -18,7 +18,18 @@ extension RuleEvaluation {
         let reported = before.contains { Self.reportWords.contains(text.key(ofToken: $0)) }
         let planned = before.contains { Self.pastPlanWords.contains(text.key(ofToken: $0)) }
         guard reported || planned else { return nil }
-        for later in text.sentences[(index + 1)..<min(text.sentences.count, index + 3)] {
+        // Questions do not count towards the two sentences: "Q: … reported that StepFun is setting up a lab in
+        // Seattle. Is that true? A: No, it isn't." — and an answer that opens with "No" denies what was asked.
+        var counted = 0
+        var asked = false
+        for later in text.sentences[(index + 1)..<min(text.sentences.count, index + 5)] where counted < 2 {
+            if isQuestion(later) {
+                asked = true
+                continue
+            }
+            counted += 1
+            if reported, asked, answersNo(later) { return "'No' answering a question about it" }
+            asked = false
             let hits = partHits(startingIn: later.firstToken..<later.endToken)
             let namesFirm = agent.map { names($0, in: hits) } ?? true
             let namesPlace = place.map { place in hits.contains { $0.list == place.list && $0.entry == place.entry } } ?? false
@@ -94,6 +105,24 @@ extension RuleEvaluation {
     private static let pastPlanWords: Set<String> = ["intended", "planned", "proposed", "prospectus", "originally", "initially"]
 
     /// Words that say a sentence reports what others claim.
+    /// Whether a sentence asks: it ends with a question mark.
+    func isQuestion(_ sentence: Segment) -> Bool {
+        // The last token, or the one before a closing quotation mark.
+        let last = sentence.endToken - 1
+        return last >= sentence.firstToken
+            && (text.tokenText(last, equals: "?") || (last > sentence.firstToken && text.tokenText(last - 1, equals: "?")))
+    }
+
+    /// Whether a sentence opens with a flat "No" ("No, it isn't.", "A: No."), after an interview's answer label.
+    func answersNo(_ sentence: Segment) -> Bool {
+        var first = sentence.firstToken
+        if first + 1 < sentence.endToken, text.tokenText(first + 1, equals: ":"), text.textTokens[first].kind == .word {
+            first += 2
+        }
+        guard first + 1 < sentence.endToken, text.key(ofToken: first) == "no" else { return false }
+        return text.tokenText(first + 1, equals: ",") || text.tokenText(first + 1, equals: ".")
+    }
+
     private static let reportWords: Set<String> = [
         "report", "reports", "reported", "reporting", "media", "rumours", "rumors", "rumour", "rumor", "speculation",
         "stating", "claimed", "claims", "alleged", "according",
