@@ -211,6 +211,7 @@ struct EventTests {
             "Alibaba considered opening a lab in Sunnyvale but decided against it.",
             "Plans by Alibaba to open a lab in Sunnyvale were blocked by regulators.",
             "Alibaba's plan to open a lab in Sunnyvale has been stopped by a new state law.",
+            "Alibaba is supposedly opening a lab in Sunnyvale.",
             "Alibaba is in talks to open a lab in Sunnyvale.",
             "Alibaba may open a lab in Sunnyvale.",
             "Analysts say Alibaba should open a lab in Sunnyvale.",
@@ -318,6 +319,10 @@ struct EventTests {
             "firm=Tencent,place=Sunnyvale,factuality=announced"
         ])
         #expect(try Self.fired("The Hangzhou-based game maker said it would open a lab in Sunnyvale.", title: "Tencent in America").isEmpty)
+        // A sentence's opening adverb is no name the description introduces: the description is the firm before it.
+        #expect(try Self.fired("Tencent reported results. Separately, the Shenzhen-based game maker said it would open a lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=announced"
+        ])
         #expect(try Self.fired("It said it would open a lab in Sunnyvale.", title: "Tencent in America").isEmpty)
         // A filing's defined term, or "The new …", before the body names any firm is the filer the headline names.
         #expect(try Self.fired("In June the Group opened a lab in Sunnyvale.", title: "Tencent - Interim Results") == [
@@ -624,6 +629,14 @@ struct EventTests {
         ])
         #expect(try Self.fired("Alibaba opened a lab in Troy.", rules: rules, lists: lists).isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Troy. It is Troy, England, not Troy, Mich.", rules: rules, lists: lists).isEmpty)
+    }
+
+    @Test("a report put as a question and answered 'No' is denied; questions do not count as the sentences after it")
+    func answeredNo() throws {
+        #expect(try Self.fired("Q: Reports said Alibaba is opening a lab in Sunnyvale. Is that true?\n\nA: No, it isn't. We have no office there.").isEmpty)
+        #expect(try Self.fired("Q: Reports said Alibaba is opening a lab in Sunnyvale. Is that true?\n\nA: Yes. We open it in May.").count == 1)
+        // A firm's own statement is not undone by a "No" to another question.
+        #expect(try Self.fired("Alibaba has opened a lab in Sunnyvale. Will it open another? No, not this year.").count == 1)
     }
 
     @Test("a plan another sentence near it says was blocked is no plan; what was opened stays opened")

@@ -36,6 +36,9 @@ struct SettingTests {
         // A wider place of the sentence's own that locates the event is refined by the setting.
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab, its first in the United States.")
             .contains("r:firm=Alibaba,place=Sunnyvale,factuality=asserted"))
+        // So is a wider place that names the unit: "its new California lab".
+        #expect(ruleSet.fired("SUNNYVALE, Calif. — Rents rose. Alibaba opened its new California lab.")
+            .contains("r:firm=Alibaba,place=Sunnyvale,factuality=asserted"))
         // A sentence with a dateline and a place of its own sets the scene by its own place.
         #expect(ruleSet.fired("SUNNYVALE, Calif. - Apple grew in Silicon Valley. Alibaba opened a lab.")
             == ["r:firm=Alibaba,place=Silicon Valley,factuality=asserted"])
@@ -73,6 +76,8 @@ struct SettingTests {
         #expect(ruleSet.fired("Sunnyvale. Rents rose. Prices fell. Alibaba opened a lab.").isEmpty)
         // Customers somewhere set no scene.
         #expect(ruleSet.fired("Apple serves customers across Silicon Valley. Alibaba opened a lab.").isEmpty)
+        // A wider place that neither locates nor names the unit keeps it out.
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab to serve California clients.").isEmpty)
         // A place the sentence names but does not locate the event by keeps the setting out too.
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab to serve Silicon Valley clients.").isEmpty)
     }

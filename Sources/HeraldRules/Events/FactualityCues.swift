@@ -88,7 +88,7 @@ enum FactualityCues {
             "explore", "explores", "explored", "in talks", "in discussions", "in early talks", "in preliminary talks",
             "holding talks", "talks to", "talks with", "talks about", "mulling", "mulls", "mulled", "eyeing", "eyes", "eyed", "looking at", "looking into",
             "evaluating", "evaluate", "studying whether", "assessing", "possibly", "possible", "potentially",
-            "likely", "most likely", "probably",
+            "likely", "most likely", "probably", "supposedly", "allegedly", "purportedly",
             "perhaps", "proposal", "proposed", "rumor", "rumors", "rumour", "rumours", "rumored", "rumoured", "speculation",
             "speculated", "tipped", "could", "might", "options", "reviewing", "feasibility", "scouting", "scouted", "contemplating", "contemplated", "toying", "sounding out",
             "has held talks", "held talks", "discussing", "discussed", "discussions", "negotiating", "negotiations",

@@ -121,8 +121,21 @@ extension ReferenceResolver {
             first -= 1
         }
         while first < end, ["The", "In", "On", "At", "A", "An"].contains(text.text(ofToken: first)) { first += 1 }
+        // "Separately, the Hangzhou-based e-commerce giant…": a sentence's opening adverb is no name.
+        if end - first == 1, first == sentenceStart[first], Self.isSentenceAdverb(key(first)) { return nil }
         return first < end ? (first, end) : nil
     }
+
+    /// Words that open a sentence and link it to the one before: "Separately,", "Meanwhile,", "Earlier,".
+    static func isSentenceAdverb(_ key: String) -> Bool {
+        (key.hasSuffix("ly") && key.count > 4) || sentenceAdverbs.contains(key)
+    }
+
+    static let sentenceAdverbs: Set<String> = [
+        "meanwhile", "however", "also", "elsewhere", "still", "earlier", "later", "now", "today", "yesterday",
+        "instead", "moreover", "furthermore", "nonetheless", "nevertheless", "indeed", "overall", "likewise",
+        "besides", "again", "then", "next", "first", "second", "third", "last", "thus", "hence", "otherwise",
+    ]
 
     /// The longest form the article writes a one-word name in, with words of the trade after it ("Harbourline" →
     /// "Harbourline AI", "Kexin" → "Kexin Robotics"): the span of that form's first occurrence, or the name's own.

@@ -320,6 +320,19 @@ extension RuleEvaluation {
         return outerAttributes["state"] == innerAttributes["state"]
     }
 
+    /// Whether a place hit modifies a noun after a determiner or a possessive, as a unit's place does: "the
+    /// company's new Michigan team", "a US lab" — not "to serve US customers", "for Michigan automakers".
+    func namesAUnit(_ hit: Hit) -> Bool {
+        guard hit.firstToken > 0, hit.endToken < text.textTokens.count, text.textTokens[hit.endToken].kind == .word else {
+            return false
+        }
+        return Self.unitModifierLeads.contains(text.key(ofToken: hit.firstToken - 1))
+    }
+
+    static let unitModifierLeads: Set<String> = [
+        "the", "a", "an", "its", "their", "his", "her", "our", "new", "first", "'s", "’s",
+    ]
+
     /// Whether a place is a country or a state: a place a setting may refine.
     func isWide(_ hit: Hit) -> Bool {
         guard let rank = entries(of: hit)[Int(hit.entry)].attributes["level"].flatMap(Self.levelRank) else { return false }

@@ -64,9 +64,10 @@ struct RuleEvaluation {
             } else {
                 for hit in hits where terms.contains(where: { accepts($0, hit) }) { options.hits.append(hit) }
                 // The setting, when the sentence names no place of the binding's lists, or only wider ones that
-                // locate ("its first research unit in the United States"), which a setting may refine.
+                // locate ("its first research unit in the United States") or name a unit ("the company's new
+                // Michigan team"), which a setting may refine.
                 if let sentences = bindings[index].settingSentences,
-                    !hits.contains(where: { hit in terms.contains { $0.list == hit.list } && !(isWide(hit) && locatesItsSentence(hit)) })
+                    !hits.contains(where: { hit in terms.contains { $0.list == hit.list } && !(isWide(hit) && (locatesItsSentence(hit) || namesAUnit(hit))) })
                 {
                     options.hits.append(contentsOf: setting(of: unit, sentences: sentences, terms: terms))
                 }
