@@ -343,6 +343,14 @@ struct EventTests {
         #expect(try Self.fired(interview + "Q: And now?\n\nA: Our new Sunnyvale lab opens in May.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
+        // "We're", "we’ve" are "we"; "to lead its new team" is a post too.
+        #expect(try Self.fired(interview + "Q: And now?\n\nA: We're opening a lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        let lead = "Tencent sells games. We spoke to Li Wei, who joined in May to lead its new research team.\n\nQ: Why here?\n\nA: The people.\n\n"
+        #expect(try Self.fired(lead + "Q: And now?\n\nA: We’ve opened a lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
         // Not in a question, and not when the introduction ties the interviewee to no firm.
         #expect(try Self.fired(interview + "Q: We hear you have opened a lab in Sunnyvale?\n\nA: No comment.").isEmpty)
         let professor = "Tencent sells games. We spoke to Li Wei, a professor who studies it.\n\nQ: Why here?\n\nA: The people.\n\n"

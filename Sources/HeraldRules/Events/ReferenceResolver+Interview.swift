@@ -70,9 +70,9 @@ extension ReferenceResolver {
             // "its head of product", "the company's chief", "Hisense's president".
             if (max(0, index - 5)..<index).contains(where: { key($0) == "'s" || key($0) == "its" }) { return true }
             // "who heads the company's business", "president of Hisense USA", "joining DeepRoute.ai", "hired to
-            // lead it".
+            // lead it", "to lead its new research team".
             let after = index + 1..<min(intro.upperBound, index + 6)
-            if after.contains(where: { key($0) == "'s" }) || key(index + 1) == "it" { return true }
+            if after.contains(where: { key($0) == "'s" || key($0) == "its" }) || key(index + 1) == "it" { return true }
             return mentions.contains { mention in
                 after.contains(mention.token) && mention.referent == subject.referent
                     && (["of", "at", "for"].contains(key(mention.token - 1)) || mention.token == index + 1)

@@ -105,6 +105,11 @@ final class ReferenceResolver {
                 capitalized[index] = true
                 capitals.append(index)
             }
+            // "We're", "we've", "it's" (straight or curly apostrophe): the pronoun with its verb run in.
+            if isContractedPronoun(token) {
+                pronouns.append(index)
+                continue
+            }
             guard token.normalized < 0 else { continue }
             switch token.byteEnd - token.byteStart {
             case 2 where asciiLower(token.byteStart, is: Self.it) || asciiLower(token.byteStart, is: Self.we): pronouns.append(index)
@@ -456,7 +461,7 @@ final class ReferenceResolver {
         for index in (articles + pronouns) where !covered[index] {
             var end: Int?
             var describedCity: String?
-            let pronoun = key(index)
+            let pronoun = Self.uncontracted(key(index))
             if pronoun == "we" || pronoun == "our" {
                 if let interview {
                     // The interviewee's firm in an answer; the publication in the introduction and the questions,
@@ -561,6 +566,23 @@ final class ReferenceResolver {
     }
 
     /// Whether the ASCII bytes at `start`, lowercased, are `word` (whose length the caller has checked).
+    /// Whether a word token is "we" or "it" with a verb run in: "we're", "we've", "we'll", "we'd", "it's", with a
+    /// straight or a curly apostrophe.
+    private func isContractedPronoun(_ token: TextToken) -> Bool {
+        let start = token.byteStart
+        let length = token.byteEnd - start
+        guard length >= 4, length <= 7, asciiLower(start, is: Self.we) || asciiLower(start, is: Self.it) else { return false }
+        let apostrophe = text.utf8[start + 2]
+        return apostrophe == 0x27 || (apostrophe == 0xE2 && length >= 6)
+    }
+
+    /// "we're" → "we", "it's" → "it": the pronoun of a contracted form, other keys as they are.
+    static func uncontracted(_ key: String) -> String {
+        guard key.count > 2, key.hasPrefix("we") || key.hasPrefix("it") else { return key }
+        let third = key[key.index(key.startIndex, offsetBy: 2)]
+        return third == "'" || third == "’" ? String(key.prefix(2)) : key
+    }
+
     private func asciiLower(_ start: Int, is word: [UInt8]) -> Bool {
         for offset in word.indices {
             let byte = text.utf8[start + offset]
