@@ -48,6 +48,10 @@ struct EventTests {
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        // Its board acts for it.
+        #expect(try Self.fired("The board of directors of Alibaba has opened a lab in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
         // A firm's unit in a passive's "by" phrase acts for it; the "by" phrase is never what is set up.
         #expect(try Self.fired("The lab, set up in January by a US subsidiary of Alibaba, works in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

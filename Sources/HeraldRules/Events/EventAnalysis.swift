@@ -37,7 +37,7 @@ struct EventAnalysis {
     ]
 
     /// People who act for their firm when they open something: "Executives from Alibaba cut the ribbon".
-    static let actingPeople: Set<String> = ["executives", "officials", "representatives", "leaders", "managers", "delegation"]
+    static let actingPeople: Set<String> = ["executives", "officials", "representatives", "leaders", "managers", "delegation", "board", "directors", "management"]
     /// Words that make someone's tie to a firm a past one: "former executives of Alibaba".
     static let formerWords: Set<String> = ["former", "ex", "retired", "departed"]
 
