@@ -117,6 +117,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened its Sunnyvale lab.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired("Alibaba set up a US-based team.") == ["firm=Alibaba,place=United States,factuality=asserted"])
         #expect(try Self.fired("Sunnyvale-based Apple opened a lab.").isEmpty)
+        // A place and the unit side by side as where one clause happens: the unit is in the place.
+        #expect(try Self.fired("She works here, in Sunnyvale, at a new lab set up by Alibaba.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("She studied in Sunnyvale, then worked at a lab set up by Alibaba.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab to serve customers in Sunnyvale.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab to rival Silicon Valley.").isEmpty)
         #expect(try Self.fired("Alibaba spent US$200 million to open a lab.").isEmpty)

@@ -238,6 +238,16 @@ extension EventAnalysis {
         if at == s.first || (at == s.first + 1 && s.key(s.first) == "and") {
             return nil
         }
+        // "has worked here, in Santa Monica, at a video-generation lab set up by Kuaishou": the place and the unit
+        // side by side as where one clause happens; the unit, and what its own words say of it, is in the place.
+        if let team, team.firstToken > after, verb.firstToken >= team.firstToken, team.firstToken - after <= 7 {
+            let link = s.key(after) == "," ? after + 1 : after
+            if ["at", "in", "inside"].contains(s.key(link)),
+                !(link + 1..<team.firstToken).contains(where: { Self.prepositions.contains(s.key($0)) || [",", "and", "or"].contains(s.key($0)) })
+            {
+                return nil
+            }
+        }
         return "before the event"
     }
 
