@@ -48,6 +48,13 @@ struct EventTests {
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        // The subject carries across "but" past the verb group: "has not only …, but has also begun opening".
+        #expect(try Self.fired("Alibaba has not only hired staff, but has also begun opening a lab in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Alibaba hired staff, but Apple has also begun opening a lab in Sunnyvale.") == [
+            "firm=Apple,place=Sunnyvale,factuality=asserted"
+        ])
         // Its board acts for it.
         #expect(try Self.fired("The board of directors of Alibaba has opened a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"
@@ -338,6 +345,10 @@ struct EventTests {
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("In June the group opened a lab in Sunnyvale.", title: "Tencent - Interim Results").isEmpty)
+        // Opening its sentence, "The Company" is the filer too.
+        #expect(try Self.fired("Sales rose. The Company opened a lab in Sunnyvale.", title: "Tencent - Interim Results") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
         #expect(try Self.fired("Velcora, a Seattle start-up, reported results. In June the Group opened a lab in Sunnyvale.", title: "Tencent - Interim Results").isEmpty)
         // The words that stand for the agent are not also its object: "The Group" of a filing is no unit "group".
         let groups = Self.rules.replacingOccurrences(of: "let team  = @TEAM", with: "let team  = @TEAM | @GROUPS")

@@ -62,6 +62,8 @@ struct SettingTests {
         #expect(ruleSet.fired("Alibaba opened a lab.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab in Toronto.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its Toronto lab.").isEmpty)
+        // A unit placed abroad in general keeps the setting out: "its international lab".
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its international lab.").isEmpty)
         // Nor does the dateline over its own sentence's place, listed or not, or after the event's words.
         #expect(ruleSet.fired("SUNNYVALE, Calif. — Alibaba opened a lab in Toronto.").isEmpty)
         #expect(ruleSet.fired("SUNNYVALE, Calif. — Alibaba opened its Toronto lab.").isEmpty)

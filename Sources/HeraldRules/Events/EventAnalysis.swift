@@ -48,6 +48,12 @@ struct EventAnalysis {
     ]
 
     /// Words of a verb group before its main verb: "will", "has now", "plans to".
+    /// Verbs of beginning and going on, before the verb they govern: "has begun staffing", "continues to expand".
+    static let aspectVerbs: Set<String> = [
+        "begun", "began", "begin", "begins", "beginning", "started", "start", "starts", "starting", "continued",
+        "continue", "continues", "continuing", "moved", "moving",
+    ]
+
     static let verbGroupWords: Set<String> = [
         "will", "would", "shall", "can", "could", "may", "might", "has", "have", "had", "is", "was", "are", "were", "be",
         "been", "also", "now", "soon", "already", "plans", "planned", "to", "intends", "expects", "set", "recently",
@@ -109,8 +115,14 @@ struct EventAnalysis {
             onLine = verbRegion
             // "Alibaba is closing one office and opening a lab", "…would not open a lab in Seattle, but opened one in
             // Austin": the subject carries across "and" and "but" before a verb.
+            // So does "has not only completed …, but has also begun staffing": past the verb group after "but".
             let breaks = s.breaks(from: firm.endToken, to: verb.firstToken, inRegion: onLine).filter { at in
-                s.key(at) != "and" && !(s.key(at) == "but" && (at + 1 == verb.firstToken || ClauseStructure.looksLikeVerbForm(s.key(at + 1))))
+                guard s.key(at) == "but" else { return s.key(at) != "and" }
+                var next = at + 1
+                while next < verb.firstToken, Self.verbGroupWords.contains(s.key(next)) || Self.aspectVerbs.contains(s.key(next)) {
+                    next += 1
+                }
+                return !(next == verb.firstToken || ClauseStructure.looksLikeVerbForm(s.key(next)))
             }
             guard let last = breaks.last else { return nil }
             // "Alibaba, which …" / "Alibaba that …": the relative pronoun's antecedent is the firm.

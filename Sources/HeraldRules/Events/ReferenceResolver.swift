@@ -551,7 +551,7 @@ final class ReferenceResolver {
                 found = antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart)
                     // A filing's defined term ("the Group", "the Company") or "The new …" before the body names any firm
                     // is the filer its headline names ("Kuaishou Technology — Announcement of … Results").
-                    ?? (isDefinedTerm(index, end) || key(index + 1) == "new" ? headlineFirm : nil)
+                    ?? (isDefinedTerm(index, end, opensSentence: sentenceStart[index] == index) || key(index + 1) == "new" ? headlineFirm : nil)
             }
             guard let referent = found else { continue }
             if let hit = hit(for: referent, first: index, end: end) { result.hits.append(hit) }
@@ -560,9 +560,9 @@ final class ReferenceResolver {
     }
 
     /// Whether "the" at `index` opens a filing's defined term for the filer: "the Group", "the Company", capitalised.
-    private func isDefinedTerm(_ index: Int, _ end: Int) -> Bool {
+    private func isDefinedTerm(_ index: Int, _ end: Int, opensSentence: Bool) -> Bool {
         end == index + 2 && text.textTokens[index + 1].shape == .capitalized
-            && ["group", "company"].contains(text.key(ofToken: index + 1)) && text.textTokens[index].shape == .lower
+            && ["group", "company"].contains(text.key(ofToken: index + 1)) && (text.textTokens[index].shape == .lower || opensSentence)
     }
 
     /// Whether the ASCII bytes at `start`, lowercased, are `word` (whose length the caller has checked).

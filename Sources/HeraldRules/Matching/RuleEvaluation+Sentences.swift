@@ -253,6 +253,10 @@ extension RuleEvaluation {
         {
             return text.text(ofToken: whereIndex - 2)
         }
+        // "its international presence", "an overseas team": a unit the sentence places abroad in general.
+        if let object, object.firstToken > 0, Self.abroadModifiers.contains(text.key(ofToken: object.firstToken - 1)) {
+            return text.text(ofToken: object.firstToken - 1)
+        }
         // "a new Hybrid AI Engineering Lab": a unit with a name of its own; the capitalised words before it are that
         // name, and only a listed place among them places it ("the Seattle AI Lab").
         if let object, !isTitled(object) {
@@ -264,6 +268,8 @@ extension RuleEvaluation {
         }
         return nil
     }
+
+    static let abroadModifiers: Set<String> = ["international", "global", "overseas", "worldwide", "offshore", "foreign"]
 
     /// Whether a unit is written as a name ("the Hybrid AI Engineering Lab"): capitalised inside its sentence.
     func isTitled(_ object: Hit) -> Bool {
