@@ -515,6 +515,13 @@ struct EventTests {
         #expect(try fired("Chengdu Xinghe Data Technology has opened a lab in Sunnyvale.") == [
             "opens:firm=Chengdu Xinghe Data Technology,place=Sunnyvale,factuality=asserted"
         ])
+        // A lede's indefinite description, named by the next sentence's subject: a firm name or a listed firm, not a person.
+        #expect(try fired("SUNNYVALE, Calif., April 8 (Wire) - A Chengdu chip designer has opened a lab in Sunnyvale. Xinghe Microelectronics, founded in 2019, said it had 25 engineers.")
+            == ["opens:firm=Xinghe Microelectronics,place=Sunnyvale,factuality=asserted"])
+        #expect(try fired("A Chengdu drone maker has opened a lab in Sunnyvale. Xinghe Robotics said it had 25 engineers.") == [
+            "opens:firm=Xinghe Robotics,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try fired("A Chengdu drone maker has opened a lab in Sunnyvale. Li Wei, its founder, said it had 25 engineers.").isEmpty)
         // The origin's country becomes the firm's: a filter on it keeps the Japanese firm out.
         let chinese = Self.rules.replacingOccurrences(of: "@FIRM | @ORIGIN_FIRM near", with: "@ORIGIN_FIRM[country=CN] near")
             .replacingOccurrences(of: "let firm  = @FIRM | @ORIGIN_FIRM", with: "let firm  = @ORIGIN_FIRM[country=CN]")

@@ -105,6 +105,15 @@ extension ReferenceResolver {
         return nil
     }
 
+    /// Whether the capitalised name at `first..<end` shows itself a firm's: it ends in a word of the trade ("Tianqiong
+    /// Microelectronics", "Lumiwei Robotics") or goes on as firms are introduced (", founded in", ", which", ",
+    /// based in") — not a person's ("Li Wei, the company's founder, said").
+    func isFirmName(_ first: Int, _ end: Int, _ key: (Int) -> String) -> Bool {
+        if Self.genericNameWords.contains(key(end - 1)) && key(end - 1) != "the" { return true }
+        guard key(end) == "," else { return false }
+        return ["founded", "which", "based", "headquartered", "established"].contains(key(end + 1))
+    }
+
     /// A capitalised name ending just before `end`, with a short form in parentheses skipped: `Beijing Shuzhi
     /// Cognitive Technology ("Shuzhi"), a …`.
     func nameSpanBefore(_ end: Int, _ key: (Int) -> String, _ capitalized: [Bool], _ covered: [Bool], _ sentenceStart: [Int]) -> (Int, Int)? {

@@ -292,6 +292,34 @@ final class ReferenceResolver {
             if introduced == nil, country != nil, let article = appositiveArticle(beforeOriginAt: index, key) {
                 introduced = nameSpanBefore(article - 1, key, capitalized, covered, sentenceStart)
             }
+            // "A Beijing designer of chips … has opened a design centre in San Jose. Tianqiong Microelectronics, founded
+            // in 2019, said …": a lede's indefinite description, its sentence's subject, introduces the name that opens
+            // the next sentence, when the next words show it a firm's (not "Li Wei, its founder, said"), and stands for
+            // it. (A listed firm the next sentences name is found by the lede's cataphora below, by its head office.)
+            if introduced == nil, sawNoun, country != nil, index >= 1, ["a", "an"].contains(key(index - 1)),
+                isSubject(index - 1, sentenceStart, key),
+                let next = (index..<count).first(where: { sentenceStart[$0] == $0 && $0 > sentenceStart[index] }),
+                let (first, end) = nameSpan(from: next, key, capitalized, covered), isFirmName(first, end, key)
+            {
+                // What the firm does, from both sentences: "… start-up whose picking arms … Hangzhou Qiyun Robotics said
+                // the lab would work on machine-learning models".
+                var cursorAI = sentenceStart[index]
+                while cursorAI < count, !describesAI, sentenceStart[cursorAI] == sentenceStart[index] || sentenceStart[cursorAI] == next {
+                    if Self.aiWords.contains(key(cursorAI)) { describesAI = true }
+                    cursorAI += 1
+                }
+                introduce(first, end, list: origins.list, country: country, describesAI: describesAI)
+                // The description ends with its first organisation noun: "A Chengdu drone maker" of "… has opened a lab".
+                var descriptionEnd = (originEnd..<max(nounEnd, originEnd)).first(where: { Self.organisationNouns.contains(key($0)) })
+                    .map { $0 + 1 } ?? max(nounEnd, originEnd)
+                if key(descriptionEnd) == "-", key(descriptionEnd + 1) == "up" { descriptionEnd += 2 }
+                if let referent = mentions.last?.referent, let hit = hit(for: referent, first: index - 1, end: descriptionEnd) {
+                    mentions.append(Mention(token: index - 1, referent: referent, isSubject: true))
+                    result.hits.append(hit)
+                }
+                skipTo = max(index + 1, end)
+                continue
+            }
             if let (first, end) = introduced {
                 // The introduction's sentence says what the firm does: "a Hangzhou start-up that builds speech
                 // recognition models".
@@ -599,7 +627,12 @@ final class ReferenceResolver {
         if token == start { return true }
         if ["the", "chinese"].contains(key(token - 1)), token - 1 == start { return true }
         // A press release's dateline runs long: "BOULDER, Colo., March 3, 2026 /BizNewsLink/ -- Redwood Lattice…".
-        if ["-", "--"].contains(key(token - 1)), token - start <= 24, text.isDateline(first: start, end: start + 1) { return true }
+        // "SAN JOSE, Calif., April 8 (Pacific Business Wire) - A Beijing designer…": a place name of up to three words.
+        if ["-", "--"].contains(key(token - 1)), token - start <= 24,
+            (1...3).contains(where: { text.isDateline(first: start, end: start + $0) })
+        {
+            return true
+        }
         guard token - start <= 12 else { return false }
         return ["-", "--", ":", ","].contains(key(token - 1)) && !EventAnalysis.prepositions.contains(key(token - 2))
     }
