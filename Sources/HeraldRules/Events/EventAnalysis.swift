@@ -281,6 +281,16 @@ struct EventAnalysis {
     func objectReason(team: Hit, verb: Hit) -> String? {
         let s = structure
         if Self.attributive.contains(s.key(verb.firstToken)) {
+            // "the establishment of SenseTime Research (US) Inc., a wholly-owned subsidiary": the unit names, in an
+            // appositive, what the name right after the noun opening is.
+            if team.firstToken > verb.endToken, let comma = (verb.endToken..<team.firstToken).first(where: { s.key($0) == "," }),
+                comma > verb.endToken, s.isCapitalized(verb.endToken),
+                (verb.endToken..<comma).allSatisfy({ s.isCapitalized($0) || ["(", ")", ".", "&"].contains(s.key($0)) }),
+                ["a", "an"].contains(s.key(comma + 1)), team.firstToken - comma <= 7,
+                !s.contains([",", "of", "and", "to", "for"], from: comma + 1, to: team.firstToken)
+            {
+                return nil
+            }
             // "Midea's new Columbus, Ohio, AI lab": a place with its state between commas still modifies the unit.
             guard team.firstToken >= verb.endToken, team.firstWord - verb.lastWord <= 4 else {
                 return "'\(s.key(verb.firstToken))' does not describe it"
