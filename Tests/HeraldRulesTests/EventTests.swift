@@ -55,6 +55,9 @@ struct EventTests {
         #expect(try Self.fired("Alibaba hired staff, but Apple has also begun opening a lab in Sunnyvale.") == [
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
+        // So does a business of it: "the electric-vehicle business of Alibaba".
+        #expect(try Self.fired("Apple, and the electric-vehicle business of Alibaba, opened a lab in Sunnyvale.").contains(
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"))
         // Its board acts for it.
         #expect(try Self.fired("The board of directors of Alibaba has opened a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

@@ -267,7 +267,7 @@ struct EventAnalysis {
     }
 
     /// Nouns for a firm's part that acts for it: "a unit of Alibaba", "a US subsidiary of Ant Group".
-    static let unitNouns: Set<String> = ["unit", "subsidiary", "arm", "division", "affiliate", "part", "branch"]
+    static let unitNouns: Set<String> = ["unit", "subsidiary", "arm", "division", "affiliate", "part", "branch", "business"]
 
     // MARK: Object
 
