@@ -518,6 +518,12 @@ struct EventTests {
         #expect(try fired("Chengdu Xinghe Data Technology has opened a lab in Sunnyvale.") == [
             "opens:firm=Chengdu Xinghe Data Technology,place=Sunnyvale,factuality=asserted"
         ])
+        // A press release's dated dateline that opens on a city of origin says where its lede's firm comes from; a wire
+        // dateline does not, nor does one whose lede gives the firm another origin.
+        #expect(try fired("CHENGDU, China, March 3, 2026 -- Xinghe Data (\"Xinghe\"), a developer of AI, today opened a lab in Sunnyvale.")
+            == ["opens:firm=Xinghe Data,place=Sunnyvale,factuality=asserted"])
+        #expect(try fired("CHENGDU, China, March 3, 2026 -- Velcora Inc., a Kyoto company, today opened a lab in Sunnyvale.").isEmpty)
+        #expect(try fired("CHENGDU (Wire) - Velcora today opened a lab in Sunnyvale.").isEmpty)
         // A lede's indefinite description, named by the next sentence's subject: a firm name or a listed firm, not a person.
         #expect(try fired("SUNNYVALE, Calif., April 8 (Wire) - A Chengdu chip designer has opened a lab in Sunnyvale. Xinghe Microelectronics, founded in 2019, said it had 25 engineers.")
             == ["opens:firm=Xinghe Microelectronics,place=Sunnyvale,factuality=asserted"])

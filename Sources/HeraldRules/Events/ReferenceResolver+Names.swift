@@ -105,6 +105,11 @@ extension ReferenceResolver {
         return nil
     }
 
+    /// Whether a key is a year: four digits from 1900 to 2099.
+    static func isYear(_ key: String) -> Bool {
+        key.count == 4 && (key.hasPrefix("19") || key.hasPrefix("20")) && key.allSatisfy(\.isNumber)
+    }
+
     /// Whether the capitalised name at `first..<end` shows itself a firm's: it ends in a word of the trade ("Tianqiong
     /// Microelectronics", "Lumiwei Robotics") or goes on as firms are introduced (", founded in", ", which", ",
     /// based in") — not a person's ("Li Wei, the company's founder, said").

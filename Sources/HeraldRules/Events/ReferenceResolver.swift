@@ -292,6 +292,20 @@ final class ReferenceResolver {
             if introduced == nil, country != nil, let article = appositiveArticle(beforeOriginAt: index, key) {
                 introduced = nameSpanBefore(article - 1, key, capitalized, covered, sentenceStart)
             }
+            // "HANGZHOU, China and AUSTIN, Texas, March 3, 2026 -- Qiyun Intelligence ("Qiyun"), a developer of …": a press
+            // release's dateline (it carries the date) that opens on a city of origin says where the firm its lede
+            // opens with comes from — unless the lede gives it another origin ("Velcora Inc., a Seattle company").
+            if introduced == nil, country != nil, index <= 1, text.isDateline(first: index, end: originEnd),
+                let dash = (originEnd..<min(count, originEnd + 24)).first(where: { key($0) == "-" || key($0) == "--" }),
+                (originEnd..<dash).contains(where: { Self.isYear(key($0)) || key($0) == "/" }),
+                let lede = (dash..<min(count, dash + 3)).first(where: { key($0) != "-" && key($0) != "--" }),
+                let (first, end) = nameSpan(from: lede, key, capitalized, covered),
+                !(end..<min(count, end + 14)).contains(where: { capitalized[$0] && origin(at: $0, key).map { $0.2 != country } == true })
+            {
+                introduce(first, end, list: origins.list, country: country, describesAI: describesAI)
+                skipTo = max(index + 1, originEnd)
+                continue
+            }
             // "A Beijing designer of chips … has opened a design centre in San Jose. Tianqiong Microelectronics, founded
             // in 2019, said …": a lede's indefinite description, its sentence's subject, introduces the name that opens
             // the next sentence, when the next words show it a firm's (not "Li Wei, its founder, said"), and stands for
