@@ -695,6 +695,10 @@ struct EventTests {
         #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Alibaba later dropped the plan.").isEmpty)
         #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Apple shelved its own plan.").count == 1)
         #expect(try Self.fired("Alibaba has opened a lab in Sunnyvale. Alibaba shelved it once before.").count == 1)
+        // Up to six sentences later; never by what was blocked years before the article.
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Staff were hired. Rents rose. Prices fell. Alibaba said the plan has been shelved.").isEmpty)
+        #expect(try Self.fired(
+            "Alibaba said it would open a lab in Sunnyvale. Regulators blocked Alibaba from buying a bank in 2018.", published: "2026-03-01T00:00:00Z").count == 1)
     }
 
     @Test("texts that stop in the middle of a pattern are read without a crash")

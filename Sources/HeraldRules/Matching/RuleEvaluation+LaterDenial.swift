@@ -52,18 +52,27 @@ extension RuleEvaluation {
 
     /// A plan another sentence near it says was stopped: "Texas officials on Thursday blocked AgiBot … from leasing
     /// office space in Dallas for a planned AI research team. AgiBot said in March that it would open the office,
-    /// its first in the United States". The other sentence (up to three before or after) names the same firm and
+    /// its first in the United States". The other sentence (up to three before or six after, none that dates itself
+    /// two or more years before the article) names the same firm and
     /// blocks or drops a word of the event's verb or unit lists; a city it names must be the plan's, if the plan
     /// has one. Only plans: what a firm has opened is not undone by a plan for another site that was stopped.
     func planBlocked(verb: Hit, agent: Hit?, object: Hit?, place: Hit?) -> String? {
         guard part == .body, let agent, let index = sentenceIndex(of: verb.firstToken) else { return nil }
         let lists = Set([verb.list] + (object.map { [$0.list] } ?? []))
         let placeIsCity = place.map { entries(of: $0)[Int($0.entry)].attributes["level"] == "city" } ?? false
-        let nearby = max(0, index - 3)..<min(text.sentences.count, index + 4)
+        let nearby = max(0, index - 3)..<min(text.sentences.count, index + 7)
         for other in nearby where other != index {
             let sentence = text.sentences[other]
             let hits = partHits(startingIn: sentence.firstToken..<sentence.endToken)
             guard names(agent, in: hits) else { continue }
+            // "US regulators blocked Ant's 2018 bid for MoneyGram": what was stopped years ago is another plan.
+            if let publishedYear,
+                (sentence.firstToken..<sentence.endToken).contains(where: { token in
+                    Int(text.key(ofToken: token)).map { $0 >= 1900 && $0 <= publishedYear - 2 } ?? false
+                })
+            {
+                continue
+            }
             if placeIsCity, let place,
                 hits.contains(where: {
                     $0.list == place.list && $0.entry != place.entry && entries(of: $0)[Int($0.entry)].attributes["level"] == "city"
