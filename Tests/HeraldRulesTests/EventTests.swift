@@ -374,6 +374,12 @@ struct EventTests {
         #expect(try Self.fired(lead + "Q: And now?\n\nA: We’ve opened a lab in Sunnyvale.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
+        // A question's "you" is the interviewee's firm too; what a question asks is not reported.
+        #expect(try Self.fired(interview + "Q: The news is that you have opened a lab in Sunnyvale.\n\nA: Yes, in May.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired(interview + "Q: Are you opening a lab in Sunnyvale?\n\nA: We will see.").isEmpty)
+        #expect(try Self.fired("Will Alibaba open a lab in Sunnyvale?").isEmpty)
         // Not in a question, and not when the introduction ties the interviewee to no firm.
         #expect(try Self.fired(interview + "Q: We hear you have opened a lab in Sunnyvale?\n\nA: No comment.").isEmpty)
         let professor = "Tencent sells games. We spoke to Li Wei, a professor who studies it.\n\nQ: Why here?\n\nA: The people.\n\n"

@@ -67,6 +67,8 @@ extension ReferenceResolver {
     static let its = Array("its".utf8)
     static let we = Array("we".utf8)
     static let our = Array("our".utf8)
+    static let you = Array("you".utf8)
+    static let your = Array("your".utf8)
     static let the = Array("the".utf8)
     static let here = Array("here".utf8)
 }

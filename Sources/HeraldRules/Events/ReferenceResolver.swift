@@ -114,7 +114,10 @@ final class ReferenceResolver {
             switch token.byteEnd - token.byteStart {
             case 2 where asciiLower(token.byteStart, is: Self.it) || asciiLower(token.byteStart, is: Self.we): pronouns.append(index)
             case 3 where asciiLower(token.byteStart, is: Self.the): articles.append(index)
-            case 3 where asciiLower(token.byteStart, is: Self.its) || asciiLower(token.byteStart, is: Self.our): pronouns.append(index)
+            case 3 where asciiLower(token.byteStart, is: Self.its) || asciiLower(token.byteStart, is: Self.our)
+                || asciiLower(token.byteStart, is: Self.you):
+                pronouns.append(index)
+            case 4 where asciiLower(token.byteStart, is: Self.your): pronouns.append(index)
             case 4 where token.shape == .lower && asciiLower(token.byteStart, is: Self.here): heres.append(index)
             default: break
             }
@@ -504,6 +507,16 @@ final class ReferenceResolver {
             var end: Int?
             var describedCity: String?
             let pronoun = Self.uncontracted(key(index))
+            // "Q: The big news is that you have a new lab in Cambridge": in an interview's questions, "you" and "your"
+            // are the interviewee's firm, as "we" and "our" are in the answers; elsewhere they are nobody's.
+            if pronoun == "you" || pronoun == "your" {
+                if let interview, let interviewFirm, index >= interview.introEnd, !interview.isAnswer(index),
+                    let hit = hit(for: interviewFirm, first: index, end: index + 1)
+                {
+                    result.hits.append(hit)
+                }
+                continue
+            }
             if pronoun == "we" || pronoun == "our" {
                 if let interview {
                     // The interviewee's firm in an answer; the publication in the introduction and the questions,

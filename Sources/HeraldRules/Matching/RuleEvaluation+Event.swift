@@ -87,7 +87,14 @@ extension RuleEvaluation {
         if let agent, let place, let owner, owner.entry != agent.entry {
             return .failure(EventFailure(reason: "\(quoted(place)) is the place of \(quoted(owner)), not of \(quoted(agent))"))
         }
-        let (factuality, cue) = analysis.factuality(of: verb, agent: agent, object: object)
+        var (factuality, cue) = analysis.factuality(of: verb, agent: agent, object: object)
+        // "Are you opening an office in Seattle?", "Will Alibaba open a lab in Sunnyvale?": what a question asks is
+        // not reported as having happened.
+        if factuality == .asserted || factuality == .announced, let index = sentenceIndex(of: verb.firstToken),
+            isQuestion(text.sentences[index])
+        {
+            (factuality, cue) = (.speculative, "'?' ending the sentence")
+        }
         guard event.accepted.contains(factuality) else {
             return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue \(cue ?? "none"))"))
         }
