@@ -49,6 +49,11 @@ struct SettingTests {
         #expect(ruleSet.fired("SUNNYVALE, Calif. — Alibaba opened a lab.") == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(ruleSet.fired("SUNNYVALE, Calif., March 3, 2026 — Alibaba today opened a new Hybrid Systems Lab.")
             == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        // "in Sunnyvale's Moffett Park": the district, an alias of the same city, sets the scene.
+        let districts = try TestRules.ruleSet(
+            Self.rules, lists: TestRules.lists.replacingOccurrences(of: "Sunnyvale | Sunnyvale, California", with: "Sunnyvale | Sunnyvale, California | Moffett Park"))
+        #expect(districts.fired("Work is done in a warehouse in Sunnyvale's Moffett Park. The lab there was opened by Alibaba.")
+            == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         // A place of the sentence's own is used as before.
         #expect(ruleSet.fired("Rents rose in California. Alibaba opened a lab in Sunnyvale.")
             == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])

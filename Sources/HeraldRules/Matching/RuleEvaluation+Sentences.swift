@@ -205,6 +205,13 @@ extension RuleEvaluation {
             if Self.locatives.contains(key) { return !EventAnalysis.placeBlockers.contains(word(cursor - 1)) }
             // "works out of Austin", "operating from Austin".
             if EventAnalysis.workingFrom(word(cursor - 1), key, word(cursor - 2)) { return true }
+            // "in Chicago's Fulton Market": past the possessive of the same city, written around its district.
+            if key == "'s" || key == "’s",
+                let around = partHits.first(where: { $0.endToken == cursor && $0.list == hit.list && $0.entry == hit.entry })
+            {
+                cursor = around.firstToken - 1
+                continue
+            }
             // "in January by a US subsidiary": another preposition governs the place.
             guard text.textTokens[cursor].kind == .word, !EventAnalysis.prepositions.contains(key) else { return false }
             cursor -= 1
