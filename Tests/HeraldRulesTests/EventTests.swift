@@ -58,6 +58,17 @@ struct EventTests {
         // So does a business of it: "the electric-vehicle business of Alibaba".
         #expect(try Self.fired("Apple, and the electric-vehicle business of Alibaba, opened a lab in Sunnyvale.").contains(
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"))
+        // A firm that reports, in the main clause, an event whose subject is a unit of no one named; "a company
+        // spokesperson" is the firm the story is about.
+        #expect(try Self.fired("An Alibaba spokesperson confirmed on Monday that the lab in Sunnyvale will open in May.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=announced"
+        ])
+        #expect(try Self.fired("Tencent makes games. A company spokesperson confirmed that the new lab in Sunnyvale will open in May.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=announced"
+        ])
+        #expect(try Self.fired("Tencent makes games. A company spokesperson confirmed that Apple's lab in Sunnyvale will open in May.") == [
+            "firm=Apple,place=Sunnyvale,factuality=announced"
+        ])
         // Its board acts for it.
         #expect(try Self.fired("The board of directors of Alibaba has opened a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

@@ -48,6 +48,11 @@ struct EventAnalysis {
     ]
 
     /// Words of a verb group before its main verb: "will", "has now", "plans to".
+    /// What may stand before a unit that is the subject of a reported clause: "that the new office will open".
+    static let unitSubjectLeads: Set<String> = ["the", "its", "their", "a", "an", "new", "first"]
+    /// Verbs that report what a firm says.
+    static let reportingVerbs: Set<String> = ["said", "says", "confirmed", "confirms", "announced", "announces", "told", "added"]
+
     /// Verbs of beginning and going on, before the verb they govern: "has begun staffing", "continues to expand".
     static let aspectVerbs: Set<String> = [
         "begun", "began", "begin", "begins", "beginning", "started", "start", "starts", "starting", "continued",
@@ -143,6 +148,14 @@ struct EventAnalysis {
             // "Alibaba said on Monday that it would open…": a pronoun or "the company" after the last break.
             let tail = (last + 1)..<verb.firstToken
             if tail.contains(where: { Self.anaphors.contains(s.key($0)) && !s.isCapitalized($0) || s.key($0) == "it" }) {
+                return nil
+            }
+            // "A Moonshot AI spokesperson confirmed on Monday that the office will open in May": the firm reports an
+            // event whose subject is a unit of no one named, right after "that".
+            if let object, s.key(last) == "that", object.firstToken > last, object.endToken <= verb.firstToken,
+                (last + 1..<object.firstToken).allSatisfy({ Self.unitSubjectLeads.contains(s.key($0)) }),
+                (firm.endToken..<last).contains(where: { Self.reportingVerbs.contains(s.key($0)) })
+            {
                 return nil
             }
             return "in another clause than the verb (after '\(s.key(last))')"

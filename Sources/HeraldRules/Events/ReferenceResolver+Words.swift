@@ -68,6 +68,11 @@ extension ReferenceResolver {
     static let we = Array("we".utf8)
     static let our = Array("our".utf8)
     static let you = Array("you".utf8)
+    static let company = Array("company".utf8)
+    /// People who speak for a firm: "a company spokesperson".
+    static let spokesWords: Set<String> = [
+        "spokesperson", "spokeswoman", "spokesman", "representative", "executive", "official", "statement", "filing",
+    ]
     static let your = Array("your".utf8)
     static let the = Array("the".utf8)
     static let here = Array("here".utf8)

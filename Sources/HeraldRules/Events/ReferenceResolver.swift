@@ -94,6 +94,7 @@ final class ReferenceResolver {
         var articles: [Int] = []
         var pronouns: [Int] = []
         var heres: [Int] = []
+        var companies: [Int] = []
         for index in 0..<count {
             let token = text.textTokens[index]
             if token.kind == .punctuation {
@@ -118,6 +119,7 @@ final class ReferenceResolver {
                 || asciiLower(token.byteStart, is: Self.you):
                 pronouns.append(index)
             case 4 where asciiLower(token.byteStart, is: Self.your): pronouns.append(index)
+            case 7 where asciiLower(token.byteStart, is: Self.company): companies.append(index)
             case 4 where token.shape == .lower && asciiLower(token.byteStart, is: Self.here): heres.append(index)
             default: break
             }
@@ -491,6 +493,15 @@ final class ReferenceResolver {
                 return country(of: mention.referent, result) == from.country
             }
             if let named, let hit = hit(for: named.referent, first: index, end: nounEnd) { result.hits.append(hit) }
+        }
+
+        // "A company spokesperson confirmed…": the firm the story is about speaks through its people.
+        for index in companies where index >= 1 && isWord(index - 1, "a", "A") && Self.spokesWords.contains(key(index + 1)) {
+            if let referent = antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart),
+                let hit = hit(for: referent, first: index - 1, end: index + 1)
+            {
+                result.hits.append(hit)
+            }
         }
 
         // In an interview's answers, "we" and "our" are the interviewee's firm wherever they stand.
