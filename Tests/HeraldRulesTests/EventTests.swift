@@ -390,6 +390,9 @@ struct EventTests {
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired(interview + "Q: Are you opening a lab in Sunnyvale?\n\nA: We will see.").isEmpty)
+        #expect(try Self.fired(interview + "Q: You've opened a lab in Sunnyvale.\n\nA: Yes, in May.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
         #expect(try Self.fired("Will Alibaba open a lab in Sunnyvale?").isEmpty)
         // Not in a question, and not when the introduction ties the interviewee to no firm.
         #expect(try Self.fired(interview + "Q: We hear you have opened a lab in Sunnyvale?\n\nA: No comment.").isEmpty)

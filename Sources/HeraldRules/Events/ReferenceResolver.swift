@@ -632,21 +632,25 @@ final class ReferenceResolver {
     }
 
     /// Whether the ASCII bytes at `start`, lowercased, are `word` (whose length the caller has checked).
-    /// Whether a word token is "we" or "it" with a verb run in: "we're", "we've", "we'll", "we'd", "it's", with a
+    /// Whether a word token is "we", "you" or "it" with a verb run in: "we're", "we've", "you've", "it's", with a
     /// straight or a curly apostrophe.
     private func isContractedPronoun(_ token: TextToken) -> Bool {
         let start = token.byteStart
         let length = token.byteEnd - start
-        guard length >= 4, length <= 7, asciiLower(start, is: Self.we) || asciiLower(start, is: Self.it) else { return false }
-        let apostrophe = text.utf8[start + 2]
-        return apostrophe == 0x27 || (apostrophe == 0xE2 && length >= 6)
+        guard length >= 4, length <= 8 else { return false }
+        let stem = asciiLower(start, is: Self.you) ? 3 : asciiLower(start, is: Self.we) || asciiLower(start, is: Self.it) ? 2 : 0
+        guard stem > 0, length > stem + 1 else { return false }
+        let apostrophe = text.utf8[start + stem]
+        return apostrophe == 0x27 || (apostrophe == 0xE2 && length >= stem + 4)
     }
 
-    /// "we're" → "we", "it's" → "it": the pronoun of a contracted form, other keys as they are.
+    /// "we're" → "we", "you've" → "you": the pronoun of a contracted form, other keys as they are.
     static func uncontracted(_ key: String) -> String {
-        guard key.count > 2, key.hasPrefix("we") || key.hasPrefix("it") else { return key }
-        let third = key[key.index(key.startIndex, offsetBy: 2)]
-        return third == "'" || third == "’" ? String(key.prefix(2)) : key
+        for stem in ["you", "we", "it"] where key.count > stem.count && key.hasPrefix(stem) {
+            let next = key[key.index(key.startIndex, offsetBy: stem.count)]
+            return next == "'" || next == "’" ? stem : key
+        }
+        return key
     }
 
     private func asciiLower(_ start: Int, is word: [UInt8]) -> Bool {
