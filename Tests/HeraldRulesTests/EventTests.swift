@@ -69,6 +69,10 @@ struct EventTests {
         #expect(try Self.fired("Tencent makes games. A company spokesperson confirmed that Apple's lab in Sunnyvale will open in May.") == [
             "firm=Apple,place=Sunnyvale,factuality=announced"
         ])
+        // The comma that closes an appositive goes back to the main clause before an adverb: "…, now employs".
+        #expect(try Self.fired("Tencent, the Shenzhen game maker, now employs 42 people at its new lab in Sunnyvale, most of them engineers.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
         // Its board acts for it.
         #expect(try Self.fired("The board of directors of Alibaba has opened a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

@@ -102,8 +102,12 @@ struct ClauseStructure {
                 offset = inner + 1
                 continue
             }
+            // The comma that closes an aside may open the next one (", the Hefei company whose …, which spent …,"),
+            // but not with an adverb: "Moore Threads, the Beijing GPU designer, now employs 42 people" goes back
+            // to the main clause.
+            let closesAside = offset > 0 && regions[offset - 1] != 0
             if key == "," || (spacedDash[offset] && offset != datelineDash), offset + 1 < keys.count,
-                Self.setsOff(keys[offset + 1], keys, offset + 1)
+                Self.setsOff(keys[offset + 1], keys, offset + 1), !(closesAside && Self.adverbOpeners.contains(keys[offset + 1]))
             {
                 let number = openers.count
                 openers.append(first + offset)
@@ -157,6 +161,10 @@ struct ClauseStructure {
     ]
 
     /// Words after a comma or dash that set the stretch off from the clause around it.
+    /// Adverbs that open an aside (", now a unit of Baidu,") but, right after another aside closes, go on with the
+    /// main clause (", now employs").
+    private static let adverbOpeners: Set<String> = ["now", "also", "then", "once", "long", "formerly"]
+
     private static func setsOff(_ key: String, _ keys: [String], _ offset: Int) -> Bool {
         if ["which", "who", "whose", "whom", "where", "a", "an", "backed", "owned", "founded", "run", "led", "controlled",
             "formerly", "once", "itself", "whom", "unlike", "like", "best", "known", "also", "now", "then", "long",
