@@ -210,7 +210,17 @@ extension EventAnalysis {
             return "not after 'in', 'at' or 'near'"
         }
         if place.firstToken >= anchorEnd || (place.firstToken > anchorFirst && !Self.destinations.contains(preposition)) {
-            if place.firstWord - text.textTokens[anchorEnd - 1].wordIndex > 16 { return "too far from the event" }
+            // A relative clause on the unit between does not count: "our new research centre, which will focus on …,
+            // will be located in Sunnyvale".
+            if place.firstWord - text.textTokens[anchorEnd - 1].wordIndex > 16 {
+                let lineRegion = s.region(anchorEnd - 1)
+                let words = (anchorEnd..<place.firstToken).count { index in
+                    let region = s.region(index)
+                    let relative = region != lineRegion && ["which", "who", "that"].contains(s.key(s.opener(ofRegion: region) + 1))
+                    return !relative && text.textTokens[index].kind == .word
+                }
+                if words > 16 { return "too far from the event" }
+            }
             let from = place.firstToken >= anchorEnd ? anchorEnd : anchorFirst
             // The preposition before the event's own words: "in Midea's new Columbus, Ohio, AI lab" — the place
             // stands inside the phrase that names the unit, with nothing between to block it.

@@ -48,8 +48,9 @@ struct EventAnalysis {
     ]
 
     /// Words of a verb group before its main verb: "will", "has now", "plans to".
-    /// What may stand before a unit that is the subject of a reported clause: "that the new office will open".
-    static let unitSubjectLeads: Set<String> = ["the", "its", "their", "a", "an", "new", "first"]
+    /// What may open the unit that is the subject of a reported clause: "that the new office will open", "that our
+    /// new applied-AI research centre … will be located in".
+    static let unitSubjectLeads: Set<String> = ["the", "its", "our", "their", "a", "an", "new", "first"]
     /// Verbs that report what a firm says.
     static let reportingVerbs: Set<String> = ["said", "says", "confirmed", "confirms", "announced", "announces", "told", "added"]
 
@@ -152,8 +153,14 @@ struct EventAnalysis {
             }
             // "A Moonshot AI spokesperson confirmed on Monday that the office will open in May": the firm reports an
             // event whose subject is a unit of no one named, right after "that".
-            if let object, s.key(last) == "that", object.firstToken > last, object.endToken <= verb.firstToken,
-                (last + 1..<object.firstToken).allSatisfy({ Self.unitSubjectLeads.contains(s.key($0)) }),
+            // The unit stands before its verb, or after it when the verb is the unit's "new": "that our new … centre
+            // will be located in Sunnyvale".
+            if let object, s.key(last) == "that", object.firstToken > last,
+                s.key(verb.firstToken) == "new" ? object.firstToken > verb.firstToken : object.endToken <= verb.firstToken,
+                object.firstToken - last <= 8, Self.unitSubjectLeads.contains(s.key(last + 1)),
+                // Its own modifiers only: "our new applied-AI research centre", not "Apple's lab" or another noun.
+                (last + 1..<object.firstToken).allSatisfy({ !s.isCapitalized($0) || s.key($0) == "ai" }),
+                !s.contains([",", "'s", "’s", "of", "and"], from: last + 1, to: object.firstToken),
                 (firm.endToken..<last).contains(where: { Self.reportingVerbs.contains(s.key($0)) })
             {
                 return nil
