@@ -78,6 +78,10 @@ struct EventTests {
         #expect(try Self.fired(
             "Tencent announced that its new lab, which will focus on speech recognition for phones, for cars and for household appliances in kitchens, will be located in Sunnyvale."
         ) == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
+        // Two "-ing" modifiers of one noun are no second clause: "a testing and engineering lab".
+        #expect(try Self.fired("Tencent opened a testing and engineering lab in Sunnyvale.") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
         // Its board acts for it.
         #expect(try Self.fired("The board of directors of Alibaba has opened a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

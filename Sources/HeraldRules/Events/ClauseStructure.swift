@@ -71,7 +71,10 @@ struct ClauseStructure {
             // "would open a centre in Dallas, even as the company cuts jobs at home": "even as" opens a clause.
             if key == "as", offset > 0, keys[offset - 1] == "even" { breaks[offset - 1] = true }
             // "closing its Singapore office and opening a lab in Seattle": "and" before a verb form starts a clause.
-            if key == "and", offset + 1 < keys.count, !capitalized[offset + 1], Self.looksLikeVerbForm(keys[offset + 1]) {
+            // Not between two modifiers of one noun: "opened a testing and engineering hub".
+            if key == "and", offset + 1 < keys.count, !capitalized[offset + 1], Self.looksLikeVerbForm(keys[offset + 1]),
+                !(offset >= 2 && Self.looksLikeVerbForm(keys[offset - 1]) && ["a", "an", "the", "its", "their", "our", "new"].contains(keys[offset - 2]))
+            {
                 breaks[offset] = true
             }
         }
