@@ -390,6 +390,8 @@ struct EventTests {
         #expect(try Self.fired(interview + "Q: And now?\n\nA: Our new Sunnyvale lab opens in May.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
+        // "They" opening a sentence refers back as "It" does: "they've opened a small research outpost".
+        #expect(try Self.fired("Tencent makes games. They've opened a lab in Sunnyvale.") == ["firm=Tencent,place=Sunnyvale,factuality=asserted"])
         // "We're", "we’ve" are "we"; "to lead its new team" is a post too.
         #expect(try Self.fired(interview + "Q: And now?\n\nA: We're opening a lab in Sunnyvale.") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"

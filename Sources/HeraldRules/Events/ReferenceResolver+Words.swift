@@ -68,6 +68,7 @@ extension ReferenceResolver {
     static let we = Array("we".utf8)
     static let our = Array("our".utf8)
     static let you = Array("you".utf8)
+    static let they = Array("they".utf8)
     static let company = Array("company".utf8)
     /// People who speak for a firm: "a company spokesperson".
     static let spokesWords: Set<String> = [

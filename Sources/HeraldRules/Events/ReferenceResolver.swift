@@ -118,7 +118,7 @@ final class ReferenceResolver {
             case 3 where asciiLower(token.byteStart, is: Self.its) || asciiLower(token.byteStart, is: Self.our)
                 || asciiLower(token.byteStart, is: Self.you):
                 pronouns.append(index)
-            case 4 where asciiLower(token.byteStart, is: Self.your): pronouns.append(index)
+            case 4 where asciiLower(token.byteStart, is: Self.your) || asciiLower(token.byteStart, is: Self.they): pronouns.append(index)
             case 7 where asciiLower(token.byteStart, is: Self.company): companies.append(index)
             case 4 where token.shape == .lower && asciiLower(token.byteStart, is: Self.here): heres.append(index)
             default: break
@@ -638,7 +638,7 @@ final class ReferenceResolver {
         let start = token.byteStart
         let length = token.byteEnd - start
         guard length >= 4, length <= 8 else { return false }
-        let stem = asciiLower(start, is: Self.you) ? 3 : asciiLower(start, is: Self.we) || asciiLower(start, is: Self.it) ? 2 : 0
+        let stem = asciiLower(start, is: Self.they) ? 4 : asciiLower(start, is: Self.you) ? 3 : asciiLower(start, is: Self.we) || asciiLower(start, is: Self.it) ? 2 : 0
         guard stem > 0, length > stem + 1 else { return false }
         let apostrophe = text.utf8[start + stem]
         return apostrophe == 0x27 || (apostrophe == 0xE2 && length >= stem + 4)
@@ -646,7 +646,7 @@ final class ReferenceResolver {
 
     /// "we're" → "we", "you've" → "you": the pronoun of a contracted form, other keys as they are.
     static func uncontracted(_ key: String) -> String {
-        for stem in ["you", "we", "it"] where key.count > stem.count && key.hasPrefix(stem) {
+        for stem in ["they", "you", "we", "it"] where key.count > stem.count && key.hasPrefix(stem) {
             let next = key[key.index(key.startIndex, offsetBy: stem.count)]
             return next == "'" || next == "’" ? stem : key
         }
