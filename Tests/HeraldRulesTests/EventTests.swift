@@ -372,6 +372,11 @@ struct EventTests {
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("In June the group opened a lab in Sunnyvale.", title: "Tencent - Interim Results").isEmpty)
+        // A text that speaks as a firm ("We …" opening its sentences, outside quotes) makes "our" that firm's.
+        #expect(try Self.fired("We sell games. In March our new lab in Sunnyvale opened.", title: "Tencent - Annual Report") == [
+            "firm=Tencent,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired("Rents rose. In March our new lab in Sunnyvale opened.", title: "Tencent - Annual Report").isEmpty)
         // Opening its sentence, "The Company" is the filer too.
         #expect(try Self.fired("Sales rose. The Company opened a lab in Sunnyvale.", title: "Tencent - Interim Results") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"

@@ -513,6 +513,20 @@ final class ReferenceResolver {
         let headlineFirm = Set(headline.map { Result.key($0.list, $0.entry) }).count == 1
             ? headline.first.map { Referent.listed(list: $0.list, entry: $0.entry) } : nil
 
+        // The firm a text speaks as: the one its first sentence-opening "We", outside quotes, stands for ("We
+        // established a subsidiary…" in a filing).
+        var voice: Referent??
+        func firmVoice() -> Referent? {
+            if let voice { return voice }
+            let found = pronouns.first { index in
+                key(index) == "we" && index == sentenceStart[index] && !Self.openingQuotes.contains(key(index - 1))
+            }.flatMap { index in
+                antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart) ?? headlineFirm
+            }
+            voice = .some(found)
+            return found
+        }
+
         // Anaphors.
         for index in (articles + pronouns) where !covered[index] {
             var end: Int?
@@ -539,8 +553,14 @@ final class ReferenceResolver {
                     }
                     continue
                 }
-                // "Our new lab in Seattle is open," said …: "our" opening a quote, like "we".
-                if pronoun == "our", !Self.openingQuotes.contains(key(index - 1)) { continue }
+                // "Our new lab in Seattle is open," said …: "our" opening a quote, like "we". In a text that speaks as a
+                // firm — a filing or a release whose sentences open with "We" — "our" is that firm's.
+                if pronoun == "our", !Self.openingQuotes.contains(key(index - 1)) {
+                    if let firmVoice = firmVoice(), let hit = hit(for: firmVoice, first: index, end: index + 1) {
+                        result.hits.append(hit)
+                    }
+                    continue
+                }
             }
             if text.textTokens[index].byteEnd - text.textTokens[index].byteStart == 3, asciiLower(text.textTokens[index].byteStart, is: Self.the) {
                 var cursor = index + 1
