@@ -160,6 +160,16 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab to rival Silicon Valley.").isEmpty)
         #expect(try Self.fired("Alibaba spent US$200 million to open a lab.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ontario.").isEmpty)
+        // A bare name whose namesake abroad the list gives (twin=CA) is that one in an article set there, unless the
+        // article names the US city's state.
+        let twins = Self.lists.replacingOccurrences(
+            of: "Silicon Valley                       level=region state=CA",
+            with: "Silicon Valley                       level=region state=CA\nRichmond    level=city state=VA twin=CA\nVirginia    level=state state=VA")
+        #expect(try Self.fired("Alibaba opened a lab in Richmond.", lists: twins) == ["firm=Alibaba,place=Richmond,factuality=asserted"])
+        #expect(try Self.fired("Alibaba opened a lab in Richmond, near the Canada Line.", lists: twins).isEmpty)
+        #expect(try Self.fired("Alibaba opened a lab in Richmond. Canada has one too. Virginia is proud.", lists: twins) == [
+            "firm=Alibaba,place=Richmond,factuality=asserted"
+        ])
         // Abbreviated provinces and states abroad qualify as well as spelled-out ones.
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, B.C., last week.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ont.").isEmpty)

@@ -84,6 +84,9 @@ extension RuleEvaluation {
         {
             return .failure(EventFailure(reason: "\(quoted(place)) does not locate the event: \(reason)"))
         }
+        if let place, let country = twinAbroad(place) {
+            return .failure(EventFailure(reason: "\(quoted(place)) is the one in \(country) here: the article is set there and never names the US one's state"))
+        }
         if let agent, let place, let owner, owner.entry != agent.entry {
             return .failure(EventFailure(reason: "\(quoted(place)) is the place of \(quoted(owner)), not of \(quoted(agent))"))
         }
