@@ -531,6 +531,7 @@ final class ReferenceResolver {
         for index in (articles + pronouns) where !covered[index] {
             var end: Int?
             var describedCity: String?
+            var definedUnit = false
             let pronoun = Self.uncontracted(key(index))
             // "Q: The big news is that you have a new lab in Cambridge": in an interview's questions, "you" and "your"
             // are the interviewee's firm, as "we" and "our" are in the answers; elsewhere they are nobody's.
@@ -577,6 +578,15 @@ final class ReferenceResolver {
                         steps += originEnd - cursor - 1
                         cursor = originEnd
                         continue
+                    }
+                    // "the US Subsidiary", "the Subsidiary": a filing's defined term for the filer's unit, which acts for
+                    // it ("the US Subsidiary entered into a lease for office premises in San Jose").
+                    if cursor <= index + 2, capitalized[cursor], key(cursor) == "subsidiary",
+                        cursor == index + 1 || ["us", "u.s.", "american"].contains(key(index + 1))
+                    {
+                        end = cursor + 1
+                        definedUnit = true
+                        break
                     }
                     // "The Osaka group": a description with an origin no firm of the list has is another firm.
                     if text.textTokens[cursor].shape == .capitalized, !Self.anaphorNounSet.contains(cursor, in: text),
@@ -637,7 +647,8 @@ final class ReferenceResolver {
                 found = antecedent(before: index, mentions: mentions, sentenceStart: sentenceStart)
                     // A filing's defined term ("the Group", "the Company") or "The new …" before the body names any firm
                     // is the filer its headline names ("Kuaishou Technology — Announcement of … Results").
-                    ?? (isDefinedTerm(index, end, opensSentence: sentenceStart[index] == index) || key(index + 1) == "new" ? headlineFirm : nil)
+                    ?? (isDefinedTerm(index, end, opensSentence: sentenceStart[index] == index) || key(index + 1) == "new" || definedUnit
+                        ? headlineFirm : nil)
             }
             guard let referent = found else { continue }
             if let hit = hit(for: referent, first: index, end: end) { result.hits.append(hit) }
