@@ -388,7 +388,7 @@ struct EventTests {
         ])
         #expect(try Self.fired("Rents rose. In March our new lab in Sunnyvale opened.", title: "Tencent - Annual Report").isEmpty)
         // A filing's "the US Subsidiary" is the filer's unit and acts for it.
-        #expect(try Self.fired("Sales rose. In March the US Subsidiary opened a lab in Sunnyvale.", title: "Tencent - Interim Results") == [
+        #expect(try Self.fired("Sales rose. The US Subsidiary opened a lab in Sunnyvale in March.", title: "Tencent - Interim Results") == [
             "firm=Tencent,place=Sunnyvale,factuality=asserted"
         ])
         // Opening its sentence, "The Company" is the filer too.
