@@ -159,6 +159,8 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab to serve customers in Sunnyvale.").isEmpty)
         #expect(try Self.fired("Alibaba opened a lab to rival Silicon Valley.").isEmpty)
         #expect(try Self.fired("Alibaba spent US$200 million to open a lab.").isEmpty)
+        // A preposition that governs a time does not locate the name after it: "In March the US subsidiary …".
+        #expect(try Self.fired("In March the US arm of Alibaba opened a lab in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         #expect(try Self.fired("Alibaba opened a lab in Sunnyvale, Ontario.").isEmpty)
         // A bare name whose namesake abroad the list gives (twin=CA) is that one in an article set there, unless the
         // article names the US city's state.

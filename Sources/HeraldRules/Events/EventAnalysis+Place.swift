@@ -294,6 +294,8 @@ extension EventAnalysis {
                 steps += 2
                 continue
             }
+            // "In March the US Subsidiary opened…": the preposition governs a time, not the place.
+            if RuleEvaluation.calendarWords.contains(key) { return nil }
             // "at 400 Fairview Avenue North, Seattle": a street address before the city.
             guard Self.placeModifiers.contains(key) || s.isCapitalized(index) || text.textTokens[index].kind == .number else { return nil }
             index -= 1
