@@ -367,6 +367,8 @@ struct EventTests {
         // "the company" and "the new …" stand for, not a firm named after it in passing.
         #expect(try Self.fired("Velcora, Inc., a developer of chips, raised money from Tencent. The company opened a lab in Sunnyvale.").isEmpty)
         #expect(try Self.fired("Velcora raised money from Tencent. The company opened a lab in Sunnyvale.").count == 1)
+        // So is a firm founded somewhere that is no origin of the lists' firms.
+        #expect(try Self.fired("Tencent makes games. Kairo Dynamics, founded in Osaka in 2019, said that it will open a lab in Sunnyvale.").isEmpty)
         #expect(try Self.fired("SUNNYVALE, Calif., March 3, 2026 /Wire/ -- Velcora, a developer of chips, said it raised money led by Tencent. The new lab in Sunnyvale will hire.").isEmpty)
         #expect(try Self.fired("SUNNYVALE, Calif. -- Tencent led a round. The new lab in Sunnyvale will hire.").count == 1)
         // A description with an origin before the body names any firm is the headline's firm from there; "it" is not.

@@ -412,6 +412,16 @@ final class ReferenceResolver {
             else { continue }
             introduceOther(first, end)
         }
+        // "Kairo Dynamics, founded in Osaka in 2019, said it will open…": founded or based somewhere that is no origin of
+        // the lists' firms.
+        for index in commas where index > 0 && index + 3 < count && Self.foundingWords.contains(key(index + 1)) && key(index + 2) == "in" {
+            guard capitalized[index + 3], origin(at: index + 3, key).map({ $0.2 == nil }) ?? true,
+                !(max(0, index - 4)..<index).contains(where: { mentioned.contains($0) }),
+                let (first, end) = nameSpanBefore(index, key, capitalized, covered, sentenceStart),
+                !introducedNames.contains(where: { $0.tokens.first == text.text(ofToken: first) })
+            else { continue }
+            introduceOther(first, end)
+        }
         for index in capitals where index + 2 < count && text.tokenText(index + 1, equals: "-") && text.tokenText(index + 2, equals: "based") {
             guard origin(at: index, key) == nil || origin(at: index, key)?.2 == nil,
                 let (first, end) = nameSpan(from: index + 3, key, capitalized, covered),
