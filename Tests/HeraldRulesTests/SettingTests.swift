@@ -83,6 +83,7 @@ struct SettingTests {
         #expect(ruleSet.fired("Sunnyvale. Rents rose. Prices fell. Alibaba opened a lab.").isEmpty)
         // Customers somewhere set no scene.
         #expect(ruleSet.fired("Apple serves customers across Silicon Valley. Alibaba opened a lab.").isEmpty)
+        #expect(ruleSet.fired("The clip is for a customer in Sunnyvale. Alibaba opened a lab.").isEmpty)
         // A wider place that neither locates nor names the unit keeps it out.
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab to serve California clients.").isEmpty)
         // A place the sentence names but does not locate the event by keeps the setting out too.

@@ -13,7 +13,7 @@ extension EventAnalysis {
     /// Words between the event and the place that say the place is not where the unit is.
     static let placeBlockers: Set<String> = [
         "serve", "serves", "serving", "rival", "rivals", "rivaling", "rivalling", "compete", "competes", "competing",
-        "than", "like", "from", "customers", "clients", "users", "market", "markets", "talks", "headquarters",
+        "than", "like", "from", "customers", "customer", "clients", "client", "users", "buyers", "buyer", "market", "markets", "talks", "headquarters",
         "headquartered", "home", "visit", "visited", "visiting", "conference", "summit", "hearing", "meeting",
         "moved", "moving", "relocated", "relocating", "relocate", "move", "instead", "rather", "unlike", "mirror",
         "mirroring", "modeled", "modelled", "version", "equivalent", "counterpart", "counterparts", "sell", "selling",
