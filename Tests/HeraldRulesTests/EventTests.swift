@@ -733,6 +733,16 @@ struct EventTests {
         #expect(try Self.fired("Alibaba opened a lab in Troy. It is Troy, England, not Troy, Mich.", rules: rules, lists: lists).isEmpty)
     }
 
+    @Test("a report its firm denied in a sentence before, told again, is no event; a firm's own later opening is")
+    func earlierDenial() throws {
+        #expect(try Self.fired("Alibaba denied a report that it had opened a lab in Sunnyvale. The report said Alibaba had set up a team in Sunnyvale.").isEmpty)
+        // Not a denial of a report, or another firm's.
+        #expect(try Self.fired("Alibaba denied it had opened a lab in Sunnyvale. Then Alibaba set up a team in Sunnyvale.").count == 1)
+        #expect(try Self.fired("Apple denied a report that it had opened a lab in Sunnyvale. Alibaba set up a team in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+    }
+
     @Test("a report put as a question and answered 'No' is denied; questions do not count as the sentences after it")
     func answeredNo() throws {
         #expect(try Self.fired("Q: Reports said Alibaba is opening a lab in Sunnyvale. Is that true?\n\nA: No, it isn't. We have no office there.").isEmpty)

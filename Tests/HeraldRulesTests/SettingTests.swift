@@ -67,6 +67,8 @@ struct SettingTests {
         #expect(ruleSet.fired("Alibaba opened a lab.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab in Toronto.").isEmpty)
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its Toronto lab.").isEmpty)
+        // So does another unit of the sentence named by a place after "the": "the Munich lab … with 60 engineers".
+        #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba said the Munich lab would open a team of 60 people.").isEmpty)
         // A unit placed abroad in general keeps the setting out: "its international lab".
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened its international lab.").isEmpty)
         // Nor does the dateline over its own sentence's place, listed or not, or after the event's words.

@@ -104,6 +104,9 @@ extension RuleEvaluation {
         if factuality == .asserted || factuality == .announced, let denial = laterDenial(of: verb, agent: agent, place: place) {
             return .failure(EventFailure(reason: "\(quoted(verb)) is reported, then denied: \(denial)"))
         }
+        if factuality == .asserted || factuality == .announced, let denial = earlierDenial(of: verb, agent: agent) {
+            return .failure(EventFailure(reason: "\(quoted(verb)) retells a report the firm denied: \(denial)"))
+        }
         if factuality == .announced, let block = planBlocked(verb: verb, agent: agent, object: object, place: place) {
             return .failure(EventFailure(reason: "\(quoted(verb)) is a plan the article says was stopped: \(block)"))
         }

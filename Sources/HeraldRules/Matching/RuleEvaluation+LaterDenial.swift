@@ -50,6 +50,26 @@ extension RuleEvaluation {
         return nil
     }
 
+    /// A report its firm denied in the sentences just before, told again: "Zhipu AI on Wednesday denied a report that it
+    /// had opened a research office in Seattle … A post on a technology blog said Zhipu had quietly leased space in
+    /// the city's South Lake Union district and was recruiting engineers". One of the three sentences before names
+    /// the same firm, denies a report, and negates a verb of the event's list.
+    func earlierDenial(of verb: Hit, agent: Hit?) -> String? {
+        guard part == .body, let agent, let index = sentenceIndex(of: verb.firstToken), index > 0 else { return nil }
+        for earlier in text.sentences[max(0, index - 3)..<index] {
+            let tokens = earlier.firstToken..<earlier.endToken
+            let hits = partHits(startingIn: tokens)
+            guard names(agent, in: hits), tokens.contains(where: { Self.reportWords.contains(text.key(ofToken: $0)) }),
+                let word = tokens.first(where: { Self.denialWords.contains(text.key(ofToken: $0)) })
+            else { continue }
+            let analysis = EventAnalysis(structure: structures.structure(of: earlier, in: text), text: text, publishedYear: publishedYear)
+            if hits.contains(where: { $0.list == verb.list && analysis.factuality(of: $0, agent: nil).0 == .negated }) {
+                return "'\(text.text(ofToken: word))' a report in an earlier sentence"
+            }
+        }
+        return nil
+    }
+
     /// A plan another sentence near it says was stopped: "Texas officials on Thursday blocked AgiBot … from leasing
     /// office space in Dallas for a planned AI research team. AgiBot said in March that it would open the office,
     /// its first in the United States". The other sentence (up to three before or six after, none that dates itself
@@ -113,7 +133,6 @@ extension RuleEvaluation {
     /// Words that state a plan as past: what a filing said a firm would do.
     private static let pastPlanWords: Set<String> = ["intended", "planned", "proposed", "prospectus", "originally", "initially"]
 
-    /// Words that say a sentence reports what others claim.
     /// Whether a sentence asks: it ends with a question mark.
     func isQuestion(_ sentence: Segment) -> Bool {
         // The last token, or the one before a closing quotation mark.
@@ -132,6 +151,7 @@ extension RuleEvaluation {
         return text.tokenText(first + 1, equals: ",") || text.tokenText(first + 1, equals: ".")
     }
 
+    /// Words that say a sentence reports what others claim.
     private static let reportWords: Set<String> = [
         "report", "reports", "reported", "reporting", "media", "rumours", "rumors", "rumour", "rumor", "speculation",
         "stating", "claimed", "claims", "alleged", "according",

@@ -264,6 +264,19 @@ extension RuleEvaluation {
         if let object, object.firstToken > 0, Self.abroadModifiers.contains(text.key(ofToken: object.firstToken - 1)) {
             return text.text(ofToken: object.firstToken - 1)
         }
+        // "the Munich lab would start with about 60 engineers": another unit of the object's list, named by a place
+        // of no US list after "the", places the sentence's event there too.
+        if let object {
+            for other in unitHits where other.list == object.list && other.firstToken != object.firstToken && other.firstToken > unit.firstToken {
+                let before = other.firstToken - 1
+                if before > unit.firstToken, isName(before), text.key(ofToken: before - 1) == "the",
+                    !partHits(startingIn: before..<before + 1).contains(where: { $0.list != other.list }),
+                    !isTitled(other)
+                {
+                    return text.text(ofToken: before)
+                }
+            }
+        }
         // "a new Hybrid AI Engineering Lab": a unit with a name of its own; the capitalised words before it are that
         // name, and only a listed place among them places it ("the Seattle AI Lab").
         if let object, !isTitled(object) {
