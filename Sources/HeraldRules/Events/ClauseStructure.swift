@@ -163,11 +163,11 @@ struct ClauseStructure {
         "after", "before", "when", "whether", "until",
     ]
 
-    /// Words after a comma or dash that set the stretch off from the clause around it.
     /// Adverbs that open an aside (", now a unit of Baidu,") but, right after another aside closes, go on with the
     /// main clause (", now employs").
     private static let adverbOpeners: Set<String> = ["now", "also", "then", "once", "long", "formerly"]
 
+    /// Words after a comma or dash that set the stretch off from the clause around it.
     private static func setsOff(_ key: String, _ keys: [String], _ offset: Int) -> Bool {
         if ["which", "who", "whose", "whom", "where", "a", "an", "backed", "owned", "founded", "run", "led", "controlled",
             "formerly", "once", "itself", "whom", "unlike", "like", "best", "known", "also", "now", "then", "long",

@@ -47,7 +47,6 @@ struct EventAnalysis {
         "billed", "term", "terms", "termed", "brand", "brands", "branded", "label", "labels", "labelled", "labeled",
     ]
 
-    /// Words of a verb group before its main verb: "will", "has now", "plans to".
     /// What may open the unit that is the subject of a reported clause: "that the new office will open", "that our
     /// new applied-AI research centre … will be located in".
     static let unitSubjectLeads: Set<String> = ["the", "its", "our", "their", "a", "an", "new", "first"]
@@ -60,6 +59,7 @@ struct EventAnalysis {
         "continue", "continues", "continuing", "moved", "moving",
     ]
 
+    /// Words of a verb group before its main verb: "will", "has now", "plans to".
     static let verbGroupWords: Set<String> = [
         "will", "would", "shall", "can", "could", "may", "might", "has", "have", "had", "is", "was", "are", "were", "be",
         "been", "also", "now", "soon", "already", "plans", "planned", "to", "intends", "expects", "set", "recently",

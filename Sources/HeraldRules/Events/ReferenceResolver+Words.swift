@@ -77,4 +77,27 @@ extension ReferenceResolver {
     static let your = Array("your".utf8)
     static let the = Array("the".utf8)
     static let here = Array("here".utf8)
+
+    // MARK: Contracted pronouns
+
+    /// Whether a word token is "we", "you", "they" or "it" with a verb run in: "we're", "we've", "you've", "it's", with a
+    /// straight or a curly apostrophe.
+    func isContractedPronoun(_ token: TextToken) -> Bool {
+        let start = token.byteStart
+        let length = token.byteEnd - start
+        guard length >= 4, length <= 8 else { return false }
+        let stem = asciiLower(start, is: Self.they) ? 4 : asciiLower(start, is: Self.you) ? 3 : asciiLower(start, is: Self.we) || asciiLower(start, is: Self.it) ? 2 : 0
+        guard stem > 0, length > stem + 1 else { return false }
+        let apostrophe = text.utf8[start + stem]
+        return apostrophe == 0x27 || (apostrophe == 0xE2 && length >= stem + 4)
+    }
+
+    /// "we're" → "we", "you've" → "you": the pronoun of a contracted form, other keys as they are.
+    static func uncontracted(_ key: String) -> String {
+        for stem in ["they", "you", "we", "it"] where key.count > stem.count && key.hasPrefix(stem) {
+            let next = key[key.index(key.startIndex, offsetBy: stem.count)]
+            return next == "'" || next == "’" ? stem : key
+        }
+        return key
+    }
 }

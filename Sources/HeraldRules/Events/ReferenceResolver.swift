@@ -223,6 +223,16 @@ final class ReferenceResolver {
             }
         }
 
+        /// Whether the sentence that starts at `start` has a word that says AI ("builds speech recognition models").
+        func saysAI(inSentenceAt start: Int) -> Bool {
+            var cursor = start
+            while cursor < count, sentenceStart[cursor] == start {
+                if Self.aiWords.contains(key(cursor)) { return true }
+                cursor += 1
+            }
+            return false
+        }
+
         // Introduced firms: origin, organisation noun, name. Origins are names ("Chinese", "Beijing", "Hong Kong"),
         // capitalised in running text.
         var skipTo = 0
@@ -322,11 +332,7 @@ final class ReferenceResolver {
             {
                 // What the firm does, from both sentences: "… start-up whose picking arms … Hangzhou Qiyun Robotics said
                 // the lab would work on machine-learning models".
-                var cursorAI = sentenceStart[index]
-                while cursorAI < count, !describesAI, sentenceStart[cursorAI] == sentenceStart[index] || sentenceStart[cursorAI] == next {
-                    if Self.aiWords.contains(key(cursorAI)) { describesAI = true }
-                    cursorAI += 1
-                }
+                describesAI = describesAI || saysAI(inSentenceAt: sentenceStart[index]) || saysAI(inSentenceAt: next)
                 introduce(first, end, list: origins.list, country: country, describesAI: describesAI)
                 // The description ends with its first organisation noun: "A Chengdu drone maker" of "… has opened a lab".
                 var descriptionEnd = (originEnd..<max(nounEnd, originEnd)).first(where: { Self.organisationNouns.contains(key($0)) })
@@ -342,12 +348,7 @@ final class ReferenceResolver {
             if let (first, end) = introduced {
                 // The introduction's sentence says what the firm does: "a Hangzhou start-up that builds speech
                 // recognition models".
-                let sentence = sentenceStart[index]
-                var cursorAI = sentence
-                while cursorAI < count, sentenceStart[cursorAI] == sentence {
-                    if Self.aiWords.contains(key(cursorAI)) { describesAI = true }
-                    cursorAI += 1
-                }
+                describesAI = describesAI || saysAI(inSentenceAt: sentenceStart[index])
                 introduce(first, end, list: origins.list, country: country, describesAI: describesAI)
                 skipTo = max(index + 1, end)
                 continue
@@ -673,28 +674,7 @@ final class ReferenceResolver {
     }
 
     /// Whether the ASCII bytes at `start`, lowercased, are `word` (whose length the caller has checked).
-    /// Whether a word token is "we", "you" or "it" with a verb run in: "we're", "we've", "you've", "it's", with a
-    /// straight or a curly apostrophe.
-    private func isContractedPronoun(_ token: TextToken) -> Bool {
-        let start = token.byteStart
-        let length = token.byteEnd - start
-        guard length >= 4, length <= 8 else { return false }
-        let stem = asciiLower(start, is: Self.they) ? 4 : asciiLower(start, is: Self.you) ? 3 : asciiLower(start, is: Self.we) || asciiLower(start, is: Self.it) ? 2 : 0
-        guard stem > 0, length > stem + 1 else { return false }
-        let apostrophe = text.utf8[start + stem]
-        return apostrophe == 0x27 || (apostrophe == 0xE2 && length >= stem + 4)
-    }
-
-    /// "we're" → "we", "you've" → "you": the pronoun of a contracted form, other keys as they are.
-    static func uncontracted(_ key: String) -> String {
-        for stem in ["they", "you", "we", "it"] where key.count > stem.count && key.hasPrefix(stem) {
-            let next = key[key.index(key.startIndex, offsetBy: stem.count)]
-            return next == "'" || next == "’" ? stem : key
-        }
-        return key
-    }
-
-    private func asciiLower(_ start: Int, is word: [UInt8]) -> Bool {
+    func asciiLower(_ start: Int, is word: [UInt8]) -> Bool {
         for offset in word.indices {
             let byte = text.utf8[start + offset]
             if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word[offset] { return false }

@@ -101,11 +101,13 @@ extension RuleEvaluation {
         guard event.accepted.contains(factuality) else {
             return .failure(EventFailure(reason: "\(quoted(verb)) is \(factuality.rawValue) (cue \(cue ?? "none"))"))
         }
-        if factuality == .asserted || factuality == .announced, let denial = laterDenial(of: verb, agent: agent, place: place) {
-            return .failure(EventFailure(reason: "\(quoted(verb)) is reported, then denied: \(denial)"))
-        }
-        if factuality == .asserted || factuality == .announced, let denial = earlierDenial(of: verb, agent: agent) {
-            return .failure(EventFailure(reason: "\(quoted(verb)) retells a report the firm denied: \(denial)"))
+        if factuality == .asserted || factuality == .announced {
+            if let denial = laterDenial(of: verb, agent: agent, place: place) {
+                return .failure(EventFailure(reason: "\(quoted(verb)) is reported, then denied: \(denial)"))
+            }
+            if let denial = earlierDenial(of: verb, agent: agent) {
+                return .failure(EventFailure(reason: "\(quoted(verb)) retells a report the firm denied: \(denial)"))
+            }
         }
         if factuality == .announced, let block = planBlocked(verb: verb, agent: agent, object: object, place: place) {
             return .failure(EventFailure(reason: "\(quoted(verb)) is a plan the article says was stopped: \(block)"))
