@@ -63,6 +63,9 @@ extension ReferenceResolver {
     static let nameStoppers: Set<String> = ["the", "a", "an", "and", "of", "in", "on", "at", "for", "to", "said", "says", "has", "is", "was", "will", "which", "who"]
 
     /// Bytes of the short words the first pass tests tokens against without making a key.
+    /// The initials of the words the first pass of `resolve()` looks for ("it", "its", "we", "our", "you", "your",
+    /// "they", "the", "company", "here"), lowered, as a table indexed by byte.
+    static let checkedInitials: [Bool] = (0..<256).map { Array("iwoytch".utf8).contains(UInt8($0)) }
     static let it = Array("it".utf8)
     static let its = Array("its".utf8)
     static let we = Array("we".utf8)
@@ -93,10 +96,17 @@ extension ReferenceResolver {
     }
 
     /// "we're" → "we", "you've" → "you": the pronoun of a contracted form, other keys as they are.
+    /// Compares bytes, not characters: it runs on every "the" and pronoun of every candidate article.
     static func uncontracted(_ key: String) -> String {
-        for stem in ["they", "you", "we", "it"] where key.count > stem.count && key.hasPrefix(stem) {
-            let next = key[key.index(key.startIndex, offsetBy: stem.count)]
-            return next == "'" || next == "’" ? stem : key
+        guard key.utf8.count >= 4 else { return key }
+        let bytes = Array(key.utf8.prefix(7))
+        for stem in ["they", "you", "we", "it"] {
+            let length = stem.utf8.count
+            guard bytes.count > length, bytes.starts(with: stem.utf8) else { continue }
+            // A straight apostrophe, or the curly one (U+2019, E2 80 99 in UTF-8).
+            let isApostrophe = bytes[length] == 0x27
+                || (bytes[length] == 0xE2 && bytes.count > length + 2 && bytes[length + 1] == 0x80 && bytes[length + 2] == 0x99)
+            return isApostrophe ? stem : key
         }
         return key
     }

@@ -95,6 +95,7 @@ final class ReferenceResolver {
         var pronouns: [Int] = []
         var heres: [Int] = []
         var companies: [Int] = []
+        let checkedInitials = Self.checkedInitials
         for index in 0..<count {
             let token = text.textTokens[index]
             if token.kind == .punctuation {
@@ -106,6 +107,9 @@ final class ReferenceResolver {
                 capitalized[index] = true
                 capitals.append(index)
             }
+            // Every word checked below starts with one of seven letters: one table look-up turns away most tokens
+            // before any word is compared (this loop visits every token of every candidate article).
+            guard checkedInitials[Int(text.utf8[token.byteStart] | 0x20)] else { continue }
             // "We're", "we've", "it's" (straight or curly apostrophe): the pronoun with its verb run in.
             if isContractedPronoun(token) {
                 pronouns.append(index)
