@@ -259,7 +259,11 @@ struct EventTests {
         ])
         #expect(try Self.fired("Rivals fear that Alibaba would open a lab in Sunnyvale if it could.").isEmpty)
         #expect(try Self.fired("Alibaba has not only opened a lab in Sunnyvale but hired fifty people.").count == 1)
+        // The road not taken is a phrase: its comma ends it.
+        #expect(try Self.fired("Rather than rent space, Alibaba opened its own lab in Sunnyvale.").count == 1)
         for sentence in [
+            "Alibaba said it would rely on partners rather than open a lab in Sunnyvale.",
+            "Alibaba hired a consultant instead of opening a lab in Sunnyvale.",
             "Alibaba denied a report that it had opened a lab in Sunnyvale.",
             "Alibaba has no plans to open a lab in Sunnyvale.",
             "Neither Alibaba nor Apple has opened a lab in Sunnyvale.",

@@ -62,6 +62,10 @@ extension EventAnalysis {
             {
                 return nil
             }
+            // "Rather than rent space, Zhipu AI built its own lab": the road not taken is a phrase, ended by its comma.
+            if phrase == "rather than" || phrase == "instead of", (cueEnd..<verb.firstToken).contains(where: { s.key($0) == "," }) {
+                return nil
+            }
             // "said it would open" reports a plan; "would" on its own supposes one.
             // So does "said on Thursday that the Guangzhou-based company would open": the reporting verb just
             // before the "that" whose clause "would" is in.

@@ -48,6 +48,8 @@ enum FactualityCues {
             "nobody", "no one", "dispute", "disputes", "disputed", "disputing",
             // "has not yet opened": "yet" here ends no scope.
             "not yet", "n't yet",
+            // "would lean on partners rather than build its own offices": the road not taken.
+            "rather than", "instead of",
         ])
         add(.negated, .backward, [
             "was false", "were false", "is false", "are false", "untrue", "inaccurate", "was denied", "were denied",
