@@ -177,6 +177,19 @@ struct DiagnosticTests {
         #expect(field.message == "expected firm=Baidu, but the rule emitted firm=Alibaba")
     }
 
+    @Test("an expect example can give its article a headline; a field named 'headline' is still a field")
+    func expectHeadline() throws {
+        let passing = TestRules.load(valid + "\n    expect match \"Nothing here.\" headline \"Alibaba news\" firm=Alibaba\n")
+        #expect(passing.errors.isEmpty)
+        #expect(passing.ruleSet?.rules.first?.expectations.first?.headline == "Alibaba news")
+        let nomatch = try only(TestRules.load(valid + "\n    expect nomatch \"Nothing here.\" headline \"Alibaba news\"\n"))
+        #expect(nomatch.message == "expected rule 'r1' not to match, but it fired (firm=Alibaba)")
+        let field = try only(TestRules.load(valid + "\n    expect match \"Alibaba\" headline=x\n"))
+        #expect(field.message == "expected headline=x, but the rule emitted headline=nothing")
+        let missing = try only(TestRules.load(valid + "\n    expect match \"Alibaba\" headline\n"))
+        #expect(missing.message.hasPrefix("expected '='"))
+    }
+
     @Test("a folder with no rule files")
     func emptyFolder() throws {
         let outcome = RuleSetLoader(source: InMemoryRuleSource(["r/x.list": "list A\nB\n"])).load("r")

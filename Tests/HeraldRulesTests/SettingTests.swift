@@ -92,6 +92,26 @@ struct SettingTests {
         #expect(ruleSet.fired("Rents rose in Sunnyvale. Alibaba opened a lab to serve Silicon Valley clients.").isEmpty)
     }
 
+    @Test("the headline's city, named again in the body before the event, is the last resort")
+    func headline() throws {
+        let ruleSet = try TestRules.ruleSet(Self.rules)
+        let story = "Sunnyvale has changed. Rents rose. Prices fell. Alibaba opened a lab in an old print shop."
+        #expect(ruleSet.fired(story, title: "Sunnyvale's robot row fills up") == ["r:firm=Alibaba,place=Sunnyvale,factuality=asserted"])
+        // Without the headline, the place is three sentences back: no scene.
+        #expect(ruleSet.fired(story).isEmpty)
+        #expect(ruleSet.fired(story, title: "Robot row fills up").isEmpty)
+        // A headline that names a headquarters, a suburb, a place left or two places sets no scene.
+        #expect(ruleSet.fired(story, title: "Sunnyvale-based makers fill up robot row").isEmpty)
+        #expect(ruleSet.fired(story, title: "A lab opens in a Sunnyvale suburb").isEmpty)
+        #expect(ruleSet.fired(story, title: "Robot makers move out from Sunnyvale").isEmpty)
+        #expect(ruleSet.fired(story, title: "From Sunnyvale to Silicon Valley").isEmpty)
+        // Nor a country or a state: too wide to be a scene.
+        #expect(ruleSet.fired("California has changed. Rents rose. Prices fell. Alibaba opened a lab.", title: "California's robot row").isEmpty)
+        // The body must name the city before the event; and a place of the event's own sentence wins.
+        #expect(ruleSet.fired("Rents rose. Prices fell. Alibaba opened a lab.", title: "Sunnyvale's robot row").isEmpty)
+        #expect(ruleSet.fired("Sunnyvale has changed. Rents rose. Prices fell. Alibaba opened a lab in Toronto.", title: "Sunnyvale's robot row").isEmpty)
+    }
+
     @Test("'or setting within N', the explanation, and the printed rule")
     func windowAndExplain() throws {
         let ruleSet = try TestRules.ruleSet(Self.rules.replacingOccurrences(of: "or setting", with: "or setting within 3"))

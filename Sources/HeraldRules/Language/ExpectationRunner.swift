@@ -6,7 +6,7 @@ enum ExpectationRunner {
         for (index, rule) in ruleSet.rules.enumerated() where !rule.expectations.isEmpty {
             let single = ruleSet.restricted(to: index)
             for expectation in rule.expectations {
-                let report = single.match(title: nil, body: expectation.text, explain: true)
+                let report = single.match(title: expectation.headline, body: expectation.text, explain: true)
                 let diagnostic = { (message: String, hint: String?) in
                     Diagnostic(
                         .error, at: expectation.location, length: expectation.length, message, hint: hint,

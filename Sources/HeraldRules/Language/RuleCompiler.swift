@@ -405,7 +405,7 @@ struct RuleCompiler {
         guard diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
         let expectations = rule.expectations.map {
             RuleExpectation(
-                shouldMatch: $0.shouldMatch, text: $0.text, fields: $0.fields, location: $0.span.location,
+                shouldMatch: $0.shouldMatch, text: $0.text, headline: $0.headline, fields: $0.fields, location: $0.span.location,
                 sourceLine: $0.span.sourceLine, length: $0.span.length)
         }
         return CompiledRule(

@@ -293,6 +293,12 @@ struct RuleFileParser {
             default: throw cursor.error("expected 'match' or 'nomatch'", at: mode)
             }
             let text = try cursor.expectString("an example sentence")
+            // `headline "…"`: the example's article has this title (a field named "headline" is followed by '=').
+            var headline: String?
+            if cursor.current?.isWord("headline") == true, cursor.next?.kind == .string {
+                _ = cursor.advance()
+                headline = try cursor.expectString("the headline").text
+            }
             var fields: [(String, String)] = []
             while !cursor.isAtEnd {
                 if cursor.skip(",") { continue }
@@ -301,7 +307,8 @@ struct RuleFileParser {
                 fields.append((name.text, try parseValueWord(&cursor)))
             }
             current.expectations.append(
-                Syntax.Expectation(shouldMatch: shouldMatch, text: text.text, fields: fields, span: cursor.span(from: keyword)))
+                Syntax.Expectation(
+                    shouldMatch: shouldMatch, text: text.text, headline: headline, fields: fields, span: cursor.span(from: keyword)))
         default:
             let hint = Suggestion.closest(to: keyword.text, in: Self.clauseKeywords).map { "did you mean '\($0)'?" }
             throw cursor.error("unknown clause '\(keyword.text)'", at: keyword, hint: hint)

@@ -50,7 +50,8 @@ enum RulePrinter {
         }
         for expectation in rule.expectations {
             let fields = expectation.fields.map { " \($0.0)=\(word($0.1))" }.joined()
-            clause("expect", (expectation.shouldMatch ? "match  " : "nomatch") + " " + quoted(expectation.text) + fields)
+            let headline = expectation.headline.map { " headline " + quoted($0) } ?? ""
+            clause("expect", (expectation.shouldMatch ? "match  " : "nomatch") + " " + quoted(expectation.text) + headline + fields)
         }
         return lines.joined(separator: "\n")
     }

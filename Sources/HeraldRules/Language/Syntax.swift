@@ -98,11 +98,13 @@ enum Syntax {
     struct Expectation: Sendable, Hashable {
         var shouldMatch: Bool
         var text: String
+        /// The example article's title, when the example needs one.
+        var headline: String?
         var fields: [(String, String)]
         var span: Span
 
         static func == (lhs: Expectation, rhs: Expectation) -> Bool {
-            lhs.shouldMatch == rhs.shouldMatch && lhs.text == rhs.text && lhs.span == rhs.span
+            lhs.shouldMatch == rhs.shouldMatch && lhs.text == rhs.text && lhs.headline == rhs.headline && lhs.span == rhs.span
                 && lhs.fields.map(\.0) == rhs.fields.map(\.0) && lhs.fields.map(\.1) == rhs.fields.map(\.1)
         }
 

@@ -158,6 +158,7 @@ struct CompiledPreference: Sendable {
 public struct RuleExpectation: Sendable {
     public var shouldMatch: Bool
     public var text: String
+    public var headline: String?
     public var fields: [(String, String)]
     public var location: SourceLocation
     var sourceLine: String

@@ -20,6 +20,7 @@ extension RuleSet {
         let parts: [(String, TextPart)] = [(title ?? "", .title), (body, .body)]
         var analyzedParts: [AnalyzedText?] = [nil, nil]
         var headline: [ReferenceResolver.HeadlineFirm] = []
+        var headlinePlaces: [(list: Int32, entry: Int32)] = []
         for (partIndex, (text, part)) in parts.enumerated() where !text.isEmpty {
             let analyzed = AnalyzedText(text, vocabulary: index.vocabulary)
             analyzedParts[partIndex] = analyzed
@@ -72,13 +73,15 @@ extension RuleSet {
                     hits.sort(by: Hit.inTextOrder)
                 }
             }
+            if part == .title { headlinePlaces = RuleEvaluation.headlineSettingCandidates(hits, in: analyzed, lists: lists) }
             let selected = selectRules(hits)
             if part == .title { selectedInTitle = selected } else { selectedInBody = selected }
             guard !selected.isEmpty else { continue }
             var unitHits: [UnitHits?] = [nil, nil, nil]
             var evaluation = RuleEvaluation(
                 lists: articleLists, text: analyzed, part: part, partIndex: partIndex, explain: explain,
-                publishedYear: published.flatMap { Int($0.prefix(4)) }, partHits: hits)
+                publishedYear: published.flatMap { Int($0.prefix(4)) }, partHits: hits,
+                headlinePlaces: part == .body ? headlinePlaces : [])
             for ruleIndex in selected {
                 let rule = rules[ruleIndex]
                 let scope = rule.scope

@@ -170,8 +170,40 @@ extension RuleEvaluation {
         if let dateline = partHits.first, isDateline(dateline), dateline.endToken <= unit.firstToken, accepted(dateline) {
             return [dateline]
         }
+        // "Pittsburgh's robot row is getting crowded … Pittsburgh has been here before. … Unitree has set up a group in a
+        // former printing plant": the one place the headline names, when the body has named it before the event.
+        let named = headlinePlaces.filter { place in terms.contains { $0.list == place.list } }
+        guard let place = named.first, !named.dropFirst().contains(where: { $0 != place }) else { return [] }
+        if let mention = partHits.first(where: { hit in
+            hit.list == place.list && hit.entry == place.entry && hit.endToken <= unit.firstToken && accepted(hit)
+                && !text.tokenText(hit.endToken, equals: "-") && !Self.isOutskirts(after: hit, in: text)
+        }) {
+            return [mention]
+        }
         return []
     }
+
+    /// The places of a headline that say where its story is: every city (a state or a country is too wide to be a
+    /// scene: "We are not opening in America") but a headquarters ("Seattle-based"), a suburb ("Dallas Suburb")
+    /// and where something leaves ("moves from Seattle"). A headline naming two places sets no scene.
+    static func headlineSettingCandidates(_ hits: [Hit], in title: AnalyzedText, lists: [GazetteerList]) -> [(list: Int32, entry: Int32)] {
+        hits.compactMap { hit in
+            let list = lists[Int(hit.list)]
+            guard !list.isReferable, !list.isMask, list.entries[Int(hit.entry)].attributes["level"] == "city",
+                !title.tokenText(hit.endToken, equals: "-"), !Self.isOutskirts(after: hit, in: title),
+                hit.firstToken == 0 || !Self.departures.contains(title.key(ofToken: hit.firstToken - 1))
+            else { return nil }
+            return (hit.list, hit.entry)
+        }
+    }
+
+    /// "in Dallas Suburb", "the Dallas suburb of Frisco": a place beside the city, not the city.
+    static let outskirts: Set<String> = ["suburb", "suburbs", "outskirts", "exurb", "exurbs", "area"]
+    static func isOutskirts(after hit: Hit, in text: AnalyzedText) -> Bool {
+        hit.endToken < text.textTokens.count && outskirts.contains(text.key(ofToken: hit.endToken))
+    }
+
+    static let departures: Set<String> = ["from", "leaves", "leaving", "quits", "exits", "exiting"]
 
     /// Whether `place`, the dateline that opens the event's own sentence, sets its scene: the sentence gives the event
     /// no place of its own, listed or not ("MORRISVILLE, N.C. — Lenovo today opened a new AI lab."), and the dateline

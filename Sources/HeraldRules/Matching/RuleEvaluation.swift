@@ -21,6 +21,9 @@ struct RuleEvaluation {
     let publishedYear: Int?
     /// Every hit of the text part, sorted by first token: `describing` bindings look in the sentences after a unit.
     let partHits: [Hit]
+    /// The places the article's headline names as where the story is (``headlineSettingCandidates``): a fallback
+    /// setting of the body, by their entries.
+    let headlinePlaces: [(list: Int32, entry: Int32)]
     /// Clause structures of the sentences an event check or a `within clause` constraint needed, built once each.
     let structures = ClauseStructures()
     /// Every candidate so far, with the index of its rule in the rule set, in the order found.
@@ -33,9 +36,10 @@ struct RuleEvaluation {
 
     init(
         lists: [GazetteerList], text: AnalyzedText, part: TextPart, partIndex: Int, explain: Bool, publishedYear: Int? = nil,
-        partHits: [Hit] = []
+        partHits: [Hit] = [], headlinePlaces: [(list: Int32, entry: Int32)] = []
     ) {
         self.partHits = partHits
+        self.headlinePlaces = headlinePlaces
         self.lists = lists
         self.text = text
         self.part = part
