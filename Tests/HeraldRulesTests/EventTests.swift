@@ -767,6 +767,11 @@ struct EventTests {
         #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Alibaba later dropped the plan.").isEmpty)
         #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Apple shelved its own plan.").count == 1)
         #expect(try Self.fired("Alibaba has opened a lab in Sunnyvale. Alibaba shelved it once before.").count == 1)
+        // Or by its city, the firm unnamed ("the Board"), or its opening as a noun: "shelve the establishment of…".
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. The Board has decided to shelve the Sunnyvale centre.").isEmpty)
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Alibaba decided to shelve the establishment of the centre.").isEmpty)
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. The Board has expanded the Sunnyvale centre.").count == 1)
+        #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Apple has decided to shelve its Sunnyvale centre.").count == 1)
         // Up to six sentences later; never by what was blocked years before the article.
         #expect(try Self.fired("Alibaba said it would open a lab in Sunnyvale. Staff were hired. Rents rose. Prices fell. Alibaba said the plan has been shelved.").isEmpty)
         #expect(try Self.fired(

@@ -64,6 +64,8 @@ enum FactualityCues {
             "decided against", "decision against", "failed to", "was unable to", "were unable to", "unable to",
             "refused", "rejected", "denial of", "blocking", "ban on", "moratorium",
             "walked back", "walks back", "walking back", "walk back",
+            // "has decided to shelve the establishment of the Austin centre".
+            "to shelve", "to scrap", "to abandon", "to cancel", "to halt", "to drop", "to terminate", "to discontinue",
         ])
         add(.blocked, .backward, [
             "was blocked", "were blocked", "has been blocked", "blocked by", "was rejected", "were rejected",

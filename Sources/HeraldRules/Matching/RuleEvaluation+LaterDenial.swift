@@ -84,7 +84,9 @@ extension RuleEvaluation {
         for other in nearby where other != index {
             let sentence = text.sentences[other]
             let hits = partHits(startingIn: sentence.firstToken..<sentence.endToken)
-            guard names(agent, in: hits) else { continue }
+            guard names(agent, in: hits) || (other > index && namesThePlan(place: place, agent: agent, in: hits)) else {
+                continue
+            }
             // "US regulators blocked Ant's 2018 bid for MoneyGram": what was stopped years ago is another plan.
             if let publishedYear,
                 (sentence.firstToken..<sentence.endToken).contains(where: { token in
@@ -117,12 +119,27 @@ extension RuleEvaluation {
                 let (factuality, cue) = analysis.factuality(of: mention, agent: nil)
                 if factuality == .blocked { return "'\(text.text(ofToken: token))' in a later sentence, \(cue ?? "blocked")" }
             }
+            // Or by its city alone: "The Board has shelved the Austin centre."
+            if let place, let city = hits.first(where: { $0.list == place.list && $0.entry == place.entry }) {
+                let (factuality, cue) = analysis.factuality(of: city, agent: nil)
+                if factuality == .blocked { return "'\(text.text(ofToken: city.firstToken))' in a later sentence, \(cue ?? "blocked")" }
+            }
         }
         return nil
     }
 
+    /// Whether a later sentence names the plan by its city and no firm: "the Board has decided to shelve the
+    /// establishment of the Austin centre".
+    private func namesThePlan(place: Hit?, agent: Hit, in hits: ArraySlice<Hit>) -> Bool {
+        guard let place, entries(of: place)[Int(place.entry)].attributes["level"] == "city" else { return false }
+        return hits.contains { $0.list == place.list && $0.entry == place.entry } && !hits.contains { $0.list == agent.list }
+    }
+
     /// Words that refer back to a plan: "shelved it", "dropped the plan".
-    private static let planWords: Set<String> = ["it", "plan", "plans", "project", "idea", "proposal", "them"]
+    /// And a noun for the opening itself: "shelve the establishment of the Austin centre".
+    private static let planWords: Set<String> = [
+        "it", "plan", "plans", "project", "idea", "proposal", "them", "establishment", "opening", "creation", "launch",
+    ]
 
     /// Whether `hits` name the firm `agent` is (by its canonical name: "Alibaba" and "Alibaba Group" are one).
     private func names(_ agent: Hit, in hits: ArraySlice<Hit>) -> Bool {
