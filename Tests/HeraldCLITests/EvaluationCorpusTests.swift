@@ -21,13 +21,13 @@ struct EvaluationCorpusTests {
         try #require(evaluation.scores.first { $0.rule == "cn-us-ai-team" })
     }
 
-    @Test("development part: at least 330 of 397 events found, at most 7 false alerts (P 0.979, R 0.831)")
+    @Test("development part: at least 331 of 397 events found, at most 7 false alerts (P 0.979, R 0.834)")
     func development() throws {
         let evaluation = try Self.evaluate("dev")
         #expect(evaluation.articles.count == 749)
         let score = try Self.score(evaluation)
         #expect(score.found + score.missed == 397)
-        #expect(score.found >= 330, "found \(score.found)")
+        #expect(score.found >= 331, "found \(score.found)")
         #expect(score.falseAlerts <= 7, "false alerts \(score.falseAlerts)")
     }
 

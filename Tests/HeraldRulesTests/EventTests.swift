@@ -48,6 +48,18 @@ struct EventTests {
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        // The last members of a series are no aside: ", a lab manager and an office manager to open…".
+        #expect(try Self.fired("Alibaba is hiring engineers, researchers, designers, a lab manager and a cook to open a lab in Sunnyvale.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        #expect(try Self.fired(
+            "Alibaba is hiring engineers, researchers, a lab manager and a cook to open a lab in Sunnyvale, according to job postings.") == [
+            "firm=Alibaba,place=Sunnyvale,factuality=asserted"
+        ])
+        // An aside that closes with its own comma is one still.
+        #expect(try Self.fired("Apple hired engineers, researchers, a firm that Alibaba and Tencent backed, to open a lab in Sunnyvale.") == [
+            "firm=Apple,place=Sunnyvale,factuality=asserted"
+        ])
         // The subject carries across "but" past the verb group: "has not only …, but has also begun opening".
         #expect(try Self.fired("Alibaba has not only hired staff, but has also begun opening a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

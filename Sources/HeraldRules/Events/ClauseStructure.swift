@@ -112,16 +112,16 @@ struct ClauseStructure {
             if key == "," || (spacedDash[offset] && offset != datelineDash), offset + 1 < keys.count,
                 Self.setsOff(keys[offset + 1], keys, offset + 1), !(closesAside && Self.adverbOpeners.contains(keys[offset + 1]))
             {
+                var close = offset + 1
+                while close < keys.count, keys[close] != ",", !spacedDash[close], keys[close] != ";", keys[close] != ")" { close += 1 }
+                if Self.endsASeries(keys, comma: offset, close: close, regions: regions) {
+                    offset += 1
+                    continue
+                }
                 let number = openers.count
                 openers.append(first + offset)
-                var inner = offset
-                regions[inner] = number
-                inner += 1
-                while inner < keys.count, keys[inner] != ",", !spacedDash[inner], keys[inner] != ";", keys[inner] != ")" {
-                    regions[inner] = number
-                    inner += 1
-                }
-                offset = inner
+                for inner in offset..<close { regions[inner] = number }
+                offset = close
                 continue
             }
             offset += 1
@@ -142,6 +142,20 @@ struct ClauseStructure {
         }
         self.clauses = clauses
         self.lastClause = count
+    }
+
+    /// Whether the comma at `comma` (whose stretch would run to `close`) joins the last members of a series rather than
+    /// setting off an aside: "is looking for computer-vision engineers, machine-learning researchers, a data-labeling
+    /// lead and an office manager to staff a new office". It does when a plain comma of the main line stands a few
+    /// words before it, and the stretch runs on to the end of the sentence (or its attribution) with an "and" or "or"
+    /// in it: an aside closes with a comma of its own.
+    static func endsASeries(_ keys: [String], comma: Int, close: Int, regions: [Int]) -> Bool {
+        // Or up to an attribution: "…, according to job postings", "…, the company said".
+        let attributed = close + 1 < keys.count && keys[close] == "," && ["according", "the", "it", "said", "says"].contains(keys[close + 1])
+        guard keys[comma] == ",", close == keys.count || keys[close] == ";" || attributed,
+            (comma + 1..<close).contains(where: { keys[$0] == "and" || keys[$0] == "or" })
+        else { return false }
+        return (max(0, comma - 8)..<comma).contains { keys[$0] == "," && regions[$0] == 0 }
     }
 
     /// Words that open a sentence with a subordinate clause ending at the first comma.
