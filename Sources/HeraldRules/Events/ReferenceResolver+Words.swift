@@ -7,6 +7,11 @@ extension ReferenceResolver {
         "generative", "autonomy", "perception",
     ]
 
+    /// Products only an AI company makes, for a firm's appositive ("…, the maker of the Ernie chatbot,").
+    static let aiProducts: Set<String> = ["chatbot", "chatbots", "llm", "llms", "robotaxi", "robotaxis"]
+    /// Kinds of model that are AI models: "text-to-video model", "large language models", "world models".
+    static let modelKinds: Set<String> = ["video", "language", "foundation", "world", "diffusion", "large", "reasoning", "speech", "vision", "image"]
+
     /// Nouns that say a phrase names a firm: "a Shenzhen robot maker", "Chinese AI start-up".
     static let organisationNouns: Set<String> = [
         "company", "firm", "start-up", "startup", "start", "maker", "developer", "group", "giant", "unicorn",

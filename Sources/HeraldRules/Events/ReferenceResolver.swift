@@ -184,7 +184,12 @@ final class ReferenceResolver {
                 return word == "ai" && text.textTokens[index].shape == .upper
                     || (word == "artificial" && key(index + 1) == "intelligence")
                     || ((word == "machine" || word == "deep") && (key(index + 1) == "learning" || key(index + 2) == "learning"))
-                    || word == "generative"
+                    || word == "generative" || Self.aiProducts.contains(word)
+                    // "behind the Kling text-to-video model", "maker of the Doubao chatbot and its language models":
+                    // a kind of model that only AI makes (not "its new models", which may be cars).
+                    || (Self.modelKinds.contains(word) && [key(index + 1), key(index + 2)].contains { $0 == "model" || $0 == "models" })
+                    || (word == "computer" && key(index + 1) == "vision") || (word == "speech" && key(index + 1) == "recognition")
+                    || (word == "self" && key(index + 2) == "driving") || (word == "autonomous" && key(index + 1) == "driving")
             }
             let mapKey = Result.key(hit.list, hit.entry)
             guard describesAI, result.remapped[mapKey] == nil else { continue }
