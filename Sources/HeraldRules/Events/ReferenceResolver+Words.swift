@@ -11,6 +11,8 @@ extension ReferenceResolver {
     static let aiProducts: Set<String> = ["chatbot", "chatbots", "llm", "llms", "robotaxi", "robotaxis"]
     /// Kinds of model that are AI models: "text-to-video model", "large language models", "world models".
     static let modelKinds: Set<String> = ["video", "language", "foundation", "world", "diffusion", "large", "reasoning", "speech", "vision", "image"]
+    /// What such a model is called: "the Kling text-to-video generator".
+    static let modelNouns: Set<String> = ["model", "models", "generator", "generators"]
 
     /// Nouns that say a phrase names a firm: "a Shenzhen robot maker", "Chinese AI start-up".
     static let organisationNouns: Set<String> = [

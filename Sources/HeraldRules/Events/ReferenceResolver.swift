@@ -187,7 +187,7 @@ final class ReferenceResolver {
                     || word == "generative" || Self.aiProducts.contains(word)
                     // "behind the Kling text-to-video model", "maker of the Doubao chatbot and its language models":
                     // a kind of model that only AI makes (not "its new models", which may be cars).
-                    || (Self.modelKinds.contains(word) && [key(index + 1), key(index + 2)].contains { $0 == "model" || $0 == "models" })
+                    || (Self.modelKinds.contains(word) && [key(index + 1), key(index + 2)].contains { Self.modelNouns.contains($0) })
                     || (word == "computer" && key(index + 1) == "vision") || (word == "speech" && key(index + 1) == "recognition")
                     || (word == "self" && key(index + 2) == "driving") || (word == "autonomous" && key(index + 1) == "driving")
             }
