@@ -275,6 +275,7 @@ struct EventTests {
         #expect(try Self.fired("Rather than rent space, Alibaba opened its own lab in Sunnyvale.").count == 1)
         for sentence in [
             "Alibaba said it would rely on partners rather than open a lab in Sunnyvale.",
+            "In Sunnyvale, Alibaba says, it is easy to open a lab.",
             "Alibaba hired a consultant instead of opening a lab in Sunnyvale.",
             "Alibaba denied a report that it had opened a lab in Sunnyvale.",
             "Alibaba has no plans to open a lab in Sunnyvale.",

@@ -86,6 +86,9 @@ enum FactualityCues {
             "dream", "dreams", "would like to", "in the event", "whether", "what if",
             "recommend", "recommended", "recommends", "advised", "advise", "make sense", "makes sense",
             "would make sense", "better off", "encouraged", "encourage",
+            // "it is easy to hire researchers from all over Asia": what is easy or hard in general, not an event.
+            "easy to", "easier to", "hard to", "harder to", "difficult to", "more difficult to", "cheaper to",
+            "costlier to", "expensive to", "impossible to",
         ])
         add(.speculative, .forward, [
             "may", "considering", "consider", "considers", "considered", "weighing", "weighs", "weighed", "exploring",
