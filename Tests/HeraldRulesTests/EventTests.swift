@@ -48,6 +48,9 @@ struct EventTests {
             "firm=Apple,place=Sunnyvale,factuality=asserted"
         ])
         #expect(try Self.fired("A start-up founded by two former Alibaba engineers opened a lab in Sunnyvale.").isEmpty)
+        // Nor in a passive's 'by' phrase: "founded by Alibaba alumni".
+        #expect(try Self.fired("The city courts firms with a lab set up by Alibaba alumni in Sunnyvale.").isEmpty)
+        #expect(try Self.fired("The city courts firms with a lab set up by Alibaba in Sunnyvale.") == ["firm=Alibaba,place=Sunnyvale,factuality=asserted"])
         // The last members of a series are no aside: ", a lab manager and an office manager to open…".
         #expect(try Self.fired("Alibaba is hiring engineers, researchers, designers, a lab manager and a cook to open a lab in Sunnyvale.") == [
             "firm=Alibaba,place=Sunnyvale,factuality=asserted"

@@ -177,6 +177,10 @@ struct EventAnalysis {
             s.breaks(from: verb.endToken, to: at, inRegion: s.region(verb.firstToken)).isEmpty,
             firm.firstWord - verb.lastWord <= 10
         else { return "after the verb and not its 'by' agent" }
+        // "start-ups founded by Alibaba alumni": the firm's people, not the firm, did it.
+        if Self.possessedPeople.contains(structure.key(firm.endToken)), !Self.actingPeople.contains(structure.key(firm.endToken)) {
+            return "a modifier of '\(structure.key(firm.endToken))' in the 'by' phrase"
+        }
         return nil
     }
 
