@@ -165,8 +165,6 @@ extension RuleEvaluation {
             // scene, not the dateline that opens it.
             if located.contains(where: { !isDateline($0) }) { located.removeAll(where: isDateline) }
             if !located.isEmpty { return located.reversed() }
-            // "… a new lab in Singapore. It will hire 40 researchers.": the story has moved abroad; no scene from before.
-            if partHits(startingIn: sentence.tokenRange).contains(where: { isForeign($0, than: terms) && locatesItsSentence($0) }) { return [] }
             back -= 1
         }
         if let dateline = partHits.first, isDateline(dateline), dateline.endToken <= unit.firstToken, accepted(dateline) {
@@ -183,26 +181,6 @@ extension RuleEvaluation {
             return [mention]
         }
         return []
-    }
-
-    /// Whether `hit` is a place the binding does not take, in another country than the binding's places: "Singapore"
-    /// for `@PLACE[country=US]`, or for a list of US places. The binding's countries are those its conditions name,
-    /// else those of its lists' first entries.
-    func isForeign(_ hit: Hit, than terms: [TermReference]) -> Bool {
-        let list = lists[Int(hit.list)]
-        guard !list.isReferable, let country = list.entries[Int(hit.entry)].attributes["country"],
-            !terms.contains(where: { accepts($0, hit) })
-        else { return false }
-        var own: Set<String> = []
-        for term in terms {
-            let named = term.conditions.filter { $0.key == "country" && !$0.negated }.flatMap(\.values)
-            if !named.isEmpty {
-                own.formUnion(named)
-            } else if let first = lists[Int(term.list)].entries.first?.attributes["country"] {
-                own.insert(first)
-            }
-        }
-        return !own.isEmpty && !own.contains(country)
     }
 
     /// The places of a headline that say where its story is: every city (a state or a country is too wide to be a
